@@ -1,0 +1,160 @@
+// Reading TablejohnConfiguration from a TOML file, with errors that name file, line and key.
+import Foundation
+
+/// A configuration problem, located as precisely as possible.
+public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int?
+    public var key: String?
+    public var message: String
+
+    public var description: String {
+        var location = file
+        if let line { location += ":\(line)" }
+        if let key { return "\(location): \(key): \(message)" }
+        return "\(location): \(message)"
+    }
+}
+
+extension TablejohnConfiguration {
+    /// Reads the file at `path`. Keys not mentioned keep their defaults; unknown keys are errors.
+    public static func load(path: String) throws -> TablejohnConfiguration {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ConfigurationError(file: path, message: "cannot read the file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError(file: path, message: "the file is not valid UTF-8")
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Parses configuration text; `file` names it in errors.
+    public static func parse(_ text: String, file: String) throws -> TablejohnConfiguration {
+        let root: TOMLTable
+        do {
+            root = try TOMLParser.parse(text)
+        } catch {
+            throw ConfigurationError(file: file, line: error.line, message: error.message)
+        }
+        var configuration = TablejohnConfiguration()
+        var top = SectionReader(table: root, section: nil, file: file)
+        if var web = try top.section("web") {
+            if let address = try web.string("address") {
+                guard let parsed = SocketAddressSetting(parsing: address.value) else {
+                    throw web.error("address", line: address.line, "expected HOST:PORT, such as \"127.0.0.1:8221\"")
+                }
+                configuration.web.address = parsed
+            }
+            try web.finish()
+        }
+        if var repo = try top.section("repo") {
+            configuration.repo.path = try repo.string("path")?.value
+            configuration.repo.url = try repo.string("url")?.value
+            if let interval = try repo.duration("fetch-interval") { configuration.repo.fetchInterval = interval }
+            if let refspecs = try repo.strings("refspecs") {
+                guard !refspecs.value.isEmpty else { throw repo.error("refspecs", line: refspecs.line, "needs at least one refspec") }
+                configuration.repo.refspecs = refspecs.value
+            }
+            try repo.finish()
+        }
+        try top.finish()
+        return configuration
+    }
+}
+
+/// Reads the keys of one table, remembering which were used so unknown ones can be reported.
+struct SectionReader {
+    let table: TOMLTable
+    let section: String?
+    let file: String
+    private var used: Set<String> = []
+
+    init(table: TOMLTable, section: String?, file: String) {
+        self.table = table
+        self.section = section
+        self.file = file
+    }
+
+    func error(_ key: String, line: Int?, _ message: String) -> ConfigurationError {
+        ConfigurationError(file: file, line: line, key: section.map { "[\($0)] \(key)" } ?? key, message: message)
+    }
+
+    private mutating func entry(_ key: String) -> TOMLTable.Entry? {
+        used.insert(key)
+        return table[key]
+    }
+
+    mutating func section(_ key: String) throws -> SectionReader? {
+        guard let entry = entry(key) else { return nil }
+        guard case .table(let inner) = entry.value else {
+            throw error(key, line: entry.line, "expected a table ([\(key)]), found \(entry.value.typeName)")
+        }
+        return SectionReader(table: inner, section: section.map { "\($0).\(key)" } ?? key, file: file)
+    }
+
+    mutating func string(_ key: String) throws -> (value: String, line: Int)? {
+        guard let entry = entry(key) else { return nil }
+        guard case .string(let value) = entry.value else {
+            throw error(key, line: entry.line, "expected a string, found \(entry.value.typeName)")
+        }
+        return (value, entry.line)
+    }
+
+    mutating func strings(_ key: String) throws -> (value: [String], line: Int)? {
+        guard let entry = entry(key) else { return nil }
+        guard case .array(let items) = entry.value else {
+            throw error(key, line: entry.line, "expected an array of strings, found \(entry.value.typeName)")
+        }
+        var values: [String] = []
+        for item in items {
+            guard case .string(let value) = item else {
+                throw error(key, line: entry.line, "expected an array of strings, found \(item.typeName) in it")
+            }
+            values.append(value)
+        }
+        return (values, entry.line)
+    }
+
+    /// A positive duration: an integer number of seconds, or a string such as "90s", "5m", "2h", "500ms".
+    mutating func duration(_ key: String) throws -> Duration? {
+        guard let entry = entry(key) else { return nil }
+        let expected = "expected a positive duration such as 60 (seconds) or \"5m\""
+        switch entry.value {
+        case .integer(let seconds) where seconds > 0:
+            return .seconds(seconds)
+        case .string(let text):
+            guard let duration = DurationParser.parse(text), duration > .zero else {
+                throw error(key, line: entry.line, "\(expected), found \"\(text)\"")
+            }
+            return duration
+        default:
+            throw error(key, line: entry.line, "\(expected), found \(entry.value.typeName)")
+        }
+    }
+
+    /// Fails on the first key that was never asked for.
+    func finish() throws {
+        for key in table.keys where !used.contains(key) {
+            let entry = table[key]!
+            let what = if case .table = entry.value { "unknown section" } else { "unknown key" }
+            throw error(key, line: entry.line, what)
+        }
+    }
+}
+
+/// Durations written as text: "250ms", "30s", "5m", "2h", or a bare number of seconds.
+enum DurationParser {
+    static func parse(_ text: String) -> Duration? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
+            guard let number = Double(trimmed.dropLast(suffix.count)), number.isFinite else { return nil }
+            return .milliseconds(Int64((number * scale * 1000).rounded()))
+        }
+        guard let seconds = Double(trimmed), seconds.isFinite else { return nil }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
+    }
+}

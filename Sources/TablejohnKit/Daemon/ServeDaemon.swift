@@ -1,0 +1,112 @@
+// Composition of `tablejohnd serve`: repository, database, sync loop and web server.
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Command-line choices for `tablejohnd serve`; each overrides the configuration file.
+public struct ServeOptions: Sendable {
+    public var configPath: String?
+    public var repoPath: String?
+    public var databasePath: String?
+    public var address: SocketAddressSetting?
+
+    public init(configPath: String? = nil, repoPath: String? = nil, databasePath: String? = nil,
+                address: SocketAddressSetting? = nil) {
+        self.configPath = configPath
+        self.repoPath = repoPath
+        self.databasePath = databasePath
+        self.address = address
+    }
+}
+
+/// A prepared `tablejohnd serve`: everything opened and checked, ready to run.
+public struct ServeDaemon: Sendable {
+    public let configuration: TablejohnConfiguration
+    public let repository: GitRepository
+    public let store: Store
+    public let databasePath: String
+    public let sync: SyncService
+    private let lock: InstanceLock
+    private let logger: Logger
+
+    /// The folder for the database (and later the control socket) of a repository:
+    /// `tablejohn/` inside its git directory, so each repository has its own state
+    /// and nothing appears in the working tree.
+    public static func stateDirectory(for repository: GitRepository) -> String {
+        repository.gitDirectory + "/tablejohn"
+    }
+
+    /// Opens (or clones) the repository, opens and migrates the database, and takes
+    /// the instance lock. Throws a `DaemonError` or `ConfigurationError` with one line to show.
+    public static func prepare(_ options: ServeOptions, logger: Logger) throws -> ServeDaemon {
+        var configuration = try options.configPath.map(TablejohnConfiguration.load(path:)) ?? TablejohnConfiguration()
+        if let repo = options.repoPath { configuration.repo.path = repo }
+        if let address = options.address { configuration.web.address = address }
+
+        let repository = try openRepository(configuration.repo, logger: logger)
+        let databasePath: String
+        if let explicit = options.databasePath {
+            databasePath = explicit
+        } else {
+            let state = stateDirectory(for: repository)
+            do {
+                try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+            } catch {
+                throw DaemonError.stateDirectory(path: state, reason: error.localizedDescription)
+            }
+            databasePath = state + "/tablejohn.db"
+        }
+        let lock = try InstanceLock(database: databasePath)
+        let store: Store
+        do {
+            store = try Store(path: databasePath)
+        } catch {
+            throw DaemonError.database(path: databasePath, reason: "\(error)")
+        }
+        let remote = configuration.repo.url.map {
+            SyncService.RemoteSettings(url: $0, refspecs: configuration.repo.refspecs)
+        }
+        let sync = SyncService(repository: repository, store: store, remote: remote,
+                               interval: configuration.repo.fetchInterval, logger: logger)
+        return ServeDaemon(configuration: configuration, repository: repository, store: store,
+                           databasePath: databasePath, sync: sync, lock: lock, logger: logger)
+    }
+
+    private static func openRepository(_ settings: TablejohnConfiguration.Repo, logger: Logger) throws -> GitRepository {
+        let path = settings.path ?? FileManager.default.currentDirectoryPath
+        if let url = settings.url, !FileManager.default.fileExists(atPath: path) {
+            logger.info("cloning", metadata: ["url": "\(url)", "path": "\(path)"])
+            do {
+                return try GitRepository.cloneBare(url: url, to: path)
+            } catch let error as GitError {
+                throw DaemonError.cloneFailed(url: url, path: path, reason: error.message)
+            }
+        }
+        do {
+            return try GitRepository(opening: path)
+        } catch let error as GitError {
+            throw DaemonError.noRepository(path: path, reason: error.message)
+        }
+    }
+
+    /// Runs the web server and the sync loop until SIGTERM or SIGINT. A second signal
+    /// during shutdown ends the process at once.
+    public func run() async throws {
+        let web = WebContext(store: store, sync: sync.status,
+                             repositoryPath: repository.workingDirectory ?? repository.gitDirectory)
+        let app = web.application(address: configuration.web.address, logger: logger)
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [.init(service: sync), .init(service: app)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(15)
+        let escalation = SignalEscalation(logger: logger)
+        logger.info("tablejohn serving", metadata: [
+            "url": "http://\(configuration.web.address)/", "database": "\(databasePath)",
+            "repository": "\(repository.workingDirectory ?? repository.gitDirectory)",
+        ])
+        try await ServiceGroup(configuration: groupConfiguration).run()
+        withExtendedLifetime((escalation, lock)) {}
+    }
+}

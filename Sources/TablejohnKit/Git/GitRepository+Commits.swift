@@ -1,0 +1,64 @@
+// Reading one commit's metadata and parents.
+import CGit2
+
+/// Who made a commit and when, as git records it.
+public struct GitSignature: Sendable, Equatable {
+    public var name: String
+    public var email: String
+    /// Seconds since the Unix epoch.
+    public var time: Int64
+    /// Offset from UTC in minutes.
+    public var offsetMinutes: Int32
+
+    init(_ signature: UnsafePointer<git_signature>?) {
+        guard let signature else {
+            self.init(name: "", email: "", time: 0, offsetMinutes: 0)
+            return
+        }
+        let s = signature.pointee
+        self.init(name: s.name.map { String(cString: $0) } ?? "",
+                  email: s.email.map { String(cString: $0) } ?? "",
+                  time: Int64(s.when.time), offsetMinutes: Int32(s.when.offset))
+    }
+
+    public init(name: String, email: String, time: Int64, offsetMinutes: Int32) {
+        self.name = name
+        self.email = email
+        self.time = time
+        self.offsetMinutes = offsetMinutes
+    }
+}
+
+/// A commit as read from the object database. Text fields are decoded as UTF-8 with
+/// invalid bytes replaced, so hostile repository contents cannot break decoding.
+public struct GitCommit: Sendable {
+    public var id: GitOID
+    /// Parents in the order the commit lists them (first parent first).
+    public var parents: [GitOID]
+    public var author: GitSignature
+    public var committer: GitSignature
+    public var message: String
+}
+
+extension GitRepository {
+    /// Reads the commit `oid`.
+    public func commit(_ oid: GitOID) throws -> GitCommit {
+        try withHandle { repo in
+            var raw = oid.raw
+            var commit: OpaquePointer?
+            try gitCheck(git_commit_lookup(&commit, repo, &raw), "read commit \(oid.hex)")
+            defer { git_commit_free(commit) }
+            let count = git_commit_parentcount(commit)
+            var parents: [GitOID] = []
+            parents.reserveCapacity(Int(count))
+            for index in 0..<count {
+                parents.append(GitOID(git_commit_parent_id(commit, index)))
+            }
+            let message = git_commit_message_raw(commit).map { String(cString: $0) } ?? ""
+            return GitCommit(id: oid, parents: parents,
+                             author: GitSignature(git_commit_author(commit)),
+                             committer: GitSignature(git_commit_committer(commit)),
+                             message: message)
+        }
+    }
+}

@@ -1,0 +1,70 @@
+// The repository handle: opening, cloning and the lock that serialises libgit2 use.
+import CGit2
+import Foundation
+
+/// Owns one `git_repository*`. libgit2 objects must not be used from two threads at
+/// once, so every operation takes the repository's lock; that is what makes the
+/// class safe to share (`@unchecked Sendable`).
+public final class GitRepository: @unchecked Sendable {
+    let handle: OpaquePointer
+    private let lock = NSLock()
+
+    /// The repository's git directory (`.git` of a checkout, or the bare repository).
+    public let gitDirectory: String
+    /// The working tree, or nil for a bare repository.
+    public let workingDirectory: String?
+    public var isBare: Bool { workingDirectory == nil }
+
+    private static let libraryReady: Void = { git_libgit2_init(); () }()
+
+    private init(handle: OpaquePointer) {
+        self.handle = handle
+        self.gitDirectory = Self.trimSlash(String(cString: git_repository_path(handle)))
+        if let workdir = git_repository_workdir(handle) {
+            self.workingDirectory = Self.trimSlash(String(cString: workdir))
+        } else {
+            self.workingDirectory = nil
+        }
+    }
+
+    deinit { git_repository_free(handle) }
+
+    /// Opens the bare or non-bare repository at `path`, or the checkout that contains it.
+    public convenience init(opening path: String) throws {
+        Self.libraryReady
+        var handle: OpaquePointer?
+        let code = git_repository_open_ext(&handle, path, 0, nil)
+        guard code == 0, let handle else {
+            throw GitError("open repository \(path)", code: code)
+        }
+        self.init(handle: handle)
+    }
+
+    /// Clones `url` as a bare mirror at `path`: the remote's branches become local
+    /// branches (`refs/heads/*`), as `git clone --bare` does, and HEAD follows the
+    /// remote's default branch.
+    public static func cloneBare(url: String, to path: String) throws -> GitRepository {
+        libraryReady
+        var options = git_clone_options()
+        try gitCheck(git_clone_options_init(&options, UInt32(GIT_CLONE_OPTIONS_VERSION)), "clone options")
+        options.bare = 1
+        options.remote_cb = { remote, repo, name, url, _ in
+            git_remote_create_with_fetchspec(remote, repo, name, url, "+refs/heads/*:refs/heads/*")
+        }
+        var handle: OpaquePointer?
+        let code = git_clone(&handle, url, path, &options)
+        guard code == 0, let handle else { throw GitError("clone \(url)", code: code) }
+        return GitRepository(handle: handle)
+    }
+
+    /// Runs `body` with exclusive use of the libgit2 handle.
+    func withHandle<T>(_ body: (OpaquePointer) throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(handle)
+    }
+
+    private static func trimSlash(_ path: String) -> String {
+        path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+    }
+}

@@ -1,0 +1,100 @@
+// Schema migrations. Shipped migrations are frozen: change the schema with a new one.
+import GRDB
+
+extension Store {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1 commits, refs, runs, queue") { db in
+            try db.execute(sql: """
+                -- One row per commit. Dates are Unix seconds with the UTC offset in minutes.
+                -- reachable: 0 = from no ref, 1 = from some ref, 2 = from a tracked ref.
+                CREATE TABLE commits (
+                    id INTEGER PRIMARY KEY,
+                    hash TEXT NOT NULL UNIQUE CHECK (length(hash) = 40),
+                    author_name TEXT NOT NULL,
+                    author_email TEXT NOT NULL,
+                    author_time INTEGER NOT NULL,
+                    author_offset INTEGER NOT NULL,
+                    committer_name TEXT NOT NULL,
+                    committer_email TEXT NOT NULL,
+                    committer_time INTEGER NOT NULL,
+                    committer_offset INTEGER NOT NULL,
+                    message TEXT NOT NULL,
+                    reachable INTEGER NOT NULL DEFAULT 0 CHECK (reachable IN (0, 1, 2))
+                ) STRICT;
+
+                -- Parent edges; position 0 is the first parent.
+                CREATE TABLE commit_parents (
+                    child INTEGER NOT NULL REFERENCES commits(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    parent INTEGER NOT NULL REFERENCES commits(id),
+                    PRIMARY KEY (child, position)
+                ) STRICT, WITHOUT ROWID;
+                CREATE INDEX commit_parents_parent ON commit_parents(parent);
+
+                CREATE TABLE refs (
+                    name TEXT PRIMARY KEY,
+                    commit_id INTEGER NOT NULL REFERENCES commits(id),
+                    tracked INTEGER NOT NULL DEFAULT 0 CHECK (tracked IN (0, 1))
+                ) STRICT;
+
+                CREATE TABLE metrics (
+                    name TEXT PRIMARY KEY,
+                    unit TEXT,
+                    direction TEXT NOT NULL DEFAULT 'neutral'
+                        CHECK (direction IN ('lower', 'higher', 'neutral'))
+                ) STRICT;
+
+                -- Times are Unix milliseconds. fingerprint is a JSON object.
+                CREATE TABLE runs (
+                    id TEXT PRIMARY KEY,
+                    commit_id INTEGER NOT NULL REFERENCES commits(id),
+                    bench_method TEXT NOT NULL,
+                    runner_name TEXT,
+                    runner_fingerprint TEXT,
+                    start_time INTEGER NOT NULL,
+                    end_time INTEGER NOT NULL,
+                    exit_code INTEGER NOT NULL,
+                    origin TEXT NOT NULL CHECK (origin IN ('runner', 'import'))
+                ) STRICT;
+                CREATE INDEX runs_commit ON runs(commit_id);
+                CREATE INDEX runs_start ON runs(start_time);
+
+                -- samples is a JSON array of numbers when the source gave raw samples.
+                CREATE TABLE measurements (
+                    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    metric TEXT NOT NULL REFERENCES metrics(name),
+                    value REAL NOT NULL,
+                    unit TEXT,
+                    samples TEXT,
+                    lower REAL,
+                    upper REAL,
+                    PRIMARY KEY (run_id, metric)
+                ) STRICT, WITHOUT ROWID;
+                CREATE INDEX measurements_metric ON measurements(metric);
+
+                CREATE TABLE run_output (
+                    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    line INTEGER NOT NULL,
+                    source TEXT NOT NULL CHECK (source IN ('stdout', 'stderr', 'internal')),
+                    text TEXT NOT NULL,
+                    PRIMARY KEY (run_id, line)
+                ) STRICT, WITHOUT ROWID;
+
+                -- added is Unix milliseconds.
+                CREATE TABLE queue (
+                    commit_id INTEGER PRIMARY KEY REFERENCES commits(id) ON DELETE CASCADE,
+                    priority INTEGER NOT NULL DEFAULT 0,
+                    added INTEGER NOT NULL
+                ) STRICT;
+
+                -- Facts about this instance, such as whether the HEAD branch was tracked by default.
+                CREATE TABLE meta (
+                    key TEXT PRIMARY KEY,
+                    value TEXT NOT NULL
+                ) STRICT;
+                """)
+        }
+        return migrator
+    }
+}

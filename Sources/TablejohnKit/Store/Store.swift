@@ -1,0 +1,50 @@
+// The SQLite database: opening, configuration and the migrator.
+import Foundation
+import GRDB
+
+/// tablejohn's one database. Production uses a `DatabasePool` (WAL: pages keep reading
+/// while the sync loop writes); tests may use an in-memory queue.
+public final class Store: Sendable {
+    /// The connection(s) to the database. Every write is a named method of `Store`.
+    public let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the database file at `path` and migrates it.
+    public convenience init(path: String) throws {
+        var configuration = Self.configuration()
+        configuration.maximumReaderCount = 8
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try self.init(writer: pool)
+    }
+
+    /// A private in-memory database, for tests.
+    public static func inMemory() throws -> Store {
+        try Store(writer: DatabaseQueue(configuration: configuration()))
+    }
+
+    init(writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+    }
+
+    private static func configuration() -> Configuration {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // The import writes a lot at once; a larger cache keeps index pages in memory.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+        }
+        return configuration
+    }
+}
+
+extension Store {
+    /// The number of rows changed through the writer connection since it opened.
+    /// Tests use it to show that a no-op sync writes nothing.
+    public func totalChanges() throws -> Int {
+        try writer.write { $0.totalChangesCount }
+    }
+}

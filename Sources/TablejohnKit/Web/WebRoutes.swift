@@ -1,0 +1,59 @@
+// Every HTTP route the daemon serves, in one place.
+import Hummingbird
+
+/// What the routes read from.
+public struct WebContext: Sendable {
+    public var store: Store
+    public var sync: SyncStatus
+    public var repositoryPath: String
+
+    public init(store: Store, sync: SyncStatus, repositoryPath: String) {
+        self.store = store
+        self.sync = sync
+        self.repositoryPath = repositoryPath
+    }
+}
+
+enum WebRoutes {
+    /// Builds the router with all of tablejohn's pages.
+    static func router(_ web: WebContext) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/") { _, _ in
+            let page = IndexPage(repositoryPath: web.repositoryPath,
+                                 refs: try web.store.refSummaries(),
+                                 commitCount: try web.store.commitCounts().total,
+                                 queueLength: try web.store.queueLength(),
+                                 sync: web.sync.snapshot)
+            return HTMLResponse(page.render())
+        }
+        return router
+    }
+}
+
+/// A complete HTML page as a response.
+struct HTMLResponse: ResponseGenerator {
+    var html: String
+    var status: HTTPResponse.Status = .ok
+
+    init(_ html: String, status: HTTPResponse.Status = .ok) {
+        self.html = html
+        self.status = status
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: status,
+                 headers: [.contentType: "text/html; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+}
+
+extension WebContext {
+    /// The Hummingbird application serving tablejohn's pages at `address`.
+    public func application(address: SocketAddressSetting, logger: Logger) -> some ApplicationProtocol {
+        Application(router: WebRoutes.router(self),
+                    configuration: .init(address: .hostname(address.host, port: address.port), serverName: "tablejohn"),
+                    logger: logger)
+    }
+}
+
+import Logging

@@ -1,0 +1,77 @@
+// The tablejohnd executable: parses the command line and hands over to TablejohnKit.
+import ArgumentParser
+import Foundation
+import Logging
+import TablejohnKit
+
+@main
+struct Tablejohnd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tablejohnd",
+        abstract: "Continuous benchmarking of a git repository's commits.",
+        subcommands: [Serve.self],
+        defaultSubcommand: Serve.self)
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Watch a repository and serve its pages.",
+        discussion: """
+            With no options, serves the git repository in the current directory on \
+            http://127.0.0.1:8221, keeping its database in .git/tablejohn/tablejohn.db.
+            Set TABLEJOHN_LOG=debug for more detail.
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("TOML configuration file.", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Repository to watch (default: the current directory).", valueName: "path"))
+    var repo: String?
+
+    @Option(name: .long, help: ArgumentHelp("SQLite database (default: tablejohn/tablejohn.db in the git directory).", valueName: "file"))
+    var db: String?
+
+    @Option(name: .long, help: ArgumentHelp("Address of the web server (default: 127.0.0.1:8221).", valueName: "host:port"))
+    var address: String?
+
+    func validate() throws {
+        if let address, SocketAddressSetting(parsing: address) == nil {
+            throw ValidationError("--address must be HOST:PORT, such as 127.0.0.1:8221")
+        }
+    }
+
+    func run() async throws {
+        let logger = DaemonLogging.bootstrap()
+        let options = ServeOptions(configPath: config, repoPath: repo, databasePath: db,
+                                   address: address.flatMap(SocketAddressSetting.init(parsing:)))
+        let daemon: ServeDaemon
+        do {
+            daemon = try ServeDaemon.prepare(options, logger: logger)
+        } catch let error as DaemonError {
+            fail("\(error)")
+        } catch let error as ConfigurationError {
+            fail("\(error)")
+        }
+        try await daemon.run()
+    }
+
+    private func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("tablejohnd: \(message)\n".utf8))
+        Foundation.exit(2)
+    }
+}
+
+extension DaemonLogging {
+    /// Logs to standard error at the level named by TABLEJOHN_LOG (default: info).
+    static func bootstrap() -> Logger {
+        let level = ProcessInfo.processInfo.environment["TABLEJOHN_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        return Logger(label: "tablejohnd")
+    }
+}
+
+enum DaemonLogging {}

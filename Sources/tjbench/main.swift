@@ -1,0 +1,2 @@
+import TablejohnKit
+print("placeholder")

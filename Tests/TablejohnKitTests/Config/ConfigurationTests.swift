@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import TablejohnKit
+
+@Suite("Configuration")
+struct ConfigurationTests {
+    @Test("an empty file gives every default")
+    func defaults() throws {
+        let configuration = try TablejohnConfiguration.parse("", file: "t.toml")
+        #expect(configuration == TablejohnConfiguration())
+        #expect(configuration.web.address.description == "127.0.0.1:8221")
+        #expect(configuration.repo.fetchInterval == .seconds(60))
+        #expect(configuration.repo.refspecs == ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"])
+    }
+
+    @Test("reads every key it knows")
+    func full() throws {
+        let configuration = try TablejohnConfiguration.parse("""
+            [web]
+            address = "[::1]:9000"
+
+            [repo]
+            path = "/srv/project.git"
+            url = "https://example.com/project.git"
+            fetch-interval = "5m"
+            refspecs = ["+refs/heads/main:refs/heads/main"]
+            """, file: "t.toml")
+        #expect(configuration.web.address == SocketAddressSetting(host: "::1", port: 9000))
+        #expect(configuration.repo.path == "/srv/project.git")
+        #expect(configuration.repo.url == "https://example.com/project.git")
+        #expect(configuration.repo.fetchInterval == .seconds(300))
+        #expect(configuration.repo.refspecs == ["+refs/heads/main:refs/heads/main"])
+    }
+
+    @Test("durations accept seconds and units")
+    func durations() throws {
+        for (text, expected) in [("30", Duration.seconds(30)), ("\"90s\"", .seconds(90)), ("\"500ms\"", .milliseconds(500)), ("\"2h\"", .seconds(7200))] {
+            let configuration = try TablejohnConfiguration.parse("[repo]\nfetch-interval = \(text)\n", file: "t.toml")
+            #expect(configuration.repo.fetchInterval == expected)
+        }
+    }
+
+    @Test("errors name the file, the line and the key", arguments: [
+        ("[repo]\nfetch-intervall = 5\n", "my.toml:2: [repo] fetch-intervall: unknown key"),
+        ("[repo]\n\nfetch-interval = true\n", "my.toml:3: [repo] fetch-interval: expected a positive duration such as 60 (seconds) or \"5m\", found a boolean"),
+        ("[repo]\nfetch-interval = \"soon\"\n", "my.toml:2: [repo] fetch-interval: expected a positive duration such as 60 (seconds) or \"5m\", found \"soon\""),
+        ("[web]\naddress = \"localhost\"\n", "my.toml:2: [web] address: expected HOST:PORT, such as \"127.0.0.1:8221\""),
+        ("[repo]\nrefspecs = [1]\n", "my.toml:2: [repo] refspecs: expected an array of strings, found an integer in it"),
+        ("[wbe]\naddress = \"x\"\n", "my.toml:1: wbe: unknown section"),
+        ("web = 3\n", "my.toml:1: web: expected a table ([web]), found an integer"),
+        ("[repo\n", "my.toml:1: expected ']' after table name"),
+    ])
+    func errors(text: String, message: String) {
+        let error = #expect(throws: ConfigurationError.self) { try TablejohnConfiguration.parse(text, file: "my.toml") }
+        #expect(error?.description == message)
+    }
+
+    @Test("a missing file is an error naming it")
+    func missingFile() {
+        let error = #expect(throws: ConfigurationError.self) { try TablejohnConfiguration.load(path: "/nonexistent/t.toml") }
+        #expect(error?.description == "/nonexistent/t.toml: cannot read the file")
+    }
+
+    @Test("addresses parse in their usual forms", arguments: [
+        ("127.0.0.1:8221", "127.0.0.1", 8221), (":80", "0.0.0.0", 80), ("[::1]:9000", "::1", 9000),
+    ])
+    func addresses(text: String, host: String, port: Int) {
+        #expect(SocketAddressSetting(parsing: text) == SocketAddressSetting(host: host, port: port))
+    }
+}
