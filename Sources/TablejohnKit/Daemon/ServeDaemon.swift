@@ -107,6 +107,7 @@ public struct ServeDaemon: Sendable {
             "repository": "\(repository.workingDirectory ?? repository.gitDirectory)",
         ])
         try await ServiceGroup(configuration: groupConfiguration).run()
+        logger.info("tablejohn stopped")
         withExtendedLifetime((escalation, lock)) {}
     }
 }

@@ -54,7 +54,21 @@ public final class GitRepository: @unchecked Sendable {
         var handle: OpaquePointer?
         let code = git_clone(&handle, url, path, &options)
         guard code == 0, let handle else { throw GitError("clone \(url)", code: code) }
+        adoptRemoteDefaultBranch(handle)
         return GitRepository(handle: handle)
+    }
+
+    /// With a mirror fetchspec, libgit2 records the remote's default branch in
+    /// `refs/remotes/origin/HEAD` but leaves HEAD at its own default; point HEAD at the
+    /// remote's branch (so it is tracked by default) and drop the leftover ref.
+    private static func adoptRemoteDefaultBranch(_ repo: OpaquePointer) {
+        var remoteHead: OpaquePointer?
+        guard git_reference_lookup(&remoteHead, repo, "refs/remotes/origin/HEAD") == 0 else { return }
+        defer { git_reference_free(remoteHead) }
+        if git_reference_type(remoteHead) == GIT_REFERENCE_SYMBOLIC, let target = git_reference_symbolic_target(remoteHead) {
+            git_repository_set_head(repo, target)
+        }
+        git_reference_delete(remoteHead)
     }
 
     /// Runs `body` with exclusive use of the libgit2 handle.

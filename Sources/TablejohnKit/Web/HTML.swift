@@ -58,6 +58,11 @@ enum DisplayFormat {
             + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) UTC"
     }
 
+    /// `1 commit`, `2 commits`.
+    static func count(_ value: Int, _ noun: String) -> String {
+        value == 1 ? "1 \(noun)" : "\(value) \(noun)s"
+    }
+
     /// The short form of a ref name: `main` for `refs/heads/main`, `v1.0` for `refs/tags/v1.0`.
     static func shortRef(_ name: String) -> String {
         for prefix in ["refs/heads/", "refs/tags/", "refs/remotes/"] where name.hasPrefix(prefix) {

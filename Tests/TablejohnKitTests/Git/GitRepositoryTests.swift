@@ -89,6 +89,7 @@ struct GitRepositoryTests {
         let mirror = try GitRepository.cloneBare(url: upstream.path, to: try TemporaryFolder.make(prefix: "tj-mirror") + "/m.git")
         defer { try? FileManager.default.removeItem(atPath: mirror.gitDirectory) }
         #expect(try mirror.references().map(\.name) == ["refs/heads/doomed", "refs/heads/main"])
+        #expect(mirror.headBranch() == "refs/heads/main")
 
         try upstream.git(["branch", "-D", "doomed"])
         try upstream.git(["commit", "-q", "--amend", "-m", "one, rewritten"])

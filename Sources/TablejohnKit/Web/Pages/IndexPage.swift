@@ -23,7 +23,7 @@ struct IndexPage {
 
     private func renderStatus(_ html: inout HTMLWriter) {
         html.raw("<ul class=\"status\">\n")
-        html.raw("<li id=\"commit-count\">\(commitCount) commits</li>\n")
+        html.raw("<li id=\"commit-count\">\(DisplayFormat.count(commitCount, "commit"))</li>\n")
         html.raw("<li id=\"queue-length\">\(queueLength) queued</li>\n")
         switch sync.phase {
         case .waiting:

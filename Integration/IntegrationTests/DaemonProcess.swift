@@ -1,0 +1,125 @@
+// Starts the real tablejohnd binary and talks to it over HTTP, for integration tests.
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import TestSupport
+
+/// A running `tablejohnd`, killed when released if still running.
+final class DaemonProcess: @unchecked Sendable {  // used by one test at a time
+    let process = Process()
+    let port: Int
+    let logPath: String
+
+    /// The built `tablejohnd`: `$TABLEJOHND`, or the one beside the test bundle.
+    static var binary: URL {
+        if let explicit = ProcessInfo.processInfo.environment["TABLEJOHND"] { return URL(fileURLWithPath: explicit) }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tablejohnd")
+    }
+
+    /// Starts `tablejohnd serve` with `arguments` in `directory`, listening on a free port.
+    init(serve arguments: [String] = [], in directory: String) throws {
+        port = try FreePort.find()
+        logPath = try TemporaryFolder.make(prefix: "tj-log") + "/daemon.log"
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        process.executableURL = Self.binary
+        process.arguments = ["serve", "--address", "127.0.0.1:\(port)"] + arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// Waits until `/` answers, or fails with the daemon's log.
+    func waitUntilServing(seconds: Double = 30) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if !process.isRunning { throw TestFailure("tablejohnd exited early:\n\(log)") }
+            if let page = try? await get("/"), page.status == 200 { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TestFailure("tablejohnd did not answer within \(seconds) s:\n\(log)")
+    }
+
+    /// Polls `path` until its body satisfies `condition`; returns that body.
+    func waitForPage(_ path: String, seconds: Double = 30, until condition: (String) -> Bool) async throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var last = ""
+        while Date() < deadline {
+            last = try await get(path).body
+            if condition(last) { return last }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TestFailure("\(path) never showed what was expected; last body:\n\(last)\nlog:\n\(log)")
+    }
+
+    func get(_ path: String) async throws -> (status: Int, body: String) {
+        let url = URL(string: "http://127.0.0.1:\(port)\(path)")!
+        let (data, response) = try await URLSession.shared.data(from: url)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Sends `signal` and waits (bounded) for the exit status.
+    func stop(signal: Int32 = SIGTERM, seconds: Double = 20) async throws -> Int32 {
+        kill(process.processIdentifier, signal)
+        return try await waitForExit(seconds: seconds)
+    }
+
+    func waitForExit(seconds: Double) async throws -> Int32 {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning {
+            guard Date() < deadline else { throw TestFailure("tablejohnd did not exit within \(seconds) s:\n\(log)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return process.terminationStatus
+    }
+}
+
+/// Runs the binary to completion and captures what it printed.
+func runTablejohnd(_ arguments: [String], in directory: String) throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = Process()
+    process.executableURL = DaemonProcess.binary
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+}
+
+enum FreePort {
+    /// Asks the kernel for an unused loopback port.
+    static func find() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestFailure("socket failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
+                guard bind(fd, pointer, length) == 0 else { return -1 }
+                return getsockname(fd, pointer, &length)
+            }
+        }
+        guard bound == 0 else { throw TestFailure("bind failed") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the Debian packages tablejohn needs to build, test and run.
+# Idempotent: apt-get runs only when something is missing. Needs root (or sudo).
+set -euo pipefail
+
+packages=(
+  git              # the repositories tablejohn watches; tests make their own
+  pkg-config       # locates libgit2 and jansson for the Swift build
+  libgit2-dev      # reading and fetching repositories
+  libjansson-dev   # JSON on the RPC and runner wire
+  libsqlite3-dev   # the database (through GRDB)
+  sqlite3          # the benchmark harness compares exports with the sqlite3 shell
+  ca-certificates  # fetching over https
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "setup: run as root to install: ${missing[*]}" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  echo "setup: installing ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null; then
+  echo "setup: the Swift 6.3 toolchain is not on PATH; install it from swift.org first" >&2
+  exit 1
+fi

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs what the tests need, builds everything and runs the whole test suite:
+# unit tests (Tests/) and tests of the real binaries (Integration/).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$root/contrib/setup.sh"
+cd "$root"
+swift build --build-tests
+swift test --skip-build "$@"
