@@ -17,6 +17,8 @@ public struct ImportReport: Sendable, Equatable {
     public var unchanged = false
     /// True for the first import into an empty database.
     public var initial = false
+
+    public init(unchanged: Bool = false) { self.unchanged = unchanged }
 }
 
 /// Raised when an import stops because the daemon is shutting down.

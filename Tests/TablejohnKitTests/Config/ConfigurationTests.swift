@@ -69,3 +69,16 @@ struct ConfigurationTests {
         #expect(SocketAddressSetting(parsing: text) == SocketAddressSetting(host: host, port: port))
     }
 }
+
+@Suite("Example configuration")
+struct ExampleConfigurationTests {
+    @Test("contrib/tablejohn.example.toml is valid and says what the README says")
+    func exampleIsValid() throws {
+        let path = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("contrib/tablejohn.example.toml").path
+        let configuration = try TablejohnConfiguration.load(path: path)
+        #expect(configuration.repo.url == "https://example.com/project.git")
+        #expect(configuration.repo.fetchInterval == .seconds(60))
+    }
+}
