@@ -15,7 +15,11 @@ public final class GitRepository: @unchecked Sendable {
     public let workingDirectory: String?
     public var isBare: Bool { workingDirectory == nil }
 
-    private static let libraryReady: Void = { git_libgit2_init(); () }()
+    private static let libraryReady: Void = {
+        git_libgit2_init()
+        // The importer reads each commit once; a large object cache only grows memory.
+        tj_git_set_cache_max_size(32 << 20)
+    }()
 
     private init(handle: OpaquePointer) {
         self.handle = handle

@@ -209,3 +209,18 @@ struct ImporterTests {
         #expect(try store.refs()["refs/heads/main"]?.tracked == true)
     }
 }
+
+@Suite("Importer edge cases")
+struct ImporterEdgeCaseTests {
+    @Test("an empty commit message is stored as an empty string")
+    func emptyMessage() throws {
+        let repo = try TestRepository()
+        try repo.git(["commit", "-q", "--allow-empty", "--allow-empty-message", "-m", ""])
+        let store = try Store.inMemory()
+
+        _ = try Importer(repository: GitRepository(opening: repo.path), store: store, logger: Logger(label: "test")).run()
+
+        let message = try store.writer.read { db in try String.fetchOne(db, sql: "SELECT message FROM commits") }
+        #expect(message == "")
+    }
+}
