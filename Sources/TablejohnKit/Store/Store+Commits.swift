@@ -13,8 +13,8 @@ struct CommitWriter {
     init(_ db: Database) throws {
         insertCommit = try db.makeStatement(sql: """
             INSERT INTO commits (id, hash, author_name, author_email, author_time, author_offset,
-                committer_name, committer_email, committer_time, committer_offset, message)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                committer_name, committer_email, committer_time, committer_offset, message, reachable)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertEdge = try db.makeStatement(sql: "INSERT INTO commit_parents (child, position, parent) VALUES (?, ?, ?)")
         findCommit = try db.makeStatement(sql: "SELECT id FROM commits WHERE hash = ?")
@@ -26,7 +26,7 @@ struct CommitWriter {
 
     /// Binds parameters with SQLite's C API rather than `StatementArguments`: a first
     /// import inserts a million rows here, and the boxing of arguments was a tenth of it.
-    func insert(_ commit: GitCommit, id: Int64) throws {
+    func insert(_ commit: GitCommit, id: Int64, reachability: Reachability) throws {
         let handle = insertCommit.sqliteStatement
         sqlite3_reset(handle)
         sqlite3_bind_int64(handle, 1, id)
@@ -40,6 +40,7 @@ struct CommitWriter {
         sqlite3_bind_int64(handle, 9, commit.committer.time)
         sqlite3_bind_int64(handle, 10, Int64(commit.committer.offsetMinutes))
         Self.bind(handle, 11, commit.message)
+        sqlite3_bind_int64(handle, 12, Int64(reachability.rawValue))
         try step(handle)
     }
 
@@ -54,10 +55,7 @@ struct CommitWriter {
 
     private func step(_ handle: SQLiteStatement) throws {
         let code = sqlite3_step(handle)
-        guard code == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code),
-                                message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))))
-        }
+        guard code == SQLITE_DONE else { throw Store.sqliteError(handle, code) }
     }
 
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -83,6 +81,21 @@ extension Store {
             let row = try Row.fetchOne(db, sql: "SELECT count(*), coalesce(sum(reachable > 0), 0) FROM commits")!
             return (row[0], row[1])
         }
+    }
+
+    /// The database id of the commit `hash`.
+    public func commitID(of hash: String) throws -> Int64 {
+        try writer.read { db in
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM commits WHERE hash = ?", arguments: [hash]) else {
+                throw RunError.unknownCommit(hash)
+            }
+            return id
+        }
+    }
+
+    /// How many runs are stored.
+    public func runCount() throws -> Int {
+        try writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM runs") ?? 0 }
     }
 
     /// The reachability of the commit `hash`, or nil if it is not stored.

@@ -8,6 +8,7 @@ public struct QueueEntry: Sendable, Equatable {
     public var summary: String
     /// Unix milliseconds.
     public var added: Int64
+    public var committerTime: Int64
 }
 
 extension Store {
@@ -25,11 +26,66 @@ extension Store {
     public func queue(limit: Int = 1000) throws -> [QueueEntry] {
         try writer.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT c.hash, q.priority, c.message, q.added FROM queue q JOIN commits c ON c.id = q.commit_id
+                SELECT c.hash, q.priority, c.message, q.added, c.committer_time FROM queue q JOIN commits c ON c.id = q.commit_id
                 ORDER BY q.priority DESC, c.committer_time DESC, c.id ASC LIMIT ?
                 """, arguments: [limit]).map { row in
-                QueueEntry(hash: row[0], priority: row[1], summary: CommitText.summary(of: row[2]), added: row[3])
+                QueueEntry(hash: row[0], priority: row[1], summary: CommitText.summary(of: row[2]), added: row[3],
+                           committerTime: row[4])
             }
+        }
+    }
+
+    /// Queues commits (by hash) at `priority`; commits already queued get the new
+    /// priority. Returns the hashes that were not queued before.
+    public func enqueue(_ hashes: [String], priority: Int, now: Int64) throws -> [String] {
+        try writer.write { db in
+            let find = try db.makeStatement(sql: "SELECT id FROM commits WHERE hash = ?")
+            let queued = try db.makeStatement(sql: "SELECT 1 FROM queue WHERE commit_id = ?")
+            let upsert = try db.makeStatement(sql: """
+                INSERT INTO queue (commit_id, priority, added) VALUES (?, ?, ?)
+                ON CONFLICT (commit_id) DO UPDATE SET priority = excluded.priority
+                """)
+            var added: [String] = []
+            for hash in hashes {
+                guard let id = try Int64.fetchOne(find, arguments: [hash]) else { throw RunError.unknownCommit(hash) }
+                if try Bool.fetchOne(queued, arguments: [id]) != true { added.append(hash) }
+                try upsert.execute(arguments: [id, priority, now])
+            }
+            return added
+        }
+    }
+
+    /// Removes a commit from the queue; false when it was not queued.
+    public func dequeue(_ hash: String) throws -> Bool {
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM queue WHERE commit_id = (SELECT id FROM commits WHERE hash = ?)", arguments: [hash])
+            return db.changesCount == 1
+        }
+    }
+
+    /// Changes the priority of a queued commit; false when it is not queued.
+    public func prioritize(_ hash: String, priority: Int) throws -> Bool {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE queue SET priority = ? WHERE commit_id = (SELECT id FROM commits WHERE hash = ?)",
+                           arguments: [priority, hash])
+            return db.changesCount == 1
+        }
+    }
+
+    /// The last `count` commits of the first-parent history starting at `tip` (newest
+    /// first) that have no runs yet.
+    public func firstParentCommitsWithoutRuns(from tip: String, count: Int) throws -> [String] {
+        try writer.read { db in
+            try String.fetchAll(db, sql: """
+                WITH RECURSIVE line(id, depth) AS (
+                    SELECT id, 0 FROM commits WHERE hash = ?
+                    UNION ALL
+                    SELECT p.parent, line.depth + 1 FROM commit_parents p JOIN line ON p.child = line.id AND p.position = 0
+                    WHERE line.depth + 1 < ?)
+                SELECT c.hash FROM line JOIN commits c ON c.id = line.id
+                WHERE NOT EXISTS (SELECT 1 FROM runs r WHERE r.commit_id = line.id)
+                ORDER BY line.depth
+                """, arguments: [tip, count])
         }
     }
 

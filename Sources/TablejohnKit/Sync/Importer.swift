@@ -66,16 +66,20 @@ public struct Importer {
         var report = ImportReport()
         let maxIDBefore = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM commits") ?? 0
         report.initial = maxIDBefore == 0
-        let writer = try CommitWriter(db)
+        let defaultTracked = try defaultTrackedRef(db, headBranch: headBranch, current: current)
+        func isTracked(_ name: String) -> Bool { stored[name]?.tracked ?? (name == defaultTracked) }
 
-        // 1. Walk from every tip the database does not know, stopping at known commits.
-        let ids = try walk(from: current.map(\.target), writer: writer, firstID: maxIDBefore + 1,
-                           databaseEmpty: report.initial, report: &report)
+        // 1. Walk from every tip, tracked refs first, inserting commits the database
+        //    does not know. Walking tracked tips first gives each new commit its exact
+        //    reachability as it is inserted: a path from a tip to a new commit runs only
+        //    through new commits, because known commits' ancestors are all known.
+        let tips = current.map { (oid: $0.target, level: isTracked($0.name) ? Reachability.fromTrackedRef : .fromRef) }
+            .sorted { $0.level > $1.level }
+        let walked = try walk(from: tips, writer: try CommitWriter(db), firstID: maxIDBefore + 1,
+                              databaseEmpty: report.initial, report: &report)
 
         // 2. Refs: add, move, remove. The HEAD branch is tracked by default, once.
-        let defaultTracked = try defaultTrackedRef(db, headBranch: headBranch, current: current)
         var shrinking = false
-        var raise: [(commit: Int64, level: Reachability)] = []
         let currentNames = Set(current.map(\.name))
         for name in stored.keys where !currentNames.contains(name) {
             try db.execute(sql: "DELETE FROM refs WHERE name = ?", arguments: [name])
@@ -84,32 +88,29 @@ public struct Importer {
             logger.info("ref removed", metadata: ["ref": "\(name)"])
         }
         for ref in current {
-            guard let commitID = ids[ref.target] else { continue }
+            guard let commitID = walked.ids[ref.target] else { continue }
             let old = stored[ref.name]
             if old?.hash == ref.target.hex { continue }
-            let tracked = old?.tracked ?? (ref.name == defaultTracked)
             try db.execute(sql: """
                 INSERT INTO refs (name, commit_id, tracked) VALUES (?, ?, ?)
                 ON CONFLICT (name) DO UPDATE SET commit_id = excluded.commit_id
-                """, arguments: [ref.name, commitID, tracked])
+                """, arguments: [ref.name, commitID, isTracked(ref.name)])
             report.refsChanged += 1
             if let old, let oldTip = GitOID(hex: old.hash), !repository.isDescendant(ref.target, of: oldTip) {
                 shrinking = true
                 logger.info("ref rewritten", metadata: ["ref": "\(ref.name)", "from": "\(old.hash)", "to": "\(ref.target.hex)"])
             }
-            raise.append((commitID, tracked ? .fromTrackedRef : .fromRef))
         }
         if defaultTracked != nil {
-            try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('default_tracked', ?)",
-                           arguments: [defaultTracked])
+            try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('default_tracked', ?)", arguments: [defaultTracked])
         }
 
-        // 3. Reachability: marking forward is cheap; anything that may shrink it, or a
-        //    large import, recomputes it in memory.
-        if shrinking || report.newCommits > 5000 {
+        // 3. Reachability of known commits: raise it below the walk's boundary, or
+        //    recompute everything when a ref went backwards or away.
+        if shrinking {
             report.reachabilityChanged = try Store.recomputeReachability(db)
         } else {
-            report.reachabilityChanged = try Store.raiseReachability(db, from: raise)
+            report.reachabilityChanged = try Store.raiseReachability(db, from: walked.boundary)
         }
 
         // 4. Queue new commits on tracked refs. The history found by the first
@@ -120,50 +121,59 @@ public struct Importer {
         return report
     }
 
-    /// Walks new commits depth-first, inserting each, then inserts the parent edges.
-    /// Returns the database id of every tip and walked commit.
-    private func walk(from tips: [GitOID], writer: CommitWriter, firstID: Int64, databaseEmpty: Bool,
-                      report: inout ImportReport) throws -> [GitOID: Int64] {
+    /// Walks new commits depth-first from each tip in turn, inserting each with its
+    /// tip's reachability, then inserts the parent edges. Returns the database id of
+    /// every tip and walked commit, and the known commits where the walk stopped.
+    private func walk(from tips: [(oid: GitOID, level: Reachability)], writer: CommitWriter, firstID: Int64,
+                      databaseEmpty: Bool, report: inout ImportReport)
+        throws -> (ids: [GitOID: Int64], boundary: [(commit: Int64, level: Reachability)]) {
         var ids: [GitOID: Int64] = [:]
+        var boundary: [(commit: Int64, level: Reachability)] = []
         var edges: [(child: Int64, position: Int, parent: GitOID)] = []
         var missing: Set<GitOID> = []
         var nextID = firstID
-        var stack = tips
         let started = Date()
         var lastLog = started
-        while let oid = stack.popLast() {
-            if ids[oid] != nil || missing.contains(oid) { continue }
-            let hex = oid.hex
-            if !databaseEmpty, let known = try writer.id(of: hex) {
-                ids[oid] = known
-                continue
-            }
-            let commit: GitCommit
-            do {
-                commit = try repository.commit(oid)
-            } catch let error as GitError where error.isNotFound {
-                // A shallow clone's boundary: the parent is not in the object database.
-                missing.insert(oid)
-                continue
-            }
-            try writer.insert(commit, id: nextID)
-            ids[oid] = nextID
-            for (position, parent) in commit.parents.enumerated() {
-                edges.append((nextID, position, parent))
-                if ids[parent] == nil { stack.append(parent) }
-            }
-            nextID += 1
-            report.newCommits += 1
-            if report.newCommits % 10_000 == 0 {
-                if shouldStop() { throw ImportCancelled() }
-                progress(report.newCommits)
-                let now = Date()
-                if now.timeIntervalSince(lastLog) >= 5 {
-                    lastLog = now
-                    let rate = Double(report.newCommits) / now.timeIntervalSince(started)
-                    logger.info("importing commits", metadata: [
-                        "commits": "\(report.newCommits)", "per_second": "\(Int(rate))",
-                    ])
+        for tip in tips {
+            var stack = [tip.oid]
+            while let oid = stack.popLast() {
+                if let id = ids[oid] {
+                    if id < firstID { boundary.append((id, tip.level)) }
+                    continue
+                }
+                if missing.contains(oid) { continue }
+                if !databaseEmpty, let known = try writer.id(of: oid.hex) {
+                    ids[oid] = known
+                    boundary.append((known, tip.level))
+                    continue
+                }
+                let commit: GitCommit
+                do {
+                    commit = try repository.commit(oid)
+                } catch let error as GitError where error.isNotFound {
+                    // A shallow clone's boundary: the parent is not in the object database.
+                    missing.insert(oid)
+                    continue
+                }
+                try writer.insert(commit, id: nextID, reachability: tip.level)
+                ids[oid] = nextID
+                for (position, parent) in commit.parents.enumerated() {
+                    edges.append((nextID, position, parent))
+                    if ids[parent] == nil { stack.append(parent) }
+                }
+                nextID += 1
+                report.newCommits += 1
+                if report.newCommits % 10_000 == 0 {
+                    if shouldStop() { throw ImportCancelled() }
+                    progress(report.newCommits)
+                    let now = Date()
+                    if now.timeIntervalSince(lastLog) >= 5 {
+                        lastLog = now
+                        let rate = Double(report.newCommits) / now.timeIntervalSince(started)
+                        logger.info("importing commits", metadata: [
+                            "commits": "\(report.newCommits)", "per_second": "\(Int(rate))",
+                        ])
+                    }
                 }
             }
         }
@@ -177,7 +187,7 @@ public struct Importer {
                 "commits": "\(report.newCommits)", "seconds": "\(String(format: "%.1f", seconds))",
             ])
         }
-        return ids
+        return (ids, boundary)
     }
 
     /// The HEAD branch, if it exists and no ref has been tracked by default before.

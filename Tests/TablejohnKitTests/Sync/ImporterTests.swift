@@ -173,6 +173,26 @@ struct ImporterTests {
         #expect(recomputed == 0)
     }
 
+    @Test("merging an untracked branch makes its commits reachable from the tracked ref, queueing only the merge")
+    func mergeRaisesReachability() throws {
+        try repo.commit("base")
+        try repo.git(["checkout", "-q", "-b", "topic"])
+        let topic = try repo.commits(2, prefix: "topic", file: "t.txt")
+        try repo.git(["checkout", "-q", "main"])
+        _ = try sync()
+        #expect(try store.reachability(of: topic[0]) == .fromRef)
+
+        try repo.git(["merge", "-q", "--no-ff", "-m", "merge topic", "topic"])
+        let merge = try repo.head()
+        let report = try sync()
+
+        #expect(report.newCommits == 1 && report.queued == 1)
+        #expect(try store.reachability(of: topic[0]) == .fromTrackedRef)
+        #expect(try store.reachability(of: topic[1]) == .fromTrackedRef)
+        #expect(try queued() == [merge])
+        #expect(try store.writer.write { db in try Store.recomputeReachability(db) } == 0)
+    }
+
     @Test("a bare mirror imports like a checkout")
     func bare() throws {
         let hashes = try repo.commits(4)

@@ -1,0 +1,82 @@
+// Runs and measurements as values.
+
+/// Where a run's numbers came from.
+public enum RunOrigin: String, Sendable, Codable {
+    case runner
+    case `import`
+}
+
+/// What a metric's direction says about its values.
+public enum MetricDirection: String, Sendable, CaseIterable {
+    case lower
+    case higher
+    case neutral
+}
+
+/// One measured value of a run.
+public struct Measurement: Sendable, Equatable {
+    public var metric: String
+    public var value: Double
+    public var unit: String?
+    public var samples: [Double]?
+    public var lower: Double?
+    public var upper: Double?
+
+    public init(metric: String, value: Double, unit: String? = nil, samples: [Double]? = nil,
+                lower: Double? = nil, upper: Double? = nil) {
+        self.metric = metric
+        self.value = value
+        self.unit = unit
+        self.samples = samples
+        self.lower = lower
+        self.upper = upper
+    }
+}
+
+/// Which stream a line of run output came from.
+public enum OutputSource: String, Sendable, CaseIterable {
+    case stdout
+    case stderr
+    case `internal`
+}
+
+/// A finished run, as stored.
+public struct Run: Sendable, Equatable {
+    public var id: String
+    public var commit: String
+    public var benchMethod: String
+    public var runnerName: String?
+    /// The runner's fingerprint as a JSON object.
+    public var fingerprint: JSONValue?
+    /// Unix milliseconds.
+    public var start: Int64
+    public var end: Int64
+    public var exitCode: Int
+    public var origin: RunOrigin
+    public var measurements: [Measurement]
+    public var output: [(source: OutputSource, text: String)]
+
+    public init(id: String, commit: String, benchMethod: String, runnerName: String?, fingerprint: JSONValue?,
+                start: Int64, end: Int64, exitCode: Int, origin: RunOrigin,
+                measurements: [Measurement], output: [(source: OutputSource, text: String)] = []) {
+        self.id = id
+        self.commit = commit
+        self.benchMethod = benchMethod
+        self.runnerName = runnerName
+        self.fingerprint = fingerprint
+        self.start = start
+        self.end = end
+        self.exitCode = exitCode
+        self.origin = origin
+        self.measurements = measurements
+        self.output = output
+    }
+
+    public static func == (lhs: Run, rhs: Run) -> Bool {
+        lhs.id == rhs.id && lhs.commit == rhs.commit && lhs.benchMethod == rhs.benchMethod
+            && lhs.runnerName == rhs.runnerName && lhs.fingerprint == rhs.fingerprint && lhs.start == rhs.start
+            && lhs.end == rhs.end && lhs.exitCode == rhs.exitCode && lhs.origin == rhs.origin
+            && lhs.measurements == rhs.measurements
+            && lhs.output.map { "\($0.source.rawValue):\($0.text)" } == rhs.output.map { "\($0.source.rawValue):\($0.text)" }
+    }
+}

@@ -1,0 +1,308 @@
+// Every JSON-RPC method of the control socket; documented in RPC.md at the repository's top.
+import Foundation
+
+/// The daemon's admin API. Each method reads its parameters with `RPCParams`, calls
+/// the store or the sync loop, and returns plain JSON; domain errors become RPC
+/// errors in one place (`translate`).
+public struct ControlMethods: Sendable {
+    public var store: Store
+    public var sync: SyncService
+    public var resolver: RevisionResolver
+    public var repositoryPath: String
+    public var databasePath: String
+
+    public init(store: Store, sync: SyncService, resolver: RevisionResolver, repositoryPath: String, databasePath: String) {
+        self.store = store
+        self.sync = sync
+        self.resolver = resolver
+        self.repositoryPath = repositoryPath
+        self.databasePath = databasePath
+    }
+
+    /// The largest page an export or listing returns.
+    static let maximumPage: Int64 = 100_000
+
+    /// A JSON-RPC handler for `JSONRPCProtocol`.
+    public var handler: JSONRPCProtocol.Handler {
+        { method, params async throws(RPCError) in
+            do {
+                return try await call(method, params)
+            } catch let error as RPCError {
+                throw error
+            } catch {
+                throw Self.translate(error)
+            }
+        }
+    }
+
+    static func translate(_ error: any Error) -> RPCError {
+        switch error {
+        case let error as RevisionError:
+            switch error {
+            case .unknown(let name): .notFound("ref or commit", name)
+            case .ambiguous(let name, let candidates): .ambiguous(name, candidates: candidates)
+            case .notImported: .failed(error.description)
+            }
+        case let error as RefError: .notFound("ref", { if case .unknown(let name) = error { name } else { "" } }())
+        case let error as RunError:
+            switch error {
+            case .unknownRun(let id): .notFound("run", id)
+            case .unknownCommit(let hash): .notFound("commit", hash)
+            }
+        default: .internalError("\(error)")
+        }
+    }
+
+    func call(_ method: String, _ params: JSONValue?) async throws -> JSONValue {
+        switch method {
+        case "status": return try status(RPCParams(params, names: []))
+        case "repo.fetch": return try await fetch(RPCParams(params, names: []))
+        case "refs.list": return try refsList(RPCParams(params, names: ["tracked"]))
+        case "refs.track": return try track(RPCParams(params, names: ["ref"]), true)
+        case "refs.untrack": return try track(RPCParams(params, names: ["ref"]), false)
+        case "queue.list": return try queueList(RPCParams(params, names: ["limit"]))
+        case "queue.add": return try queueAdd(RPCParams(params, names: ["rev", "priority"]))
+        case "queue.remove": return try queueRemove(RPCParams(params, names: ["rev"]))
+        case "queue.prioritize": return try queuePrioritize(RPCParams(params, names: ["rev", "priority"]))
+        case "queue.backfill": return try backfill(RPCParams(params, names: ["ref", "last", "priority"]))
+        case "runs.list": return try runsList(RPCParams(params, names: Self.filterNames + ["limit", "cursor"]))
+        case "runs.get": return try runGet(RPCParams(params, names: ["id"]))
+        case "runs.delete": return try runDelete(RPCParams(params, names: ["id"]))
+        case "runs.export": return try export(RPCParams(params, names: ["format"] + Self.filterNames + ["limit", "cursor"]))
+        case "metrics.list": return try metricsList(RPCParams(params, names: []))
+        case "metrics.set": return try metricSet(RPCParams(params, names: ["name", "unit", "direction"]))
+        default: throw RPCError.methodNotFound(method)
+        }
+    }
+
+    // MARK: Status and sync
+
+    func status(_ params: RPCParams) throws -> JSONValue {
+        let counts = try store.commitCounts()
+        let state = sync.status.snapshot
+        var syncObject: JSONObject = ["rounds": JSONValue(state.rounds)]
+        switch state.phase {
+        case .waiting: syncObject["phase"] = "waiting"
+        case .fetching: syncObject["phase"] = "fetching"
+        case .importing(let commits):
+            syncObject["phase"] = "importing"
+            syncObject["commits_so_far"] = JSONValue(commits)
+        }
+        syncObject["last_success"] = JSONValue(state.lastSuccess.map { Timestamp.rfc3339(milliseconds: Int64($0.timeIntervalSince1970 * 1000)) })
+        syncObject["last_error"] = JSONValue(state.lastError)
+        let refs = try store.refs().values
+        return [
+            "repository": .string(repositoryPath),
+            "database": .string(databasePath),
+            "commits": JSONValue(counts.total),
+            "reachable_commits": JSONValue(counts.reachable),
+            "refs": JSONValue(refs.count),
+            "tracked_refs": .array(refs.filter(\.tracked).map(\.name).sorted().map(JSONValue.string)),
+            "queue_length": JSONValue(try store.queueLength()),
+            "runs": JSONValue(try store.runCount()),
+            "sync": .object(syncObject),
+        ]
+    }
+
+    func fetch(_ params: RPCParams) async throws -> JSONValue {
+        guard let report = await sync.runRound() else {
+            throw RPCError.failed("sync failed: \(sync.status.snapshot.lastError ?? "interrupted")")
+        }
+        return ["new_commits": JSONValue(report.newCommits), "refs_changed": JSONValue(report.refsChanged),
+                "queued": JSONValue(report.queued)]
+    }
+
+    // MARK: Refs
+
+    func refsList(_ params: RPCParams) throws -> JSONValue {
+        let onlyTracked = try params.bool("tracked")
+        return .array(try store.refSummaries().filter { onlyTracked == nil || $0.tracked == onlyTracked }.map(Self.json))
+    }
+
+    func track(_ params: RPCParams, _ tracked: Bool) throws -> JSONValue {
+        let ref = try resolver.ref(try params.requiredString("ref"))
+        try store.setTracked(ref.name, tracked)
+        return ["ref": .string(ref.name), "tracked": .bool(tracked), "hash": .string(ref.hash)]
+    }
+
+    static func json(_ ref: RefSummary) -> JSONValue {
+        ["name": .string(ref.name), "tracked": .bool(ref.tracked), "hash": .string(ref.hash),
+         "summary": .string(ref.summary), "author": .string(ref.authorName),
+         "committer_time": .string(Timestamp.rfc3339(milliseconds: ref.committerTime * 1000))]
+    }
+
+    // MARK: Queue
+
+    func queueList(_ params: RPCParams) throws -> JSONValue {
+        let limit = try params.int("limit", range: 1...Self.maximumPage) ?? 1000
+        return .array(try store.queue(limit: Int(limit)).map { entry in
+            ["hash": .string(entry.hash), "priority": JSONValue(entry.priority), "summary": .string(entry.summary),
+             "added": .string(Timestamp.rfc3339(milliseconds: entry.added)),
+             "committer_time": .string(Timestamp.rfc3339(milliseconds: entry.committerTime * 1000))]
+        })
+    }
+
+    func queueAdd(_ params: RPCParams) throws -> JSONValue {
+        let rev = try params.requiredString("rev")
+        let priority = try params.int("priority", range: -1_000_000...1_000_000) ?? 0
+        let hashes = try resolver.commits(rev, limit: 10_001)
+        guard hashes.count <= 10_000 else { throw RPCError.invalidParams("\(rev) names more than 10000 commits; narrow the range") }
+        let added = try store.enqueue(hashes, priority: Int(priority), now: Self.now())
+        return ["commits": .array(hashes.map(JSONValue.string)), "added": JSONValue(added.count),
+                "already_queued": JSONValue(hashes.count - added.count), "priority": .integer(priority)]
+    }
+
+    func queueRemove(_ params: RPCParams) throws -> JSONValue {
+        let rev = try params.requiredString("rev")
+        let hash = try resolver.commit(rev)
+        guard try store.dequeue(hash) else { throw RPCError.conflict("\(rev) (\(hash.prefix(10))) is not queued", data: ["hash": .string(hash)]) }
+        return ["removed": .string(hash)]
+    }
+
+    func queuePrioritize(_ params: RPCParams) throws -> JSONValue {
+        let rev = try params.requiredString("rev")
+        let priority = try params.requiredInt("priority", range: -1_000_000...1_000_000)
+        let hash = try resolver.commit(rev)
+        guard try store.prioritize(hash, priority: Int(priority)) else {
+            throw RPCError.conflict("\(rev) (\(hash.prefix(10))) is not queued", data: ["hash": .string(hash)])
+        }
+        return ["hash": .string(hash), "priority": .integer(priority)]
+    }
+
+    func backfill(_ params: RPCParams) throws -> JSONValue {
+        let ref = try resolver.ref(try params.requiredString("ref"))
+        let last = try params.requiredInt("last", range: 1...100_000)
+        let priority = try params.int("priority", range: -1_000_000...1_000_000) ?? -1
+        let hashes = try store.firstParentCommitsWithoutRuns(from: ref.hash, count: Int(last))
+        let added = try store.enqueue(hashes, priority: Int(priority), now: Self.now())
+        return ["ref": .string(ref.name), "commits": .array(hashes.map(JSONValue.string)),
+                "added": JSONValue(added.count), "priority": .integer(priority)]
+    }
+
+    // MARK: Runs
+
+    static let filterNames = ["commit", "ref", "metric", "runner", "since", "until"]
+
+    func filter(_ params: RPCParams) throws -> RunFilter {
+        var filter = RunFilter()
+        if let commit = try params.string("commit") {
+            filter.commitID = try store.commitID(of: try resolver.commit(commit))
+        }
+        if let ref = try params.string("ref") {
+            filter.refCommitID = try store.commitID(of: try resolver.ref(ref).hash)
+        }
+        filter.metric = try params.string("metric")
+        filter.runner = try params.string("runner")
+        for key in ["since", "until"] {
+            guard let text = try params.string(key) else { continue }
+            guard let time = Timestamp.parse(text) else {
+                throw RPCError.invalidParams("\"\(key)\" must be an RFC 3339 time or a date such as 2026-11-22",
+                                             data: ["parameter": .string(key)])
+            }
+            if key == "since" { filter.since = time } else { filter.until = time }
+        }
+        return filter
+    }
+
+    func runsList(_ params: RPCParams) throws -> JSONValue {
+        let limit = Int(try params.int("limit", range: 1...Self.maximumPage) ?? 100)
+        var cursor: (Int64, String)?
+        if let token = try params.string("cursor") {
+            guard let tab = token.firstIndex(of: " "), let start = Int64(token[..<tab]) else {
+                throw RPCError.invalidParams("\"cursor\" is not a cursor from runs.list")
+            }
+            cursor = (start, String(token[token.index(after: tab)...]))
+        }
+        let runs = try store.runs(try filter(params), limit: limit, after: cursor)
+        let next: JSONValue = runs.count == limit ? runs.last.map { .string("\($0.start) \($0.id)") } ?? .null : .null
+        return ["runs": .array(runs.map { run in
+            ["id": .string(run.id), "commit": .string(run.commit), "bench_method": .string(run.benchMethod),
+             "runner": JSONValue(run.runnerName), "start": .string(Timestamp.rfc3339(milliseconds: run.start)),
+             "end": .string(Timestamp.rfc3339(milliseconds: run.end)), "exit_code": JSONValue(run.exitCode),
+             "origin": .string(run.origin.rawValue), "measurements": JSONValue(run.measurementCount)]
+        }), "next_cursor": next]
+    }
+
+    func runGet(_ params: RPCParams) throws -> JSONValue {
+        let id = try params.requiredString("id")
+        guard let run = try store.run(id: id) else { throw RPCError.notFound("run", id) }
+        return Self.json(run, withOutput: true)
+    }
+
+    func runDelete(_ params: RPCParams) throws -> JSONValue {
+        let id = try params.requiredString("id")
+        try store.deleteRun(id: id)
+        return ["deleted": .string(id)]
+    }
+
+    /// A run as JSON, as runs.get and the JSON export write it.
+    static func json(_ run: Run, withOutput: Bool) -> JSONValue {
+        var measurements = JSONObject()
+        for m in run.measurements {
+            var object: JSONObject = ["value": .real(m.value), "unit": JSONValue(m.unit)]
+            if let samples = m.samples { object["samples"] = .array(samples.map(JSONValue.real)) }
+            if let lower = m.lower { object["lower"] = .real(lower) }
+            if let upper = m.upper { object["upper"] = .real(upper) }
+            measurements[m.metric] = .object(object)
+        }
+        var object: JSONObject = [
+            "id": .string(run.id), "commit": .string(run.commit), "bench_method": .string(run.benchMethod),
+            "runner": JSONValue(run.runnerName), "fingerprint": run.fingerprint ?? .null,
+            "start": .string(Timestamp.rfc3339(milliseconds: run.start)),
+            "end": .string(Timestamp.rfc3339(milliseconds: run.end)),
+            "exit_code": JSONValue(run.exitCode), "origin": .string(run.origin.rawValue),
+            "measurements": .object(measurements),
+        ]
+        if withOutput {
+            object["output"] = .array(run.output.map { [.string($0.source.rawValue), .string($0.text)] })
+        }
+        return .object(object)
+    }
+
+    func export(_ params: RPCParams) throws -> JSONValue {
+        let format = try params.string("format") ?? "csv"
+        let filter = try filter(params)
+        let cursor = try params.string("cursor")
+        switch format {
+        case "csv":
+            let limit = Int(try params.int("limit", range: 1...Self.maximumPage) ?? 50_000)
+            var after: ExportCursor?
+            if let cursor {
+                guard let parsed = ExportCursor(token: cursor) else { throw RPCError.invalidParams("\"cursor\" is not a cursor from runs.export") }
+                after = parsed
+            }
+            var bytes = Array((after == nil ? Store.csvHeader : "").utf8)
+            let page = try store.exportCSV(filter, after: after, limit: limit, into: &bytes)
+            return ["format": "csv", "rows": JSONValue(page.rows), "data": .string(String(decoding: bytes, as: UTF8.self)),
+                    "next_cursor": JSONValue(page.next?.token)]
+        case "json":
+            let limit = Int(try params.int("limit", range: 1...10_000) ?? 1000)
+            let page = try store.exportRuns(filter, afterRunID: cursor, limit: limit)
+            return ["format": "json", "rows": JSONValue(page.runs.count),
+                    "runs": .array(page.runs.map { Self.json($0, withOutput: false) }), "next_cursor": JSONValue(page.next)]
+        default:
+            throw RPCError.invalidParams("\"format\" must be csv or json", data: ["parameter": "format"])
+        }
+    }
+
+    // MARK: Metrics
+
+    func metricsList(_ params: RPCParams) throws -> JSONValue {
+        .array(try store.metrics().map(Self.json))
+    }
+
+    func metricSet(_ params: RPCParams) throws -> JSONValue {
+        let name = try params.requiredString("name")
+        let unit = try params.string("unit")
+        let direction = try params.choice("direction", MetricDirection.self)
+        guard unit != nil || direction != nil else { throw RPCError.invalidParams("give \"unit\", \"direction\" or both") }
+        return Self.json(try store.setMetric(name, unit: unit, direction: direction))
+    }
+
+    static func json(_ metric: MetricInfo) -> JSONValue {
+        ["name": .string(metric.name), "unit": JSONValue(metric.unit), "direction": .string(metric.direction.rawValue),
+         "measurements": JSONValue(metric.measurementCount)]
+    }
+
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}

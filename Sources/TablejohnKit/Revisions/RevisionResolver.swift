@@ -1,0 +1,77 @@
+// Turning what a user types (a short ref, an abbreviated hash, HEAD~3, A..B) into commits.
+import GRDB
+
+/// Why a name could not be resolved.
+public enum RevisionError: Error, Equatable, CustomStringConvertible {
+    case unknown(String)
+    case ambiguous(String, candidates: [String])
+    case notImported(String, hash: String)
+
+    public var description: String {
+        switch self {
+        case .unknown(let name): "no ref or commit named \(name)"
+        case .ambiguous(let name, let candidates): "\(name) is ambiguous: it could be \(candidates.joined(separator: ", "))"
+        case .notImported(let name, let hash): "\(name) is commit \(hash), which is not imported yet"
+        }
+    }
+}
+
+/// Resolves names against the database first (refs, hash prefixes), then git.
+public struct RevisionResolver: Sendable {
+    public var store: Store
+    public var repository: GitRepository
+
+    public init(store: Store, repository: GitRepository) {
+        self.store = store
+        self.repository = repository
+    }
+
+    static let refPrefixes = ["refs/heads/", "refs/tags/", "refs/remotes/", "refs/"]
+
+    /// The stored ref `name` names: its full name, or a short name under heads, tags
+    /// or remotes. A short name matching several refs is ambiguous.
+    public func ref(_ name: String) throws -> StoredRef {
+        let refs = try store.refs()
+        if let exact = refs[name], name.hasPrefix("refs/") { return exact }
+        let candidates = Self.refPrefixes.compactMap { refs[$0 + name] }
+        switch candidates.count {
+        case 0: throw RevisionError.unknown(name)
+        case 1: return candidates[0]
+        default: throw RevisionError.ambiguous(name, candidates: candidates.map(\.name))
+        }
+    }
+
+    /// The full hash of the stored commit `revision` names.
+    public func commit(_ revision: String) throws -> String {
+        let trimmed = revision.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { throw RevisionError.unknown(revision) }
+        do {
+            return try ref(trimmed).hash
+        } catch RevisionError.unknown {
+            // Not a ref: try a hash prefix, then git's revision syntax.
+        }
+        let lower = trimmed.lowercased()
+        if (4...40).contains(lower.count), lower.allSatisfy(\.isHexDigit) {
+            let matches = try store.writer.read { db in
+                try String.fetchAll(db, sql: "SELECT hash FROM commits WHERE hash >= ? AND hash < ? ORDER BY hash LIMIT 10",
+                                    arguments: [lower, lower + "g"])
+            }
+            if matches.count == 1 { return matches[0] }
+            if matches.count > 1 { throw RevisionError.ambiguous(revision, candidates: matches) }
+        }
+        guard let oid = try? repository.resolve(trimmed) else { throw RevisionError.unknown(revision) }
+        guard try store.reachability(of: oid.hex) != nil else { throw RevisionError.notImported(revision, hash: oid.hex) }
+        return oid.hex
+    }
+
+    /// The commits a revision or an `A..B` range names, newest first, at most `limit`.
+    public func commits(_ spec: String, limit: Int) throws -> [String] {
+        guard let dots = spec.range(of: "..") else { return [try commit(spec)] }
+        let from = String(spec[..<dots.lowerBound])
+        let to = String(spec[dots.upperBound...])
+        let tip = try commit(to.isEmpty ? "HEAD" : to)
+        let base = from.isEmpty ? nil : try commit(from)
+        let oids = try repository.commits(from: GitOID(hex: tip)!, excluding: base.flatMap(GitOID.init(hex:)), limit: limit)
+        return oids.map(\.hex)
+    }
+}

@@ -1,0 +1,168 @@
+// Runs and their measurements and output: recording, listing, reading, deleting.
+import GRDB
+
+/// Which runs a listing or export covers. Nil fields do not filter.
+public struct RunFilter: Sendable, Equatable {
+    public var commitID: Int64?
+    /// Only runs of commits on this ref's first-parent history.
+    public var refCommitID: Int64?
+    public var metric: String?
+    public var runner: String?
+    /// Unix milliseconds, inclusive lower and exclusive upper bound on the run's start.
+    public var since: Int64?
+    public var until: Int64?
+
+    public init(commitID: Int64? = nil, refCommitID: Int64? = nil, metric: String? = nil, runner: String? = nil,
+                since: Int64? = nil, until: Int64? = nil) {
+        self.commitID = commitID
+        self.refCommitID = refCommitID
+        self.metric = metric
+        self.runner = runner
+        self.since = since
+        self.until = until
+    }
+
+    /// The SQL condition on `runs r` (and `measurements m` when a metric is named), with its arguments.
+    func condition(measurementAlias: String? = nil) -> (sql: String, arguments: StatementArguments) {
+        var parts: [String] = []
+        var arguments = StatementArguments()
+        if let commitID { parts.append("r.commit_id = ?"); arguments += [commitID] }
+        if let refCommitID {
+            parts.append("""
+                r.commit_id IN (WITH RECURSIVE line(id) AS (SELECT ? UNION ALL
+                SELECT p.parent FROM commit_parents p JOIN line ON p.child = line.id AND p.position = 0)
+                SELECT id FROM line)
+                """)
+            arguments += [refCommitID]
+        }
+        if let runner { parts.append("r.runner_name = ?"); arguments += [runner] }
+        if let since { parts.append("r.start_time >= ?"); arguments += [since] }
+        if let until { parts.append("r.start_time < ?"); arguments += [until] }
+        if let metric {
+            if let alias = measurementAlias {
+                parts.append("\(alias).metric = ?")
+            } else {
+                parts.append("EXISTS (SELECT 1 FROM measurements m WHERE m.run_id = r.id AND m.metric = ?)")
+            }
+            arguments += [metric]
+        }
+        return (parts.isEmpty ? "1" : parts.joined(separator: " AND "), arguments)
+    }
+}
+
+/// A run in a listing: everything but its measurements and output.
+public struct RunSummary: Sendable, Equatable {
+    public var id: String
+    public var commit: String
+    public var benchMethod: String
+    public var runnerName: String?
+    public var start: Int64
+    public var end: Int64
+    public var exitCode: Int
+    public var origin: RunOrigin
+    public var measurementCount: Int
+}
+
+public enum RunError: Error, Equatable, CustomStringConvertible {
+    case unknownCommit(String)
+    case unknownRun(String)
+
+    public var description: String {
+        switch self {
+        case .unknownCommit(let hash): "no commit \(hash) in the database"
+        case .unknownRun(let id): "no run \(id)"
+        }
+    }
+}
+
+extension Store {
+    /// Stores a finished run with its measurements and output, creating metrics as
+    /// needed. Idempotent by run id: recording the same id again changes nothing and
+    /// returns false. The commit leaves the queue.
+    @discardableResult
+    public func record(_ run: Run) throws -> Bool {
+        try writer.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE id = ?", arguments: [run.id]) == true { return false }
+            guard let commitID = try Int64.fetchOne(db, sql: "SELECT id FROM commits WHERE hash = ?", arguments: [run.commit]) else {
+                throw RunError.unknownCommit(run.commit)
+            }
+            try db.execute(sql: """
+                INSERT INTO runs (id, commit_id, bench_method, runner_name, runner_fingerprint, start_time, end_time, exit_code, origin)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [run.id, commitID, run.benchMethod, run.runnerName,
+                                 try run.fingerprint?.jsonString(), run.start, run.end, run.exitCode, run.origin.rawValue])
+            let metric = try db.makeStatement(sql: "INSERT OR IGNORE INTO metrics (name, unit) VALUES (?, ?)")
+            let measurement = try db.makeStatement(sql: """
+                INSERT INTO measurements (run_id, metric, value, unit, samples, lower, upper) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            for m in run.measurements {
+                try metric.execute(arguments: [m.metric, m.unit])
+                let samples = try m.samples.map { try JSONValue.array($0.map(JSONValue.real)).jsonString() }
+                try measurement.execute(arguments: [run.id, m.metric, m.value, m.unit, samples, m.lower, m.upper])
+            }
+            let line = try db.makeStatement(sql: "INSERT INTO run_output (run_id, line, source, text) VALUES (?, ?, ?, ?)")
+            for (number, entry) in run.output.enumerated() {
+                try line.execute(arguments: [run.id, number, entry.source.rawValue, entry.text])
+            }
+            try db.execute(sql: "DELETE FROM queue WHERE commit_id = ?", arguments: [commitID])
+            return true
+        }
+    }
+
+    /// Runs matching `filter`, newest first, at most `limit`, starting after the run
+    /// `after` (a cursor from the previous page).
+    public func runs(_ filter: RunFilter, limit: Int, after cursor: (start: Int64, id: String)? = nil) throws -> [RunSummary] {
+        try writer.read { db in
+            var (condition, arguments) = filter.condition()
+            if let cursor {
+                condition += " AND (r.start_time < ? OR (r.start_time = ? AND r.id < ?))"
+                arguments += [cursor.start, cursor.start, cursor.id]
+            }
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: """
+                SELECT r.id, c.hash, r.bench_method, r.runner_name, r.start_time, r.end_time, r.exit_code, r.origin,
+                       (SELECT count(*) FROM measurements m WHERE m.run_id = r.id)
+                FROM runs r JOIN commits c ON c.id = r.commit_id
+                WHERE \(condition) ORDER BY r.start_time DESC, r.id DESC LIMIT ?
+                """, arguments: arguments).map { row in
+                RunSummary(id: row[0], commit: row[1], benchMethod: row[2], runnerName: row[3], start: row[4], end: row[5],
+                           exitCode: row[6], origin: RunOrigin(rawValue: row[7]) ?? .runner, measurementCount: row[8])
+            }
+        }
+    }
+
+    /// One run with everything recorded about it.
+    public func run(id: String) throws -> Run? {
+        try writer.read { db in try Self.run(db, id: id) }
+    }
+
+    static func run(_ db: Database, id: String) throws -> Run? {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT r.id, c.hash, r.bench_method, r.runner_name, r.runner_fingerprint, r.start_time, r.end_time, r.exit_code, r.origin
+            FROM runs r JOIN commits c ON c.id = r.commit_id WHERE r.id = ?
+            """, arguments: [id]) else { return nil }
+        let measurements = try Row.fetchAll(db, sql: """
+            SELECT metric, value, unit, samples, lower, upper FROM measurements WHERE run_id = ? ORDER BY metric
+            """, arguments: [id]).map(Self.measurement(from:))
+        let output = try Row.fetchAll(db, sql: "SELECT source, text FROM run_output WHERE run_id = ? ORDER BY line",
+                                      arguments: [id]).map { (source: OutputSource(rawValue: $0[0]) ?? .internal, text: $0[1] as String) }
+        let fingerprint = try (row[4] as String?).map { try JSONValue.parse($0) }
+        return Run(id: row[0], commit: row[1], benchMethod: row[2], runnerName: row[3], fingerprint: fingerprint,
+                   start: row[5], end: row[6], exitCode: row[7], origin: RunOrigin(rawValue: row[8]) ?? .runner,
+                   measurements: measurements, output: output)
+    }
+
+    static func measurement(from row: Row) -> Measurement {
+        let samples = (row["samples"] as String?).flatMap { try? JSONValue.parse($0) }?.arrayValue?.compactMap(\.doubleValue)
+        return Measurement(metric: row["metric"], value: row["value"], unit: row["unit"], samples: samples,
+                           lower: row["lower"], upper: row["upper"])
+    }
+
+    /// Deletes a run with its measurements and output.
+    public func deleteRun(id: String) throws {
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [id])
+            guard db.changesCount == 1 else { throw RunError.unknownRun(id) }
+        }
+    }
+}
