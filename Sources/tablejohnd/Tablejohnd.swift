@@ -18,7 +18,8 @@ struct Serve: AsyncParsableCommand {
         abstract: "Watch a repository and serve its pages.",
         discussion: """
             With no options, serves the git repository in the current directory on \
-            http://127.0.0.1:8221, keeping its database in .git/tablejohn/tablejohn.db.
+            http://127.0.0.1:8221, keeping its database in .git/tablejohn/tablejohn.db and its \
+            control socket (for tjctl) in .git/tablejohn/tablejohn.sock.
             Set TABLEJOHN_LOG=debug for more detail.
             """)
 
@@ -34,6 +35,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Address of the web server (default: 127.0.0.1:8221).", valueName: "host:port"))
     var address: String?
 
+    @Option(name: .long, help: ArgumentHelp("Control socket for tjctl (default: next to the database).", valueName: "path"))
+    var socket: String?
+
     func validate() throws {
         if let address, SocketAddressSetting(parsing: address) == nil {
             throw ValidationError("--address must be HOST:PORT, such as 127.0.0.1:8221")
@@ -43,7 +47,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let logger = DaemonLogging.bootstrap()
         let options = ServeOptions(configPath: config, repoPath: repo, databasePath: db,
-                                   address: address.flatMap(SocketAddressSetting.init(parsing:)))
+                                   address: address.flatMap(SocketAddressSetting.init(parsing:)), socketPath: socket)
         let daemon: ServeDaemon
         do {
             daemon = try ServeDaemon.prepare(options, logger: logger)

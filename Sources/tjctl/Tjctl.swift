@@ -1,4 +1,4 @@
-// The tjctl executable: tablejohn's admin command line.
+// The tjctl executable: tablejohn's admin command line, speaking JSON-RPC over the control socket.
 import ArgumentParser
 import Foundation
 import TablejohnKit
@@ -7,30 +7,80 @@ import TablejohnKit
 struct Tjctl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tjctl",
-        abstract: "Administer a tablejohn instance.",
-        subcommands: [CheckConfig.self])
+        abstract: "Administer a running tablejohnd through its control socket.",
+        discussion: """
+            The socket is found from --socket, then $TABLEJOHN_SOCKET, then the repository in \
+            the current directory (.git/tablejohn/tablejohn.sock).
+            Exit codes: 0 success, 1 the call failed, 2 usage error.
+            Shell completions: tjctl --generate-completion-script bash|zsh|fish
+            """,
+        subcommands: [
+            Status.self, Fetch.self, Refs.self, Track.self, Untrack.self, Queue.self, Backfill.self,
+            Runs.self, RunCommand.self, Export.self, Metrics.self, MetricCommand.self, CheckConfig.self,
+        ])
+
+    /// Usage errors exit with 2 (ArgumentParser's default is 64); failed calls with 1.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as CallFailure {
+            FileHandle.standardError.write(Data("tjctl: \(failure.message)\n".utf8))
+            Foundation.exit(1)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
-/// Offline helper: validates a configuration file without starting anything.
-struct CheckConfig: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "check-config",
-        abstract: "Check a tablejohn configuration file and print the settings it yields.")
+/// A call that failed, with the one line to print.
+struct CallFailure: Error {
+    var message: String
+}
 
-    @Argument(help: ArgumentHelp("The TOML file to check.", valueName: "file"))
-    var file: String
+/// Options every command that talks to the daemon shares.
+struct ConnectionOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The daemon's control socket.", valueName: "path"))
+    var socket: String?
 
-    func run() throws {
+    @Flag(help: "Print the daemon's JSON reply instead of a table.")
+    var json = false
+
+    var socketPath: String { Self.locateSocket(socket) }
+
+    /// --socket, then $TABLEJOHN_SOCKET, then the socket of the repository in the current directory.
+    static func locateSocket(_ socket: String?) -> String {
+        if let socket { return socket }
+        if let environment = ProcessInfo.processInfo.environment["TABLEJOHN_SOCKET"], !environment.isEmpty { return environment }
+        if let repository = try? GitRepository(opening: FileManager.default.currentDirectoryPath) {
+            return ServeDaemon.defaultSocketPath(database: ServeDaemon.stateDirectory(for: repository) + "/tablejohn.db")
+        }
+        return ".git/tablejohn/tablejohn.sock"
+    }
+
+    /// Connects and calls `method`, turning every failure into a `CallFailure`.
+    func call(_ method: String, _ params: JSONObject = [:]) throws -> JSONValue {
         do {
-            let configuration = try TablejohnConfiguration.load(path: file)
-            print("web.address = \(configuration.web.address)")
-            print("repo.path = \(configuration.repo.path ?? "(current directory)")")
-            print("repo.url = \(configuration.repo.url ?? "(none: no fetching)")")
-            print("repo.fetch-interval = \(configuration.repo.fetchInterval)")
-            print("repo.refspecs = \(configuration.repo.refspecs.joined(separator: " "))")
-        } catch let error as ConfigurationError {
-            FileHandle.standardError.write(Data("tjctl: \(error)\n".utf8))
-            throw ExitCode(1)
+            let client = try RPCClient(socketPath: socketPath)
+            return try client.call(method, params)
+        } catch let error as RPCError {
+            throw CallFailure(message: error.message)
+        } catch {
+            throw CallFailure(message: "\(error)")
+        }
+    }
+
+    /// Prints `result` as JSON with --json, else runs `human`.
+    func show(_ result: JSONValue, human: (JSONValue) -> Void) throws {
+        if json {
+            print(try result.jsonString())
+        } else {
+            human(result)
         }
     }
 }

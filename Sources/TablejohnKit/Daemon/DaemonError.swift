@@ -7,6 +7,7 @@ public enum DaemonError: Error, CustomStringConvertible {
     case stateDirectory(path: String, reason: String)
     case database(path: String, reason: String)
     case alreadyRunning(database: String)
+    case socketPathTooLong(path: String, limit: Int)
 
     public var description: String {
         switch self {
@@ -20,6 +21,8 @@ public enum DaemonError: Error, CustomStringConvertible {
             "cannot open the database \(path): \(reason)"
         case .alreadyRunning(let database):
             "another tablejohnd is already running on \(database)"
+        case .socketPathTooLong(let path, let limit):
+            "the control socket path \(path) is longer than \(limit) bytes; choose a shorter one with --socket"
         }
     }
 }

@@ -10,13 +10,15 @@ public struct ServeOptions: Sendable {
     public var repoPath: String?
     public var databasePath: String?
     public var address: SocketAddressSetting?
+    public var socketPath: String?
 
     public init(configPath: String? = nil, repoPath: String? = nil, databasePath: String? = nil,
-                address: SocketAddressSetting? = nil) {
+                address: SocketAddressSetting? = nil, socketPath: String? = nil) {
         self.configPath = configPath
         self.repoPath = repoPath
         self.databasePath = databasePath
         self.address = address
+        self.socketPath = socketPath
     }
 }
 
@@ -26,11 +28,12 @@ public struct ServeDaemon: Sendable {
     public let repository: GitRepository
     public let store: Store
     public let databasePath: String
+    public let socketPath: String
     public let sync: SyncService
     private let lock: InstanceLock
     private let logger: Logger
 
-    /// The folder for the database (and later the control socket) of a repository:
+    /// The folder for the database and the control socket of a repository:
     /// `tablejohn/` inside its git directory, so each repository has its own state
     /// and nothing appears in the working tree.
     public static func stateDirectory(for repository: GitRepository) -> String {
@@ -57,6 +60,11 @@ public struct ServeDaemon: Sendable {
             }
             databasePath = state + "/tablejohn.db"
         }
+        let socketPath = options.socketPath ?? defaultSocketPath(database: databasePath)
+        let socketLimit = MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1
+        guard socketPath.utf8.count <= socketLimit else {
+            throw DaemonError.socketPathTooLong(path: socketPath, limit: socketLimit)
+        }
         let lock = try InstanceLock(database: databasePath)
         let store: Store
         do {
@@ -70,7 +78,12 @@ public struct ServeDaemon: Sendable {
         let sync = SyncService(repository: repository, store: store, remote: remote,
                                interval: configuration.repo.fetchInterval, logger: logger)
         return ServeDaemon(configuration: configuration, repository: repository, store: store,
-                           databasePath: databasePath, sync: sync, lock: lock, logger: logger)
+                           databasePath: databasePath, socketPath: socketPath, sync: sync, lock: lock, logger: logger)
+    }
+
+    /// The control socket sits next to the database: `tablejohn.db` → `tablejohn.sock`.
+    public static func defaultSocketPath(database: String) -> String {
+        (database.hasSuffix(".db") ? String(database.dropLast(3)) : database) + ".sock"
     }
 
     private static func openRepository(_ settings: TablejohnConfiguration.Repo, logger: Logger) throws -> GitRepository {
@@ -93,18 +106,22 @@ public struct ServeDaemon: Sendable {
     /// Runs the web server and the sync loop until SIGTERM or SIGINT. A second signal
     /// during shutdown ends the process at once.
     public func run() async throws {
-        let web = WebContext(store: store, sync: sync.status,
-                             repositoryPath: repository.workingDirectory ?? repository.gitDirectory)
+        let repositoryPath = repository.workingDirectory ?? repository.gitDirectory
+        let resolver = RevisionResolver(store: store, repository: repository)
+        let web = WebContext(store: store, sync: sync.status, repositoryPath: repositoryPath, resolver: resolver)
         let app = web.application(address: configuration.web.address, logger: logger)
+        let methods = ControlMethods(store: store, sync: sync, resolver: resolver,
+                                     repositoryPath: repositoryPath, databasePath: databasePath)
+        let rpc = RPCServer(path: socketPath, rpc: JSONRPCProtocol(handle: methods.handler), logger: logger)
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [.init(service: sync), .init(service: app)],
+            services: [.init(service: sync), .init(service: rpc), .init(service: app)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(15)
         let escalation = SignalEscalation(logger: logger)
         logger.info("tablejohn serving", metadata: [
-            "url": "http://\(configuration.web.address)/", "database": "\(databasePath)",
-            "repository": "\(repository.workingDirectory ?? repository.gitDirectory)",
+            "url": "http://\(configuration.web.address)/", "database": "\(databasePath)", "socket": "\(socketPath)",
+            "repository": "\(repositoryPath)",
         ])
         try await ServiceGroup(configuration: groupConfiguration).run()
         logger.info("tablejohn stopped")

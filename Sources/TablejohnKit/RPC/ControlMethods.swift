@@ -189,7 +189,7 @@ public struct ControlMethods: Sendable {
             filter.commitID = try store.commitID(of: try resolver.commit(commit))
         }
         if let ref = try params.string("ref") {
-            filter.refCommitID = try store.commitID(of: try resolver.ref(ref).hash)
+            filter.refCommitID = try store.commitID(of: try resolver.commit(ref))
         }
         filter.metric = try params.string("metric")
         filter.runner = try params.string("runner")

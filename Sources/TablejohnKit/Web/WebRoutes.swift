@@ -6,11 +6,13 @@ public struct WebContext: Sendable {
     public var store: Store
     public var sync: SyncStatus
     public var repositoryPath: String
+    public var resolver: RevisionResolver
 
-    public init(store: Store, sync: SyncStatus, repositoryPath: String) {
+    public init(store: Store, sync: SyncStatus, repositoryPath: String, resolver: RevisionResolver) {
         self.store = store
         self.sync = sync
         self.repositoryPath = repositoryPath
+        self.resolver = resolver
     }
 }
 
@@ -26,6 +28,7 @@ enum WebRoutes {
                                  sync: web.sync.snapshot)
             return HTMLResponse(page.render())
         }
+        router.get("/api/export.csv") { request, _ in try ExportRoute.response(request, web) }
         return router
     }
 }

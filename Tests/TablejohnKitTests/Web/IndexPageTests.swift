@@ -17,7 +17,8 @@ struct IndexPageTests {
         try repo.git(["checkout", "-q", "main"])
         let store = try Store.inMemory()
         _ = try Importer(repository: GitRepository(opening: repo.path), store: store, logger: Logger(label: "test")).run()
-        let web = WebContext(store: store, sync: SyncStatus(), repositoryPath: repo.path)
+        let web = WebContext(store: store, sync: SyncStatus(), repositoryPath: repo.path,
+                             resolver: RevisionResolver(store: store, repository: try GitRepository(opening: repo.path)))
 
         try await Application(router: WebRoutes.router(web)).test(.router) { client in
             try await client.execute(uri: "/", method: .get) { response in

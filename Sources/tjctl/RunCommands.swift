@@ -1,0 +1,118 @@
+// tjctl runs, run and export.
+import ArgumentParser
+import Foundation
+import TablejohnKit
+
+/// Filters shared by `runs` and `export`.
+struct RunFilterOptions: ParsableArguments {
+    @Option(help: "Only runs of this commit.") var commit: String?
+    @Option(help: "Only runs of commits on this ref's first-parent history.") var ref: String?
+    @Option(help: "Only runs (or rows) of this metric.") var metric: String?
+    @Option(help: "Only runs by this runner.") var runner: String?
+    @Option(help: "Only runs started at or after this time (RFC 3339 or YYYY-MM-DD).") var since: String?
+    @Option(help: "Only runs started before this time.") var until: String?
+
+    var params: JSONObject {
+        var params = JSONObject()
+        for (key, value) in [("commit", commit), ("ref", ref), ("metric", metric), ("runner", runner), ("since", since), ("until", until)] {
+            if let value { params[key] = .string(value) }
+        }
+        return params
+    }
+}
+
+struct Runs: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List runs, newest first.")
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var filter: RunFilterOptions
+    @Option(help: "At most this many.") var limit: Int = 50
+
+    func run() throws {
+        var params = filter.params
+        params["limit"] = JSONValue(limit)
+        try connection.show(try connection.call("runs.list", params)) { result in
+            Output.table(["RUN", "COMMIT", "RUNNER", "METHOD", "START", "EXIT", "MEASUREMENTS"], result["runs"]?.arrayValue?.map { run in
+                [Output.text(run["id"]), Output.shortHash(run["commit"]), Output.text(run["runner"]), Output.text(run["bench_method"]),
+                 Output.time(run["start"]), Output.text(run["exit_code"]), Output.text(run["measurements"])]
+            } ?? [])
+        }
+    }
+}
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Show one run with its measurements and output.")
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The run's id.") var id: String
+
+    func run() throws {
+        try connection.show(try connection.call("runs.get", ["id": .string(id)])) { run in
+            print("run          \(Output.text(run["id"]))")
+            print("commit       \(Output.text(run["commit"]))")
+            print("runner       \(Output.text(run["runner"])) (\(Output.text(run["origin"])))")
+            print("method       \(Output.text(run["bench_method"]))")
+            print("time         \(Output.text(run["start"])) to \(Output.text(run["end"]))")
+            print("exit code    \(Output.text(run["exit_code"]))")
+            print("")
+            Output.table(["METRIC", "VALUE", "UNIT"], run["measurements"]?.objectValue?.entries.map { entry in
+                [Output.oneLine(entry.key), Output.text(entry.value["value"]), Output.text(entry.value["unit"])]
+            } ?? [])
+            if let output = run["output"]?.arrayValue, !output.isEmpty {
+                print("")
+                for line in output {
+                    print("[\(Output.text(line.arrayValue?.first))] \(Output.text(line.arrayValue?.last))")
+                }
+            }
+        }
+    }
+}
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Export measurements as CSV or runs as JSON, page by page, to standard output or a file.")
+    @Option(help: ArgumentHelp("The daemon's control socket.", valueName: "path")) var socket: String?
+    @OptionGroup var filter: RunFilterOptions
+    @Flag(help: "One CSV row per measurement (the default).") var csv = false
+    @Flag(name: .customLong("json"), help: "A JSON array of runs with their measurements.") var jsonRuns = false
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    var output: String?
+
+    func validate() throws {
+        guard !(csv && jsonRuns) else { throw ValidationError("choose one of --csv and --json") }
+    }
+
+    func run() throws {
+        let handle: FileHandle
+        if let output {
+            guard FileManager.default.createFile(atPath: output, contents: nil), let file = FileHandle(forWritingAtPath: output) else {
+                throw CallFailure(message: "cannot write \(output)")
+            }
+            handle = file
+        } else {
+            handle = FileHandle.standardOutput
+        }
+        let client: RPCClient
+        do { client = try RPCClient(socketPath: ConnectionOptions.locateSocket(socket)) } catch { throw CallFailure(message: "\(error)") }
+        var params = filter.params
+        params["format"] = jsonRuns ? "json" : "csv"
+        var first = true
+        if jsonRuns { handle.write(Data("[".utf8)) }
+        while true {
+            let page: JSONValue
+            do { page = try client.call("runs.export", params) } catch let error as RPCError {
+                throw CallFailure(message: error.message)
+            } catch { throw CallFailure(message: "\(error)") }
+            if jsonRuns {
+                for run in page["runs"]?.arrayValue ?? [] {
+                    handle.write(Data(((first ? "\n" : ",\n") + (try run.jsonString())).utf8))
+                    first = false
+                }
+            } else if let data = page["data"]?.stringValue {
+                handle.write(Data(data.utf8))
+            }
+            guard case .string(let cursor)? = page["next_cursor"] else { break }
+            params["cursor"] = .string(cursor)
+        }
+        if jsonRuns { handle.write(Data("\n]\n".utf8)) }
+        if output != nil { try handle.close() }
+    }
+}
