@@ -11,6 +11,7 @@ packages=(
   libsqlite3-dev   # the database (through GRDB)
   sqlite3          # the benchmark harness compares exports with the sqlite3 shell
   ca-certificates  # fetching over https
+  curl             # the benchmark harness measures HTTP exports with it
 )
 
 missing=()

@@ -87,8 +87,23 @@ final class DaemonProcess: @unchecked Sendable {  // used by one test at a time
 
 /// Runs the binary to completion and captures what it printed.
 func runTablejohnd(_ arguments: [String], in directory: String) throws -> (status: Int32, stdout: String, stderr: String) {
+    try runProgram(DaemonProcess.binary, arguments, in: directory)
+}
+
+/// Runs tjctl (built beside tablejohnd) to completion.
+func runTjctl(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+    try runProgram(DaemonProcess.binary.deletingLastPathComponent().appendingPathComponent("tjctl"), arguments, in: directory,
+                   environment: environment)
+}
+
+func runProgram(_ executable: URL, _ arguments: [String], in directory: String,
+                environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
-    process.executableURL = DaemonProcess.binary
+    process.executableURL = executable
+    var merged = ProcessInfo.processInfo.environment
+    merged["TABLEJOHN_SOCKET"] = nil
+    for (key, value) in environment { merged[key] = value }
+    process.environment = merged
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: directory)
     let out = Pipe()

@@ -24,19 +24,26 @@ public struct ControlMethods: Sendable {
 
     /// A JSON-RPC handler for `JSONRPCProtocol`.
     public var handler: JSONRPCProtocol.Handler {
-        { method, params async throws(RPCError) in
+        { (method: String, params: JSONValue?) throws(RPCError) -> RPCResult in
             do {
-                return try await call(method, params)
-            } catch let error as RPCError {
-                throw error
+                return try dispatch(method, params)
             } catch {
                 throw Self.translate(error)
             }
         }
     }
 
+    /// Calls a method and waits for its result, deferred or not (for tests).
+    func call(_ method: String, _ params: JSONValue?) async throws -> JSONValue {
+        switch try dispatch(method, params) {
+        case .value(let value): value
+        case .deferred(let work): try await work()
+        }
+    }
+
     static func translate(_ error: any Error) -> RPCError {
         switch error {
+        case let error as RPCError: error
         case let error as RevisionError:
             switch error {
             case .unknown(let name): .notFound("ref or commit", name)
@@ -53,10 +60,14 @@ public struct ControlMethods: Sendable {
         }
     }
 
-    func call(_ method: String, _ params: JSONValue?) async throws -> JSONValue {
+    func dispatch(_ method: String, _ params: JSONValue?) throws -> RPCResult {
+        if method == "repo.fetch" { return fetch(try RPCParams(params, names: [])) }
+        return .value(try value(method, params))
+    }
+
+    private func value(_ method: String, _ params: JSONValue?) throws -> JSONValue {
         switch method {
         case "status": return try status(RPCParams(params, names: []))
-        case "repo.fetch": return try await fetch(RPCParams(params, names: []))
         case "refs.list": return try refsList(RPCParams(params, names: ["tracked"]))
         case "refs.track": return try track(RPCParams(params, names: ["ref"]), true)
         case "refs.untrack": return try track(RPCParams(params, names: ["ref"]), false)
@@ -104,12 +115,15 @@ public struct ControlMethods: Sendable {
         ]
     }
 
-    func fetch(_ params: RPCParams) async throws -> JSONValue {
-        guard let report = await sync.runRound() else {
-            throw RPCError.failed("sync failed: \(sync.status.snapshot.lastError ?? "interrupted")")
+    /// Waits for a whole sync round, off the connection's event loop.
+    func fetch(_ params: RPCParams) -> RPCResult {
+        .deferred { [sync] () async throws(RPCError) -> JSONValue in
+            guard let report = await sync.runRound() else {
+                throw RPCError.failed("sync failed: \(sync.status.snapshot.lastError ?? "interrupted")")
+            }
+            return ["new_commits": JSONValue(report.newCommits), "refs_changed": JSONValue(report.refsChanged),
+                    "queued": JSONValue(report.queued)]
         }
-        return ["new_commits": JSONValue(report.newCommits), "refs_changed": JSONValue(report.refsChanged),
-                "queued": JSONValue(report.queued)]
     }
 
     // MARK: Refs

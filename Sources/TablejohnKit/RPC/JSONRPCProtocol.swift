@@ -1,10 +1,25 @@
 // JSON-RPC 2.0 message handling: requests, notifications, batches and replies.
 
+/// What a method returns: a result now, or work that must wait (such as a fetch).
+public enum RPCResult: Sendable {
+    case value(JSONValue)
+    case deferred(@Sendable () async throws(RPCError) -> JSONValue)
+}
+
+/// The reply to one message: ready now, produced later, or none (notifications).
+public enum RPCReply: Sendable {
+    case now([UInt8]?)
+    case later(@Sendable () async -> [UInt8]?)
+}
+
 /// Turns one received message (one line) into the reply to send, if any, following
 /// JSON-RPC 2.0: notifications get no reply, a batch gets an array of the replies to
 /// its calls, and every malformed message gets an error object.
+///
+/// Methods answer synchronously unless they return `.deferred`, so a connection can
+/// be served on its event loop without a thread hand-off per call.
 public struct JSONRPCProtocol: Sendable {
-    public typealias Handler = @Sendable (_ method: String, _ params: JSONValue?) async throws(RPCError) -> JSONValue
+    public typealias Handler = @Sendable (_ method: String, _ params: JSONValue?) throws(RPCError) -> RPCResult
 
     let limits: JSONLimits
     let handle: Handler
@@ -14,64 +29,102 @@ public struct JSONRPCProtocol: Sendable {
         self.handle = handle
     }
 
-    /// The reply to `message` (without the trailing newline), or nil when there is nothing to send.
-    public func reply(to message: [UInt8]) async -> [UInt8]? {
+    /// The reply to `message` (without the trailing newline).
+    public func process(_ message: [UInt8]) -> RPCReply {
         let value: JSONValue
         do {
             value = try JSONValue.parse(message, limits: limits)
         } catch {
-            return Self.encode(Self.errorReply(.parseError(error.description), id: .null))
+            return .now(Self.encode(Self.errorReply(.parseError(error.description), id: .null)))
         }
+        let isBatch: Bool
+        let calls: [JSONValue]
         switch value {
-        case .array(let calls):
-            guard !calls.isEmpty else { return Self.encode(Self.errorReply(.invalidRequest("empty batch"), id: .null)) }
-            var replies: [JSONValue] = []
-            for call in calls {
-                if let reply = await respond(to: call) { replies.append(reply) }
-            }
-            return replies.isEmpty ? nil : Self.encode(.array(replies))
+        case .array(let items):
+            guard !items.isEmpty else { return .now(Self.encode(Self.errorReply(.invalidRequest("empty batch"), id: .null))) }
+            (isBatch, calls) = (true, items)
         default:
-            return await respond(to: value).map(Self.encode)
+            (isBatch, calls) = (false, [value])
+        }
+        let outcomes = calls.map(respond)
+        let pending = outcomes.contains { if case .pending = $0 { true } else { false } }
+        guard pending else { return .now(Self.assemble(outcomes.map(\.ready), isBatch: isBatch)) }
+        return .later {
+            var replies: [JSONValue?] = []
+            for outcome in outcomes {
+                switch outcome {
+                case .ready(let reply): replies.append(reply)
+                case .pending(let id, let work):
+                    do throws(RPCError) {
+                        let result = try await work()
+                        replies.append(id.map { ["jsonrpc": "2.0", "result": result, "id": $0] })
+                    } catch {
+                        replies.append(id.map { Self.errorReply(error, id: $0) })
+                    }
+                }
+            }
+            return Self.assemble(replies, isBatch: isBatch)
+        }
+    }
+
+    /// The reply to `message`, waiting for deferred work (for tests and simple callers).
+    public func reply(to message: [UInt8]) async -> [UInt8]? {
+        switch process(message) {
+        case .now(let bytes): bytes
+        case .later(let work): await work()
         }
     }
 
     /// The reply to a too-long message that was discarded unread.
     public static var tooLargeReply: [UInt8] { encode(errorReply(.messageTooLarge, id: .null)) }
 
-    private func respond(to call: JSONValue) async -> JSONValue? {
+    private enum Outcome {
+        /// The reply object, or nil for a notification.
+        case ready(JSONValue?)
+        case pending(id: JSONValue?, work: @Sendable () async throws(RPCError) -> JSONValue)
+
+        var ready: JSONValue? { if case .ready(let reply) = self { reply } else { nil } }
+    }
+
+    private static func assemble(_ replies: [JSONValue?], isBatch: Bool) -> [UInt8]? {
+        let present = replies.compactMap { $0 }
+        if isBatch { return present.isEmpty ? nil : encode(.array(present)) }
+        return present.first.map(encode)
+    }
+
+    private func respond(to call: JSONValue) -> Outcome {
         guard case .object(let request) = call else {
-            return Self.errorReply(.invalidRequest("a request must be an object"), id: .null)
+            return .ready(Self.errorReply(.invalidRequest("a request must be an object"), id: .null))
         }
         let id = request["id"]
         if let id {
             switch id {
             case .string, .integer, .real, .null: break
-            default: return Self.errorReply(.invalidRequest("id must be a string, a number or null"), id: .null)
+            default: return .ready(Self.errorReply(.invalidRequest("id must be a string, a number or null"), id: .null))
             }
         }
         guard request["jsonrpc"] == .string("2.0") else {
-            return Self.errorReply(.invalidRequest("\"jsonrpc\" must be \"2.0\""), id: id ?? .null)
+            return .ready(Self.errorReply(.invalidRequest("\"jsonrpc\" must be \"2.0\""), id: id ?? .null))
         }
         guard case .string(let method)? = request["method"] else {
-            return Self.errorReply(.invalidRequest("\"method\" must be a string"), id: id ?? .null)
+            return .ready(Self.errorReply(.invalidRequest("\"method\" must be a string"), id: id ?? .null))
         }
         let params = request["params"]
         if let params {
             switch params {
             case .array, .object: break
-            default: return Self.errorReply(.invalidRequest("\"params\" must be an array or an object"), id: id ?? .null)
+            default: return .ready(Self.errorReply(.invalidRequest("\"params\" must be an array or an object"), id: id ?? .null))
             }
         }
-        let result: Result<JSONValue, RPCError>
         do {
-            result = .success(try await handle(method, params))
+            switch try handle(method, params) {
+            case .value(let result):
+                return .ready(id.map { ["jsonrpc": "2.0", "result": result, "id": $0] })  // no id: a notification
+            case .deferred(let work):
+                return .pending(id: id, work: work)
+            }
         } catch {
-            result = .failure(error)
-        }
-        guard let id else { return nil }  // a notification: no reply, even on error
-        switch result {
-        case .success(let value): return ["jsonrpc": "2.0", "result": value, "id": id]
-        case .failure(let error): return Self.errorReply(error, id: id)
+            return .ready(id.map { Self.errorReply(error, id: $0) })
         }
     }
 

@@ -42,7 +42,7 @@ extension Store {
             let statement = try db.makeStatement(sql: """
                 SELECT m.run_id, c.hash, m.metric, m.value, m.unit, r.runner_name, r.bench_method,
                        r.start_time, r.end_time, r.exit_code, r.origin
-                FROM measurements m JOIN runs r ON r.id = m.run_id JOIN commits c ON c.id = r.commit_id
+                FROM measurements m CROSS JOIN runs r ON r.id = m.run_id CROSS JOIN commits c ON c.id = r.commit_id
                 WHERE \(condition) ORDER BY m.run_id, m.metric LIMIT ?
                 """)
             try statement.setArguments(arguments)

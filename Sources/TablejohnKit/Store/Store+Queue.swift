@@ -25,10 +25,10 @@ extension Store {
     /// The queue in the order runners take it: highest priority first, then newest commit first.
     public func queue(limit: Int = 1000) throws -> [QueueEntry] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT c.hash, q.priority, c.message, q.added, c.committer_time FROM queue q JOIN commits c ON c.id = q.commit_id
+            try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT c.hash, q.priority, c.message, q.added, c.committer_time FROM queue q CROSS JOIN commits c ON c.id = q.commit_id
                 ORDER BY q.priority DESC, c.committer_time DESC, c.id ASC LIMIT ?
-                """, arguments: [limit]).map { row in
+                """), arguments: [limit]).map { row in
                 QueueEntry(hash: row[0], priority: row[1], summary: CommitText.summary(of: row[2]), added: row[3],
                            committerTime: row[4])
             }
@@ -82,7 +82,7 @@ extension Store {
                     UNION ALL
                     SELECT p.parent, line.depth + 1 FROM commit_parents p JOIN line ON p.child = line.id AND p.position = 0
                     WHERE line.depth + 1 < ?)
-                SELECT c.hash FROM line JOIN commits c ON c.id = line.id
+                SELECT c.hash FROM line CROSS JOIN commits c ON c.id = line.id
                 WHERE NOT EXISTS (SELECT 1 FROM runs r WHERE r.commit_id = line.id)
                 ORDER BY line.depth
                 """, arguments: [tip, count])
@@ -91,6 +91,6 @@ extension Store {
 
     /// How many commits are queued.
     public func queueLength() throws -> Int {
-        try writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM queue") ?? 0 }
+        try writer.read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM queue")) ?? 0 }
     }
 }

@@ -38,7 +38,7 @@ extension Store {
 
     static func refs(_ db: Database) throws -> [String: StoredRef] {
         let rows = try Row.fetchAll(db, sql: """
-            SELECT r.name, r.commit_id, c.hash, r.tracked FROM refs r JOIN commits c ON c.id = r.commit_id
+            SELECT r.name, r.commit_id, c.hash, r.tracked FROM refs r CROSS JOIN commits c ON c.id = r.commit_id
             """)
         var result: [String: StoredRef] = [:]
         for row in rows {
@@ -53,7 +53,7 @@ extension Store {
         try writer.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT r.name, r.tracked, c.hash, c.message, c.author_name, c.committer_time
-                FROM refs r JOIN commits c ON c.id = r.commit_id
+                FROM refs r CROSS JOIN commits c ON c.id = r.commit_id
                 ORDER BY r.tracked DESC, (r.name LIKE 'refs/heads/%') DESC, r.name
                 """).map { row in
                 RefSummary(name: row[0], tracked: row[1], hash: row[2],

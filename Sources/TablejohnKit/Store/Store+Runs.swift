@@ -122,7 +122,7 @@ extension Store {
             return try Row.fetchAll(db, sql: """
                 SELECT r.id, c.hash, r.bench_method, r.runner_name, r.start_time, r.end_time, r.exit_code, r.origin,
                        (SELECT count(*) FROM measurements m WHERE m.run_id = r.id)
-                FROM runs r JOIN commits c ON c.id = r.commit_id
+                FROM runs r CROSS JOIN commits c ON c.id = r.commit_id
                 WHERE \(condition) ORDER BY r.start_time DESC, r.id DESC LIMIT ?
                 """, arguments: arguments).map { row in
                 RunSummary(id: row[0], commit: row[1], benchMethod: row[2], runnerName: row[3], start: row[4], end: row[5],
@@ -137,14 +137,14 @@ extension Store {
     }
 
     static func run(_ db: Database, id: String) throws -> Run? {
-        guard let row = try Row.fetchOne(db, sql: """
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT r.id, c.hash, r.bench_method, r.runner_name, r.runner_fingerprint, r.start_time, r.end_time, r.exit_code, r.origin
-            FROM runs r JOIN commits c ON c.id = r.commit_id WHERE r.id = ?
-            """, arguments: [id]) else { return nil }
-        let measurements = try Row.fetchAll(db, sql: """
+            FROM runs r CROSS JOIN commits c ON c.id = r.commit_id WHERE r.id = ?
+            """), arguments: [id]) else { return nil }
+        let measurements = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT metric, value, unit, samples, lower, upper FROM measurements WHERE run_id = ? ORDER BY metric
-            """, arguments: [id]).map(Self.measurement(from:))
-        let output = try Row.fetchAll(db, sql: "SELECT source, text FROM run_output WHERE run_id = ? ORDER BY line",
+            """), arguments: [id]).map(Self.measurement(from:))
+        let output = try Row.fetchAll(db.cachedStatement(sql: "SELECT source, text FROM run_output WHERE run_id = ? ORDER BY line"),
                                       arguments: [id]).map { (source: OutputSource(rawValue: $0[0]) ?? .internal, text: $0[1] as String) }
         let fingerprint = try (row[4] as String?).map { try JSONValue.parse($0) }
         return Run(id: row[0], commit: row[1], benchMethod: row[2], runnerName: row[3], fingerprint: fingerprint,
@@ -152,10 +152,10 @@ extension Store {
                    measurements: measurements, output: output)
     }
 
+    /// A row of `SELECT metric, value, unit, samples, lower, upper FROM measurements`.
     static func measurement(from row: Row) -> Measurement {
-        let samples = (row["samples"] as String?).flatMap { try? JSONValue.parse($0) }?.arrayValue?.compactMap(\.doubleValue)
-        return Measurement(metric: row["metric"], value: row["value"], unit: row["unit"], samples: samples,
-                           lower: row["lower"], upper: row["upper"])
+        let samples = (row[3] as String?).flatMap { try? JSONValue.parse($0) }?.arrayValue?.compactMap(\.doubleValue)
+        return Measurement(metric: row[0], value: row[1], unit: row[2], samples: samples, lower: row[4], upper: row[5])
     }
 
     /// Deletes a run with its measurements and output.

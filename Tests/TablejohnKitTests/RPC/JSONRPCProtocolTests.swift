@@ -4,9 +4,14 @@ import TestSupport
 
 @Suite("JSON-RPC protocol")
 struct JSONRPCProtocolTests {
-    let rpc = JSONRPCProtocol { method, params async throws(RPCError) in
+    let rpc = JSONRPCProtocol { method, params throws(RPCError) in
         switch method {
-        case "echo": return params ?? .null
+        case "echo": return .value(params ?? .null)
+        case "later": return .deferred { () async throws(RPCError) -> JSONValue in
+            try? await Task.sleep(for: .milliseconds(10))
+            return "done later"
+        }
+        case "later-fail": return .deferred { () async throws(RPCError) -> JSONValue in throw RPCError.failed("fetch failed") }
         case "fail": throw RPCError.notFound("ref", "nope")
         default: throw RPCError.methodNotFound(method)
         }
@@ -56,6 +61,21 @@ struct JSONRPCProtocolTests {
         let answer = try #require(try await reply(#"{"jsonrpc":"2.0","method":"fail","id":3}"#))
         #expect(answer["error"]?["message"] == "no ref named nope")
         #expect(answer["error"]?["data"] == ["kind": "ref", "name": "nope"])
+    }
+
+    @Test("deferred results are awaited, alone and inside batches, keeping the order of calls")
+    func deferred() async throws {
+        #expect(try await reply(#"{"jsonrpc":"2.0","method":"later","id":1}"#) == ["jsonrpc": "2.0", "result": "done later", "id": 1])
+        guard case .later = rpc.process(Array(#"{"jsonrpc":"2.0","method":"later","id":1}"#.utf8)) else {
+            Issue.record("a deferred method must not be answered at once")
+            return
+        }
+        let batch = try await reply("""
+            [{"jsonrpc":"2.0","method":"echo","params":[1],"id":1},{"jsonrpc":"2.0","method":"later","id":2},            {"jsonrpc":"2.0","method":"later-fail","id":3}]
+            """)?.arrayValue
+        #expect(batch?.map { $0["id"] } == [1, 2, 3])
+        #expect(batch?[1]["result"] == "done later")
+        #expect(batch?[2]["error"]?["message"] == "fetch failed")
     }
 
     @Test("a batch mixing good calls, bad calls and notifications answers each call in order")
