@@ -21,6 +21,9 @@ public final class RPCClient {
     public let socketPath: String
     private let descriptor: Int32
     private var buffer: [UInt8] = []
+    /// Where unread bytes start in `buffer`; consumed bytes are dropped only occasionally.
+    private var start = 0
+    private var chunk = [UInt8](repeating: 0, count: 1 << 16)
     private var nextID: Int64 = 1
 
     public init(socketPath: String) throws {
@@ -89,15 +92,21 @@ public final class RPCClient {
 
     /// Reads the next reply line.
     public func readLine() throws -> [UInt8] {
-        var scanned = 0
+        var scanned = start
         while true {
             if let newline = buffer[scanned...].firstIndex(of: UInt8(ascii: "\n")) {
-                let line = Array(buffer[..<newline])
-                buffer.removeSubrange(...newline)
+                let line = Array(buffer[start..<newline])
+                start = newline + 1
+                if start == buffer.count {
+                    buffer.removeAll(keepingCapacity: true)
+                    start = 0
+                } else if start > 1 << 20 {
+                    buffer.removeSubrange(..<start)
+                    start = 0
+                }
                 return line
             }
             scanned = buffer.count
-            var chunk = [UInt8](repeating: 0, count: 65536)
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { throw RPCClientError.connectionLost(socket: socketPath) }

@@ -75,19 +75,19 @@ enum CSVRowWriter {
         var rows = 0
         var lastRun: [UInt8] = []
         var lastMetric: [UInt8] = []
-        var runColumns: [UInt8] = []  // commit, runner and the rest of the run's columns, cached per run
+        var runColumns: [UInt8] = []  // runner and the rest of the run's columns, cached per run
         output.reserveCapacity(output.count + limit * 120)
         while true {
             let code = sqlite3_step(handle)
             if code == SQLITE_DONE { break }
             guard code == SQLITE_ROW else { throw Store.sqliteError(handle, code) }
-            let runID = bytes(handle, 0)
-            if runID != lastRun {
-                lastRun = runID
+            let runID = text(handle, 0)
+            if !runID.elementsEqual(lastRun) {
+                lastRun = Array(runID)
                 runColumns.removeAll(keepingCapacity: true)
-                appendField(&runColumns, bytes(handle, 5))  // runner
+                appendField(&runColumns, text(handle, 5))  // runner
                 runColumns.append(UInt8(ascii: ","))
-                appendField(&runColumns, bytes(handle, 6))  // bench method
+                appendField(&runColumns, text(handle, 6))  // bench method
                 runColumns.append(UInt8(ascii: ","))
                 appendTimestamp(&runColumns, sqlite3_column_int64(handle, 7))
                 runColumns.append(UInt8(ascii: ","))
@@ -95,35 +95,37 @@ enum CSVRowWriter {
                 runColumns.append(UInt8(ascii: ","))
                 runColumns.append(contentsOf: String(sqlite3_column_int64(handle, 9)).utf8)
                 runColumns.append(UInt8(ascii: ","))
-                appendField(&runColumns, bytes(handle, 10))
+                appendField(&runColumns, text(handle, 10))
                 runColumns.append(UInt8(ascii: "\n"))
             }
-            lastMetric = bytes(handle, 2)
             appendField(&output, runID)
             output.append(UInt8(ascii: ","))
-            output.append(contentsOf: bytes(handle, 1))  // a hash needs no quoting
+            output.append(contentsOf: text(handle, 1))  // a hash needs no quoting
             output.append(UInt8(ascii: ","))
-            appendField(&output, lastMetric)
+            let metric = text(handle, 2)
+            appendField(&output, metric)
             output.append(UInt8(ascii: ","))
-            output.append(contentsOf: sqlite3_column_double(handle, 3).description.utf8)
+            var value = sqlite3_column_double(handle, 3).description
+            value.withUTF8 { output.append(contentsOf: $0) }
             output.append(UInt8(ascii: ","))
-            appendField(&output, bytes(handle, 4))
+            appendField(&output, text(handle, 4))
             output.append(UInt8(ascii: ","))
             output.append(contentsOf: runColumns)
             rows += 1
+            if rows == limit { lastMetric = Array(metric) }
         }
         guard rows == limit else { return (rows, nil) }
         return (rows, ExportCursor(runID: String(decoding: lastRun, as: UTF8.self),
                                    metric: String(decoding: lastMetric, as: UTF8.self)))
     }
 
-    private static func bytes(_ handle: SQLiteStatement, _ column: Int32) -> [UInt8] {
-        guard let text = sqlite3_column_text(handle, column) else { return [] }
-        return Array(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column))))
+    /// A text column's bytes, valid until the statement steps again.
+    private static func text(_ handle: SQLiteStatement, _ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: sqlite3_column_text(handle, column), count: Int(sqlite3_column_bytes(handle, column)))
     }
 
     /// A CSV field, quoted when it holds a comma, quote or line break.
-    static func appendField(_ output: inout [UInt8], _ field: [UInt8]) {
+    static func appendField<Field: Collection>(_ output: inout [UInt8], _ field: Field) where Field.Element == UInt8 {
         let needsQuotes = field.contains { (byte: UInt8) -> Bool in
             byte == 0x2c || byte == 0x22 || byte == 0x0a || byte == 0x0d  // , " LF CR
         }
