@@ -4,6 +4,23 @@ import TestSupport
 
 @Suite("tablejohnd serve", .serialized)
 struct ServeTests {
+    /// Starts a daemon that clones `upstream` into a bare mirror and fetches every 200 ms,
+    /// once it shows the first commit.
+    func startMirroring(_ upstream: TestRepository) async throws -> (DaemonProcess, state: String) {
+        let state = try TemporaryFolder.make(prefix: "tj-state")
+        let config = state + "/tablejohn.toml"
+        try """
+            [repo]
+            url = "\(upstream.path)"
+            path = "\(state)/mirror.git"
+            fetch-interval = "200ms"
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(serve: ["--config", config], in: state)
+        try await daemon.waitUntilServing()
+        _ = try await daemon.waitForPage("/") { $0.contains("1 commit<") }
+        return (daemon, state)
+    }
+
     @Test("with no config, serves the checkout it runs in and escapes hostile text")
     func zeroConfig() async throws {
         let repo = try TestRepository()
@@ -45,17 +62,7 @@ struct ServeTests {
     func clonesAndFetches() async throws {
         let upstream = try TestRepository()
         try upstream.commit("first")
-        let state = try TemporaryFolder.make(prefix: "tj-state")
-        let config = state + "/tablejohn.toml"
-        try """
-            [repo]
-            url = "\(upstream.path)"
-            path = "\(state)/mirror.git"
-            fetch-interval = "200ms"
-            """.write(toFile: config, atomically: true, encoding: .utf8)
-        let daemon = try DaemonProcess(serve: ["--config", config], in: state)
-        try await daemon.waitUntilServing()
-        _ = try await daemon.waitForPage("/") { $0.contains("1 commit<") }
+        let (daemon, state) = try await startMirroring(upstream)
         #expect(try String(contentsOfFile: state + "/mirror.git/HEAD", encoding: .utf8) == "ref: refs/heads/main\n")
         #expect(!FileManager.default.fileExists(atPath: state + "/mirror.git/refs/remotes/origin/HEAD"))
 
@@ -113,17 +120,7 @@ struct ServeTests {
     func survivesFetchFailure() async throws {
         let upstream = try TestRepository()
         try upstream.commit("first")
-        let state = try TemporaryFolder.make(prefix: "tj-state")
-        let config = state + "/tablejohn.toml"
-        try """
-            [repo]
-            url = "\(upstream.path)"
-            path = "\(state)/mirror.git"
-            fetch-interval = "200ms"
-            """.write(toFile: config, atomically: true, encoding: .utf8)
-        let daemon = try DaemonProcess(serve: ["--config", config], in: state)
-        try await daemon.waitUntilServing()
-        _ = try await daemon.waitForPage("/") { $0.contains("1 commit<") }
+        let (daemon, _) = try await startMirroring(upstream)
 
         try FileManager.default.moveItem(atPath: upstream.path, toPath: upstream.path + "-gone")
         defer { try? FileManager.default.moveItem(atPath: upstream.path + "-gone", toPath: upstream.path) }
