@@ -25,7 +25,7 @@ enum RepositoryGenerator {
         let started = Date()
         FileHandle.standardError.write(Data("generating \(commits) commits in \(path)…\n".utf8))
         try generate(commits: commits, into: path)
-        FileManager.default.createFile(atPath: path + "/tablejohn-generated", contents: nil)
+        _ = FileManager.default.createFile(atPath: path + "/tablejohn-generated", contents: nil)
         FileHandle.standardError.write(Data(String(format: "generated in %.1f s\n", Date().timeIntervalSince(started)).utf8))
         return path
     }

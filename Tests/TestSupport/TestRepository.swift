@@ -34,6 +34,7 @@ public final class TestRepository: @unchecked Sendable {  // used by one test at
     }
 
     /// Commits `count` changes and returns their hashes, oldest first.
+    @discardableResult
     public func commits(_ count: Int, prefix: String = "change", file: String = "file.txt") throws -> [String] {
         try (1...count).map { try commit("\(prefix) \($0)", file: file) }
     }

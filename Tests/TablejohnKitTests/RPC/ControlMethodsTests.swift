@@ -29,9 +29,10 @@ struct ControlMethodsTests {
         try await methods.call(method, params)
     }
 
+    /// The error a call fails with, after any deferred work.
     func rpcError(_ method: String, _ params: JSONValue? = nil) async -> RPCError? {
         do {
-            _ = try await methods.handler(method, params)
+            if case .deferred(let work) = try methods.handler(method, params) { _ = try await work() }
             return nil
         } catch {
             return error
