@@ -21,7 +21,7 @@ final class DaemonProcess: @unchecked Sendable {  // used by one test at a time
     init(serve arguments: [String] = [], in directory: String) throws {
         port = try FreePort.find()
         logPath = try TemporaryFolder.make(prefix: "tj-log") + "/daemon.log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = Self.binary
         process.arguments = ["serve", "--address", "127.0.0.1:\(port)"] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)

@@ -1,5 +1,6 @@
 // A TOML 1.0 reader that remembers the line of every key, so configuration errors can name it.
 // Dates and times are not needed by tablejohn's configuration and are rejected with a clear error.
+import Foundation
 
 /// A TOML value.
 public indirect enum TOMLValue: Sendable, Equatable {
@@ -470,5 +471,3 @@ private struct Parser {
         }
     }
 }
-
-import Foundation

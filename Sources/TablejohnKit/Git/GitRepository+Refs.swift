@@ -57,15 +57,4 @@ extension GitRepository {
             return git_graph_descendant_of(repo, &d, &a) == 1
         }
     }
-
-    /// Whether the object database holds `oid`.
-    public func contains(_ oid: GitOID) -> Bool {
-        withHandle { repo in
-            var odb: OpaquePointer?
-            guard git_repository_odb(&odb, repo) == 0 else { return false }
-            defer { git_odb_free(odb) }
-            var raw = oid.raw
-            return git_odb_exists(odb, &raw) == 1
-        }
-    }
 }

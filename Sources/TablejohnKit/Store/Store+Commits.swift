@@ -1,4 +1,5 @@
 // Commits and parent edges: the rows the importer writes and the counts pages show.
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -116,5 +117,3 @@ enum CommitText {
         return trimmed.count > 200 ? String(trimmed.prefix(199)) + "…" : trimmed
     }
 }
-
-import Foundation

@@ -1,5 +1,6 @@
 // Every HTTP route the daemon serves, in one place.
 import Hummingbird
+import Logging
 
 /// What the routes read from.
 public struct WebContext: Sendable {
@@ -58,5 +59,3 @@ extension WebContext {
                     logger: logger)
     }
 }
-
-import Logging
