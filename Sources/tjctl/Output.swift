@@ -32,13 +32,7 @@ enum Output {
 
     static func shortHash(_ value: JSONValue?) -> String { String(text(value).prefix(10)) }
 
-    static func shortRef(_ value: JSONValue?) -> String {
-        let name = text(value)
-        for prefix in ["refs/heads/", "refs/tags/", "refs/remotes/"] where name.hasPrefix(prefix) {
-            return String(name.dropFirst(prefix.count))
-        }
-        return name
-    }
+    static func shortRef(_ value: JSONValue?) -> String { RefName.short(text(value)) }
 
     /// `2026-11-22 19:14` from an RFC 3339 time.
     static func time(_ value: JSONValue?) -> String {

@@ -58,7 +58,7 @@ struct ConnectionOptions: ParsableArguments {
         if let socket { return socket }
         if let environment = ProcessInfo.processInfo.environment["TABLEJOHN_SOCKET"], !environment.isEmpty { return environment }
         if let repository = try? GitRepository(opening: FileManager.default.currentDirectoryPath) {
-            return ServeDaemon.defaultSocketPath(database: ServeDaemon.stateDirectory(for: repository) + "/tablejohn.db")
+            return ServeDaemon.defaultSocketPath(database: ServeDaemon.defaultDatabasePath(for: repository))
         }
         return ".git/tablejohn/tablejohn.sock"
     }

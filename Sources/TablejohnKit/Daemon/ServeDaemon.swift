@@ -58,7 +58,7 @@ public struct ServeDaemon: Sendable {
             } catch {
                 throw DaemonError.stateDirectory(path: state, reason: error.localizedDescription)
             }
-            databasePath = state + "/tablejohn.db"
+            databasePath = defaultDatabasePath(for: repository)
         }
         let socketPath = options.socketPath ?? defaultSocketPath(database: databasePath)
         let socketLimit = MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1
@@ -79,6 +79,11 @@ public struct ServeDaemon: Sendable {
                                interval: configuration.repo.fetchInterval, logger: logger)
         return ServeDaemon(configuration: configuration, repository: repository, store: store,
                            databasePath: databasePath, socketPath: socketPath, sync: sync, lock: lock, logger: logger)
+    }
+
+    /// The database when `--db` is not given: `tablejohn.db` in the state folder.
+    public static func defaultDatabasePath(for repository: GitRepository) -> String {
+        stateDirectory(for: repository) + "/tablejohn.db"
     }
 
     /// The control socket sits next to the database: `tablejohn.db` → `tablejohn.sock`.

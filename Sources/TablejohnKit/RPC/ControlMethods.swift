@@ -50,7 +50,9 @@ public struct ControlMethods: Sendable {
             case .ambiguous(let name, let candidates): .ambiguous(name, candidates: candidates)
             case .notImported: .failed(error.description)
             }
-        case let error as RefError: .notFound("ref", { if case .unknown(let name) = error { name } else { "" } }())
+        case RefError.unknown(let name): .notFound("ref", name)
+        case RunFilterError.invalidTime(let key):
+            .invalidParams("\"\(key)\" must be \(RunFilterError.timeFormat)", data: ["parameter": .string(key)])
         case let error as RunError:
             switch error {
             case .unknownRun(let id): .notFound("run", id)
@@ -195,27 +197,10 @@ public struct ControlMethods: Sendable {
 
     // MARK: Runs
 
-    static let filterNames = ["commit", "ref", "metric", "runner", "since", "until"]
+    static let filterNames = RunFilter.parameterNames
 
     func filter(_ params: RPCParams) throws -> RunFilter {
-        var filter = RunFilter()
-        if let commit = try params.string("commit") {
-            filter.commitID = try store.commitID(of: try resolver.commit(commit))
-        }
-        if let ref = try params.string("ref") {
-            filter.refCommitID = try store.commitID(of: try resolver.commit(ref))
-        }
-        filter.metric = try params.string("metric")
-        filter.runner = try params.string("runner")
-        for key in ["since", "until"] {
-            guard let text = try params.string(key) else { continue }
-            guard let time = Timestamp.parse(text) else {
-                throw RPCError.invalidParams("\"\(key)\" must be an RFC 3339 time or a date such as 2026-11-22",
-                                             data: ["parameter": .string(key)])
-            }
-            if key == "since" { filter.since = time } else { filter.until = time }
-        }
-        return filter
+        try resolver.runFilter { key in try params.string(key) }
     }
 
     func runsList(_ params: RPCParams) throws -> JSONValue {

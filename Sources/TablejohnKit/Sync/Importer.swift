@@ -69,11 +69,13 @@ public struct Importer {
         let defaultTracked = try defaultTrackedRef(db, headBranch: headBranch, current: current)
         func isTracked(_ name: String) -> Bool { stored[name]?.tracked ?? (name == defaultTracked) }
 
-        // 1. Walk from every tip, tracked refs first, inserting commits the database
-        //    does not know. Walking tracked tips first gives each new commit its exact
-        //    reachability as it is inserted: a path from a tip to a new commit runs only
-        //    through new commits, because known commits' ancestors are all known.
-        let tips = current.map { (oid: $0.target, level: isTracked($0.name) ? Reachability.fromTrackedRef : .fromRef) }
+        // 1. Walk from the tips of refs that appeared or moved, tracked refs first,
+        //    inserting commits the database does not know. Walking tracked tips first
+        //    gives each new commit its exact reachability as it is inserted: a path from
+        //    a tip to a new commit runs only through new commits, because known commits'
+        //    ancestors are all known. Unchanged refs need no walk.
+        let changed = current.filter { stored[$0.name]?.hash != $0.target.hex }
+        let tips = changed.map { (oid: $0.target, level: isTracked($0.name) ? Reachability.fromTrackedRef : .fromRef) }
             .sorted { $0.level > $1.level }
         let walked = try walk(from: tips, writer: try CommitWriter(db), firstID: maxIDBefore + 1,
                               databaseEmpty: report.initial, report: &report)
@@ -87,10 +89,9 @@ public struct Importer {
             shrinking = true
             logger.info("ref removed", metadata: ["ref": "\(name)"])
         }
-        for ref in current {
+        for ref in changed {
             guard let commitID = walked.ids[ref.target] else { continue }
             let old = stored[ref.name]
-            if old?.hash == ref.target.hex { continue }
             try db.execute(sql: """
                 INSERT INTO refs (name, commit_id, tracked) VALUES (?, ?, ?)
                 ON CONFLICT (name) DO UPDATE SET commit_id = excluded.commit_id

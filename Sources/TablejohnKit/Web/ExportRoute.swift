@@ -5,16 +5,25 @@ enum ExportRoute {
     /// Rows per page read from the database; each page is written before the next is read.
     static let pageRows = 20_000
 
+    private static func plainText(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: message + "\n")))
+    }
+
     static func response(_ request: Request, _ web: WebContext) throws -> Response {
+        let query = request.uri.queryParameters
         let filter: RunFilter
         do {
-            filter = try RunFilterQuery.filter(request.uri.queryParameters, resolver: web.resolver)
-        } catch let error as RunFilterQuery.QueryError {
-            return Response(status: .badRequest, headers: [.contentType: "text/plain; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(string: error.message + "\n")))
+            if let (key, _) = query.first(where: { !RunFilter.parameterNames.contains(String($0.key)) }) {
+                return plainText(.badRequest, "unknown parameter \(key); use \(RunFilter.parameterNames.sorted().joined(separator: ", "))")
+            }
+            filter = try web.resolver.runFilter { key in query[Substring(key)].map(String.init) }
+        } catch RunFilterError.invalidTime(let key) {
+            return plainText(.badRequest, "\(key) must be \(RunFilterError.timeFormat)")
         } catch let error as RevisionError {
-            return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(string: error.description + "\n")))
+            return plainText(.notFound, error.description)
+        } catch let error as RunError {
+            return plainText(.notFound, error.description)
         }
         let store = web.store
         let body = ResponseBody { writer in
@@ -31,31 +40,5 @@ enum ExportRoute {
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
                                                .contentDisposition: "attachment; filename=\"tablejohn-export.csv\""],
                         body: body)
-    }
-}
-
-/// Reads export filters from URL query parameters.
-enum RunFilterQuery {
-    struct QueryError: Error { var message: String }
-
-    static let names: Set<String> = ["commit", "ref", "metric", "runner", "since", "until"]
-
-    static func filter(_ query: Parameters, resolver: RevisionResolver) throws -> RunFilter {
-        var filter = RunFilter()
-        for (key, _) in query where !names.contains(String(key)) {
-            throw QueryError(message: "unknown parameter \(key); use \(names.sorted().joined(separator: ", "))")
-        }
-        if let commit = query["commit"] { filter.commitID = try resolver.store.commitID(of: try resolver.commit(String(commit))) }
-        if let ref = query["ref"] { filter.refCommitID = try resolver.store.commitID(of: try resolver.commit(String(ref))) }
-        filter.metric = query["metric"].map(String.init)
-        filter.runner = query["runner"].map(String.init)
-        for key: Substring in ["since", "until"] {
-            guard let text = query[key] else { continue }
-            guard let time = Timestamp.parse(String(text)) else {
-                throw QueryError(message: "\(key) must be an RFC 3339 time or a date such as 2026-11-22")
-            }
-            if key == "since" { filter.since = time } else { filter.until = time }
-        }
-        return filter
     }
 }

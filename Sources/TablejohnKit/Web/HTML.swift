@@ -50,24 +50,12 @@ enum HTMLEscaping {
 enum DisplayFormat {
     /// `2026-11-22 19:14:03 UTC` for Unix seconds.
     static func date(seconds: Int64) -> String {
-        var time = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) "
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) UTC"
+        let stamp = Timestamp.rfc3339(milliseconds: seconds * 1000)  // 2026-11-22T19:14:03.000Z
+        return "\(stamp.prefix(10)) \(stamp.dropFirst(11).prefix(8)) UTC"
     }
 
     /// `1 commit`, `2 commits`.
     static func count(_ value: Int, _ noun: String) -> String {
         value == 1 ? "1 \(noun)" : "\(value) \(noun)s"
-    }
-
-    /// The short form of a ref name: `main` for `refs/heads/main`, `v1.0` for `refs/tags/v1.0`.
-    static func shortRef(_ name: String) -> String {
-        for prefix in ["refs/heads/", "refs/tags/", "refs/remotes/"] where name.hasPrefix(prefix) {
-            return String(name.dropFirst(prefix.count))
-        }
-        return name
     }
 }

@@ -59,7 +59,7 @@ struct IndexPage {
         html.raw("<table class=\"refs\">\n<thead><tr><th>Ref</th><th>Tracked</th><th>Tip</th><th>Date</th><th>Author</th><th>Message</th></tr></thead>\n<tbody>\n")
         for ref in refs {
             html.raw(ref.tracked ? "<tr class=\"tracked\">" : "<tr>")
-            html.element("td", DisplayFormat.shortRef(ref.name), attributes: "title=\"\(HTMLEscaping.escape(ref.name))\"")
+            html.element("td", RefName.short(ref.name), attributes: "title=\"\(HTMLEscaping.escape(ref.name))\"")
             html.raw(ref.tracked ? "<td>tracked</td>" : "<td></td>")
             html.raw("<td><code title=\"\(ref.hash)\">\(ref.hash.prefix(10))</code></td>")
             html.element("td", DisplayFormat.date(seconds: ref.committerTime))
