@@ -135,6 +135,35 @@ struct ControlSocketTests {
         _ = try await daemon.stop()
     }
 
+    @Test("a streamed export: reply line, length-prefixed chunks, end mark; the connection stays usable")
+    func streamedExport() async throws {
+        let daemon = try await startDaemon()
+        let client = try RPCClient(socketPath: socket)
+        let request = #"{"jsonrpc":"2.0","method":"runs.export","params":{"format":"csv","stream":true},"id":"x"}"#
+        let reply = try JSONValue.parse(try client.exchange(Array(request.utf8)))
+        #expect(reply == ["jsonrpc": "2.0", "result": ["format": "csv", "stream": "chunked"], "id": "x"])
+        // No runs yet: one chunk with the header line, then the end mark.
+        #expect(String(decoding: try client.readLine(), as: UTF8.self) == "\(Store.csvHeader.utf8.count)")
+        #expect(String(decoding: try client.readLine(), as: UTF8.self) + "\n" == Store.csvHeader)
+        #expect(String(decoding: try client.readLine(), as: UTF8.self) == "0")
+        #expect(try client.call("status")["commits"] == 8)
+
+        // Through the client, as tjctl reads it.
+        var streamed: [UInt8] = []
+        let result = try client.stream("runs.export", ["stream": true]) { streamed += $0 }
+        #expect(result["stream"] == "chunked")
+        #expect(String(decoding: streamed, as: UTF8.self) == Store.csvHeader)
+
+        // A stream cannot be paged, batched or JSON.
+        #expect(throws: RPCError.self) { try client.call("runs.export", ["stream": true, "limit": 10]) }
+        #expect(throws: RPCError.self) { try client.call("runs.export", ["stream": true, "format": "json"]) }
+        let batch = try JSONValue.parse(try client.exchange(Array("[\(request),{\"jsonrpc\":\"2.0\",\"method\":\"status\",\"id\":2}]".utf8)))
+        #expect(batch.arrayValue?.first?["error"]?["code"] == -32600)
+        #expect(batch.arrayValue?.last?["result"]?["commits"] == 8)
+        #expect(try client.call("status")["commits"] == 8)
+        _ = try await daemon.stop()
+    }
+
     @Test("a stale socket file left by a crashed daemon is replaced")
     func staleSocket() async throws {
         let first = try await startDaemon()

@@ -93,26 +93,51 @@ struct Export: ParsableCommand {
         let client: RPCClient
         do { client = try RPCClient(socketPath: ConnectionOptions.locateSocket(socket)) } catch { throw CallFailure(message: "\(error)") }
         var params = filter.params
-        params["format"] = jsonRuns ? "json" : "csv"
+        if jsonRuns {
+            try exportRuns(client, params, to: handle)
+        } else {
+            // CSV comes as one stream of raw bytes, written out as it arrives.
+            params["format"] = "csv"
+            params["stream"] = true
+            do {
+                _ = try client.stream("runs.export", params) { bytes in try Self.write(bytes, to: handle.fileDescriptor) }
+            } catch let error as RPCError {
+                throw CallFailure(message: error.message)
+            } catch let error as CallFailure {
+                throw error
+            } catch { throw CallFailure(message: "\(error)") }
+        }
+        if output != nil { try handle.close() }
+    }
+
+    /// Runs as a JSON array, page by page.
+    private func exportRuns(_ client: RPCClient, _ filterParams: JSONObject, to handle: FileHandle) throws {
+        var params = filterParams
+        params["format"] = "json"
         var first = true
-        if jsonRuns { handle.write(Data("[".utf8)) }
+        handle.write(Data("[".utf8))
         while true {
             let page: JSONValue
             do { page = try client.call("runs.export", params) } catch let error as RPCError {
                 throw CallFailure(message: error.message)
             } catch { throw CallFailure(message: "\(error)") }
-            if jsonRuns {
-                for run in page["runs"]?.arrayValue ?? [] {
-                    handle.write(Data(((first ? "\n" : ",\n") + (try run.jsonString())).utf8))
-                    first = false
-                }
-            } else if let data = page["data"]?.stringValue {
-                handle.write(Data(data.utf8))
+            for run in page["runs"]?.arrayValue ?? [] {
+                handle.write(Data(((first ? "\n" : ",\n") + (try run.jsonString())).utf8))
+                first = false
             }
             guard case .string(let cursor)? = page["next_cursor"] else { break }
             params["cursor"] = .string(cursor)
         }
-        if jsonRuns { handle.write(Data("\n]\n".utf8)) }
-        if output != nil { try handle.close() }
+        handle.write(Data("\n]\n".utf8))
+    }
+
+    private static func write(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { throw CallFailure(message: "cannot write the export: \(String(cString: strerror(errno)))") }
+            offset += written
+        }
     }
 }

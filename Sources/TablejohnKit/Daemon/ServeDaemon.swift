@@ -115,7 +115,11 @@ public struct ServeDaemon: Sendable {
         let resolver = RevisionResolver(store: store, repository: repository)
         let web = WebContext(store: store, sync: sync.status, repositoryPath: repositoryPath, resolver: resolver)
         let app = web.application(address: configuration.web.address, logger: logger)
-        let methods = ControlMethods(store: store, sync: sync, resolver: resolver,
+        // The control socket's calls are served one at a time on its own thread, so
+        // they read through a connection of their own instead of the shared pool.
+        let controlStore = try store.withDedicatedReader()
+        let methods = ControlMethods(store: controlStore, exportStore: store, sync: sync,
+                                     resolver: RevisionResolver(store: controlStore, repository: repository),
                                      repositoryPath: repositoryPath, databasePath: databasePath)
         let rpc = RPCServer(path: socketPath, rpc: JSONRPCProtocol(handle: methods.handler), logger: logger)
         var groupConfiguration = ServiceGroupConfiguration(

@@ -13,10 +13,12 @@ public enum JSONValue: Sendable, Equatable {
     case object(JSONObject)
 }
 
-/// A JSON object with its keys in order and lookup by key.
+/// A JSON object with its keys in order and lookup by key. Small objects (most RPC
+/// params and replies) are searched in order; larger ones keep an index by key.
 public struct JSONObject: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     public private(set) var entries: [(key: String, value: JSONValue)] = []
-    private var index: [String: Int] = [:]
+    private var index: [String: Int]?
+    private static let indexedFrom = 12
 
     public init() {}
 
@@ -24,21 +26,35 @@ public struct JSONObject: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         for (key, value) in elements { self[key] = value }
     }
 
+    private func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        return entries.firstIndex { $0.key == key }
+    }
+
     public subscript(key: String) -> JSONValue? {
-        get { index[key].map { entries[$0].value } }
+        get { position(of: key).map { entries[$0].value } }
         set {
-            if let position = index[key] {
+            if let position = position(of: key) {
                 if let newValue {
                     entries[position].value = newValue
                 } else {
                     entries.remove(at: position)
-                    index = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.key, $0) })
+                    reindex()
                 }
             } else if let newValue {
-                index[key] = entries.count
                 entries.append((key, newValue))
+                if index != nil {
+                    index![key] = entries.count - 1
+                } else if entries.count == Self.indexedFrom {
+                    reindex()
+                }
             }
         }
+    }
+
+    private mutating func reindex() {
+        index = entries.count < Self.indexedFrom ? nil
+            : Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.key, $0) })
     }
 
     public var keys: [String] { entries.map(\.key) }

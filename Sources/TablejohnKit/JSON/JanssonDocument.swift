@@ -146,13 +146,21 @@ final class JanssonDocument {
     /// Compact JSON text, keys in insertion order.
     func serialized() throws(JSONError) -> [UInt8] {
         let flags = Int(JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER | ((17 & 0x1F) << 11))  // JSON_REAL_PRECISION(17)
-        let size = json_dumpb(handle, nil, 0, flags)
-        guard size > 0 else { throw JSONError(message: "cannot serialise JSON") }
-        var bytes = [UInt8](repeating: 0, count: size)
-        let written = bytes.withUnsafeMutableBytes { raw in
-            json_dumpb(handle, raw.baseAddress?.assumingMemoryBound(to: CChar.self), size, flags)
+        // Most replies are small: one pass into a buffer that is usually large enough,
+        // a second, exactly sized, pass only for larger ones.
+        var bytes = [UInt8](repeating: 0, count: 4096)
+        var size = bytes.withUnsafeMutableBytes { raw in
+            json_dumpb(handle, raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count, flags)
         }
-        guard written == size else { throw JSONError(message: "cannot serialise JSON") }
+        guard size > 0 else { throw JSONError(message: "cannot serialise JSON") }
+        if size > bytes.count {
+            bytes = [UInt8](repeating: 0, count: size)
+            size = bytes.withUnsafeMutableBytes { raw in
+                json_dumpb(handle, raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count, flags)
+            }
+            guard size == bytes.count else { throw JSONError(message: "cannot serialise JSON") }
+        }
+        bytes.removeLast(bytes.count - size)
         return bytes
     }
 }

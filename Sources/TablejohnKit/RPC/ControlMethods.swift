@@ -6,13 +6,18 @@ import Foundation
 /// errors in one place (`translate`).
 public struct ControlMethods: Sendable {
     public var store: Store
+    /// Where exports read their pages: the shared pool, so a long export never holds
+    /// the control socket's own connection.
+    public var exportStore: Store
     public var sync: SyncService
     public var resolver: RevisionResolver
     public var repositoryPath: String
     public var databasePath: String
 
-    public init(store: Store, sync: SyncService, resolver: RevisionResolver, repositoryPath: String, databasePath: String) {
+    public init(store: Store, exportStore: Store? = nil, sync: SyncService, resolver: RevisionResolver, repositoryPath: String,
+                databasePath: String) {
         self.store = store
+        self.exportStore = exportStore ?? store
         self.sync = sync
         self.resolver = resolver
         self.repositoryPath = repositoryPath
@@ -36,8 +41,11 @@ public struct ControlMethods: Sendable {
     /// Calls a method and waits for its result, deferred or not (for tests).
     func call(_ method: String, _ params: JSONValue?) async throws -> JSONValue {
         switch try dispatch(method, params) {
-        case .value(let value): value
-        case .deferred(let work): try await work()
+        case .value(let value): return value
+        case .deferred(let work): return try await work()
+        case .stream(let result, let source):
+            source.cancel()
+            return result
         }
     }
 
@@ -64,6 +72,9 @@ public struct ControlMethods: Sendable {
 
     func dispatch(_ method: String, _ params: JSONValue?) throws -> RPCResult {
         if method == "repo.fetch" { return fetch(try RPCParams(params, names: [])) }
+        if method == "runs.export", params?["stream"] == .bool(true) {
+            return try exportStream(RPCParams(params, names: ["format", "stream"] + Self.filterNames))
+        }
         return .value(try value(method, params))
     }
 
@@ -81,7 +92,7 @@ public struct ControlMethods: Sendable {
         case "runs.list": return try runsList(RPCParams(params, names: Self.filterNames + ["limit", "cursor"]))
         case "runs.get": return try runGet(RPCParams(params, names: ["id"]))
         case "runs.delete": return try runDelete(RPCParams(params, names: ["id"]))
-        case "runs.export": return try export(RPCParams(params, names: ["format"] + Self.filterNames + ["limit", "cursor"]))
+        case "runs.export": return try export(RPCParams(params, names: ["format", "stream"] + Self.filterNames + ["limit", "cursor"]))
         case "metrics.list": return try metricsList(RPCParams(params, names: []))
         case "metrics.set": return try metricSet(RPCParams(params, names: ["name", "unit", "direction"]))
         default: throw RPCError.methodNotFound(method)
@@ -235,7 +246,7 @@ public struct ControlMethods: Sendable {
     }
 
     /// A run as JSON, as runs.get and the JSON export write it.
-    static func json(_ run: Run, withOutput: Bool) -> JSONValue {
+    public static func json(_ run: Run, withOutput: Bool) -> JSONValue {
         var measurements = JSONObject()
         for m in run.measurements {
             var object: JSONObject = ["value": .real(m.value), "unit": JSONValue(m.unit)]
@@ -260,6 +271,7 @@ public struct ControlMethods: Sendable {
 
     func export(_ params: RPCParams) throws -> JSONValue {
         let format = try params.string("format") ?? "csv"
+        _ = try params.bool("stream")  // true was dispatched to exportStream
         let filter = try filter(params)
         let cursor = try params.string("cursor")
         switch format {
@@ -282,6 +294,16 @@ public struct ControlMethods: Sendable {
         default:
             throw RPCError.invalidParams("\"format\" must be csv or json", data: ["parameter": "format"])
         }
+    }
+
+    /// `runs.export` with `"stream": true`: the whole CSV export as raw chunks after the
+    /// reply, produced by several threads; no JSON escaping on either side.
+    func exportStream(_ params: RPCParams) throws -> RPCResult {
+        guard (try params.string("format") ?? "csv") == "csv" else {
+            throw RPCError.invalidParams("\"stream\" is for the csv format", data: ["parameter": "stream"])
+        }
+        let filter = try filter(params)
+        return .stream(["format": "csv", "stream": "chunked"], CSVExportStream(store: exportStore, filter: filter))
     }
 
     // MARK: Metrics

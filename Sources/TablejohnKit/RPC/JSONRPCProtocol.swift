@@ -1,15 +1,19 @@
 // JSON-RPC 2.0 message handling: requests, notifications, batches and replies.
 
-/// What a method returns: a result now, or work that must wait (such as a fetch).
+/// What a method returns: a result now, work that must wait (such as a fetch), or a
+/// result followed by a stream of raw bytes (a CSV export; see RPC.md, "Streams").
 public enum RPCResult: Sendable {
     case value(JSONValue)
     case deferred(@Sendable () async throws(RPCError) -> JSONValue)
+    case stream(JSONValue, any ByteChunkSource)
 }
 
-/// The reply to one message: ready now, produced later, or none (notifications).
+/// The reply to one message: ready now, produced later, none (notifications), or a
+/// reply line followed by the chunks of a stream.
 public enum RPCReply: Sendable {
     case now([UInt8]?)
     case later(@Sendable () async -> [UInt8]?)
+    case stream([UInt8], id: JSONValue, any ByteChunkSource)
 }
 
 /// Turns one received message (one line) into the reply to send, if any, following
@@ -46,14 +50,23 @@ public struct JSONRPCProtocol: Sendable {
         default:
             (isBatch, calls) = (false, [value])
         }
-        let outcomes = calls.map(respond)
-        let pending = outcomes.contains { if case .pending = $0 { true } else { false } }
-        guard pending else { return .now(Self.assemble(outcomes.map(\.ready), isBatch: isBatch)) }
+        var outcomes = calls.map(respond)
+        // A stream takes over the connection after its reply, so only a lone call may open one.
+        for (position, outcome) in outcomes.enumerated() {
+            guard case .streaming(let id, let result, let source) = outcome else { continue }
+            if !isBatch, let id { return .stream(Self.encode(["jsonrpc": "2.0", "result": result, "id": id]), id: id, source) }
+            source.cancel()
+            outcomes[position] = .ready(id.map { Self.errorReply(.invalidRequest("a stream cannot be opened inside a batch or by a notification"), id: $0) })
+        }
+        let settled = outcomes
+        let pending = settled.contains { if case .pending = $0 { true } else { false } }
+        guard pending else { return .now(Self.assemble(settled.map(\.ready), isBatch: isBatch)) }
         return .later {
             var replies: [JSONValue?] = []
-            for outcome in outcomes {
+            for outcome in settled {
                 switch outcome {
                 case .ready(let reply): replies.append(reply)
+                case .streaming: break  // replaced above
                 case .pending(let id, let work):
                     do throws(RPCError) {
                         let result = try await work()
@@ -70,9 +83,17 @@ public struct JSONRPCProtocol: Sendable {
     /// The reply to `message`, waiting for deferred work (for tests and simple callers).
     public func reply(to message: [UInt8]) async -> [UInt8]? {
         switch process(message) {
-        case .now(let bytes): bytes
-        case .later(let work): await work()
+        case .now(let bytes): return bytes
+        case .later(let work): return await work()
+        case .stream(let reply, _, let source):
+            source.cancel()
+            return reply
         }
+    }
+
+    /// The error line that ends a stream whose source failed part-way.
+    public static func streamFailureReply(_ error: any Error, id: JSONValue) -> [UInt8] {
+        encode(errorReply(error as? RPCError ?? .internalError("the stream failed: \(error)"), id: id))
     }
 
     /// The reply to a too-long message that was discarded unread.
@@ -82,6 +103,7 @@ public struct JSONRPCProtocol: Sendable {
         /// The reply object, or nil for a notification.
         case ready(JSONValue?)
         case pending(id: JSONValue?, work: @Sendable () async throws(RPCError) -> JSONValue)
+        case streaming(id: JSONValue?, result: JSONValue, source: any ByteChunkSource)
 
         var ready: JSONValue? { if case .ready(let reply) = self { reply } else { nil } }
     }
@@ -122,6 +144,8 @@ public struct JSONRPCProtocol: Sendable {
                 return .ready(id.map { ["jsonrpc": "2.0", "result": result, "id": $0] })  // no id: a notification
             case .deferred(let work):
                 return .pending(id: id, work: work)
+            case .stream(let result, let source):
+                return .streaming(id: id, result: result, source: source)
             }
         } catch {
             return .ready(id.map { Self.errorReply(error, id: $0) })

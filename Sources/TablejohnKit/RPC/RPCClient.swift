@@ -23,7 +23,7 @@ public final class RPCClient {
     private var buffer: [UInt8] = []
     /// Where unread bytes start in `buffer`; consumed bytes are dropped only occasionally.
     private var start = 0
-    private var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    private var chunk = [UInt8](repeating: 0, count: 1 << 18)
     private var nextID: Int64 = 1
 
     public init(socketPath: String) throws {
@@ -69,6 +69,53 @@ public final class RPCClient {
             throw RPCClientError.badReply(String(decoding: try reply.serialized().prefix(200), as: UTF8.self))
         }
         return result
+    }
+
+    /// Calls a method that answers with a stream (RPC.md, "Streams") and passes each
+    /// piece of the streamed bytes, in order, to `body`; returns the call's result.
+    /// Throws the daemon's `RPCError` if the call or the stream fails.
+    public func stream(_ method: String, _ params: JSONObject, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> JSONValue {
+        let result = try call(method, params)
+        while true {
+            let header = String(decoding: try readLine(), as: UTF8.self)
+            let length = Int(header) ?? -2
+            switch length {
+            case 0:
+                return result
+            case -1:
+                let reply = try JSONValue.parse(try readLine())
+                let error = reply["error"]
+                throw RPCError(code: Int(error?["code"]?.intValue ?? -32603), message: error?["message"]?.stringValue ?? "the stream failed",
+                               data: error?["data"])
+            case 1...:
+                try readBytes(length, body)
+            default:
+                throw RPCClientError.badReply("\(header.prefix(40)) is not a chunk length")
+            }
+        }
+    }
+
+    /// Passes exactly `count` bytes to `body`, buffered ones first, reading no further.
+    private func readBytes(_ count: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        var remaining = count
+        let buffered = min(remaining, buffer.count - start)
+        if buffered > 0 {
+            try buffer[start..<(start + buffered)].withUnsafeBytes(body)
+            start += buffered
+            remaining -= buffered
+            if start == buffer.count {
+                buffer.removeAll(keepingCapacity: true)
+                start = 0
+            }
+        }
+        while remaining > 0 {
+            let wanted = min(remaining, chunk.count)
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, wanted) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { throw RPCClientError.connectionLost(socket: socketPath) }
+            try chunk.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+            remaining -= count
+        }
     }
 
     /// Sends one raw line and returns the reply line (for tests of malformed input).

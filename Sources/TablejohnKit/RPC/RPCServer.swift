@@ -99,6 +99,10 @@ final class RPCChannelHandler: ChannelInboundHandler {
         switch reply {
         case .now(let bytes):
             write(bytes, context: context)
+        case .stream(let bytes, let id, let source):
+            write(bytes, context: context)
+            context.flush()
+            stream(source, id: id, context: context)
         case .later(let work):
             busy = true
             let loop = context.eventLoop
@@ -111,6 +115,46 @@ final class RPCChannelHandler: ChannelInboundHandler {
                     context.flush()
                     handler.resume(context: context)
                 }
+            }
+        }
+    }
+
+    /// Sends a stream's chunks, each as its length on a line of its own and then its
+    /// bytes, one chunk in flight at a time; `0` ends the stream and `-1` followed by an
+    /// error reply line ends a failed one. Messages arriving meanwhile wait their turn.
+    private func stream(_ source: any ByteChunkSource, id: JSONValue, context: ChannelHandlerContext) {
+        busy = true
+        let loop = context.eventLoop
+        let bound = NIOLoopBound((self, context), eventLoop: loop)
+        Task {
+            defer { source.cancel() }
+            var trailer = Array("0\n".utf8)
+            while true {
+                let chunk: [UInt8]
+                do {
+                    guard let next = try await source.next() else { break }
+                    chunk = next
+                } catch {
+                    trailer = Array("-1\n".utf8) + JSONRPCProtocol.streamFailureReply(error, id: id) + [UInt8(ascii: "\n")]
+                    break
+                }
+                do {
+                    try await loop.flatSubmit {
+                        let (handler, context) = bound.value
+                        var buffer = context.channel.allocator.buffer(capacity: chunk.count + 12)
+                        buffer.writeString("\(chunk.count)\n")
+                        buffer.writeBytes(chunk)
+                        return context.writeAndFlush(handler.wrapOutboundOut(buffer))
+                    }.get()
+                } catch {
+                    return  // the connection is gone
+                }
+            }
+            loop.execute {
+                let (handler, context) = bound.value
+                guard context.channel.isActive else { return }
+                context.writeAndFlush(handler.wrapOutboundOut(ByteBuffer(bytes: trailer)), promise: nil)
+                handler.resume(context: context)
             }
         }
     }

@@ -52,7 +52,7 @@ public struct RevisionResolver: Sendable {
         }
         let lower = trimmed.lowercased()
         if (4...40).contains(lower.count), lower.allSatisfy(\.isHexDigit) {
-            let matches = try store.writer.read { db in
+            let matches = try store.read { db in
                 try String.fetchAll(db, sql: "SELECT hash FROM commits WHERE hash >= ? AND hash < ? ORDER BY hash LIMIT 10",
                                     arguments: [lower, lower + "g"])
             }

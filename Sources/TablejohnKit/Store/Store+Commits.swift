@@ -78,7 +78,7 @@ struct CommitWriter {
 extension Store {
     /// The number of stored commits, and how many are reachable from any ref.
     public func commitCounts() throws -> (total: Int, reachable: Int) {
-        try writer.read { db in
+        try read { db in
             let row = try Row.fetchOne(db, sql: "SELECT count(*), coalesce(sum(reachable > 0), 0) FROM commits")!
             return (row[0], row[1])
         }
@@ -86,7 +86,7 @@ extension Store {
 
     /// The database id of the commit `hash`.
     public func commitID(of hash: String) throws -> Int64 {
-        try writer.read { db in
+        try read { db in
             guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM commits WHERE hash = ?", arguments: [hash]) else {
                 throw RunError.unknownCommit(hash)
             }
@@ -96,12 +96,12 @@ extension Store {
 
     /// How many runs are stored.
     public func runCount() throws -> Int {
-        try writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM runs") ?? 0 }
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM runs") ?? 0 }
     }
 
     /// The reachability of the commit `hash`, or nil if it is not stored.
     public func reachability(of hash: String) throws -> Reachability? {
-        try writer.read { db in
+        try read { db in
             try Int.fetchOne(db, sql: "SELECT reachable FROM commits WHERE hash = ?", arguments: [hash])
                 .flatMap(Reachability.init(rawValue:))
         }

@@ -32,27 +32,46 @@ extension Store {
     /// the end. Rows come in (run, metric) order, so pages never overlap or skip.
     public func exportCSV(_ filter: RunFilter, after cursor: ExportCursor?, limit: Int,
                           into output: inout [UInt8]) throws -> (rows: Int, next: ExportCursor?) {
-        try writer.read { db in
-            var (condition, arguments) = filter.condition(measurementAlias: "m")
+        try read { db in
+            var (condition, arguments) = filter.condition()
             if let cursor {
-                condition += " AND (m.run_id, m.metric) > (?, ?)"
-                arguments += [cursor.runID, cursor.metric]
+                condition += " AND r.id >= ?"
+                arguments += [cursor.runID]
             }
-            arguments += [limit]
-            let statement = try db.makeStatement(sql: """
-                SELECT m.run_id, c.hash, m.metric, m.value, m.unit, r.runner_name, r.bench_method,
-                       r.start_time, r.end_time, r.exit_code, r.origin
-                FROM measurements m CROSS JOIN runs r ON r.id = m.run_id CROSS JOIN commits c ON c.id = r.commit_id
-                WHERE \(condition) ORDER BY m.run_id, m.metric LIMIT ?
+            // Runs are the outer loop, each run's measurements a range of their primary key:
+            // the run's columns are read and formatted once per run, not once per row.
+            let runs = try db.makeStatement(sql: """
+                SELECT r.id, c.hash, r.runner_name, r.bench_method, r.start_time, r.end_time, r.exit_code, r.origin
+                FROM runs r CROSS JOIN commits c ON c.id = r.commit_id
+                WHERE \(condition) ORDER BY r.id
                 """)
-            try statement.setArguments(arguments)
-            return try CSVRowWriter.write(statement, limit: limit, into: &output)
+            try runs.setArguments(arguments)
+            let measurements = MeasurementStatements(
+                all: try db.cachedStatement(sql: "SELECT metric, value, unit FROM measurements WHERE run_id = ? ORDER BY metric"),
+                after: try db.cachedStatement(sql: """
+                    SELECT metric, value, unit FROM measurements WHERE run_id = ? AND metric > ? ORDER BY metric
+                    """),
+                one: try db.cachedStatement(sql: "SELECT metric, value, unit FROM measurements WHERE run_id = ? AND metric = ?"))
+            return try CSVRowWriter.write(runs: runs, measurements: measurements, metric: filter.metric,
+                                          after: cursor, limit: limit, into: &output)
+        }
+    }
+
+    /// The id of the run `skipping` runs after `lower` (or after the first run) among
+    /// those `filter` matches, in id order; nil when fewer runs are left.
+    func runIDAfter(_ filter: RunFilter, from lower: String?, skipping: Int) throws -> String? {
+        var filter = filter
+        filter.runIDsFrom = lower
+        let (condition, arguments) = filter.condition()
+        return try read { db in
+            try String.fetchOne(db, sql: "SELECT r.id FROM runs r WHERE \(condition) ORDER BY r.id LIMIT 1 OFFSET ?",
+                                arguments: arguments + [skipping])
         }
     }
 
     /// Up to `limit` whole runs after the run `afterRunID`, in run id order, for JSON export.
     public func exportRuns(_ filter: RunFilter, afterRunID: String?, limit: Int) throws -> (runs: [Run], next: String?) {
-        try writer.read { db in
+        try read { db in
             var (condition, arguments) = filter.condition()
             if let afterRunID {
                 condition += " AND r.id > ?"
@@ -67,56 +86,90 @@ extension Store {
     }
 }
 
+/// The statements reading one run's measurements: all of them, those after a metric
+/// (resuming a page), or one metric (a filtered export).
+struct MeasurementStatements {
+    var all: Statement
+    var after: Statement
+    var one: Statement
+}
+
 /// Formats result rows straight from SQLite's column buffers: exports must reach a
 /// million rows per second, so no intermediate Swift values are built per column.
 enum CSVRowWriter {
-    static func write(_ statement: Statement, limit: Int, into output: inout [UInt8]) throws -> (rows: Int, next: ExportCursor?) {
-        let handle = statement.sqliteStatement
+    static func write(runs: Statement, measurements: MeasurementStatements, metric: String?, after cursor: ExportCursor?,
+                      limit: Int, into output: inout [UInt8]) throws -> (rows: Int, next: ExportCursor?) {
+        let runHandle = runs.sqliteStatement
         var rows = 0
-        var lastRun: [UInt8] = []
-        var lastMetric: [UInt8] = []
-        var runColumns: [UInt8] = []  // runner and the rest of the run's columns, cached per run
-        output.reserveCapacity(output.count + limit * 120)
-        while true {
-            let code = sqlite3_step(handle)
+        var prefix: [UInt8] = []  // run id and commit, with the commas after them
+        var suffix: [UInt8] = []  // runner and the rest of the run's columns
+        var sink = RowBuffer(taking: &output, expected: limit * 200)
+        defer { output = sink.finish() }
+        while rows < limit {
+            let code = sqlite3_step(runHandle)
             if code == SQLITE_DONE { break }
-            guard code == SQLITE_ROW else { throw Store.sqliteError(handle, code) }
-            let runID = text(handle, 0)
-            if !runID.elementsEqual(lastRun) {
-                lastRun = Array(runID)
-                runColumns.removeAll(keepingCapacity: true)
-                appendField(&runColumns, text(handle, 5))  // runner
-                runColumns.append(UInt8(ascii: ","))
-                appendField(&runColumns, text(handle, 6))  // bench method
-                runColumns.append(UInt8(ascii: ","))
-                appendTimestamp(&runColumns, sqlite3_column_int64(handle, 7))
-                runColumns.append(UInt8(ascii: ","))
-                appendTimestamp(&runColumns, sqlite3_column_int64(handle, 8))
-                runColumns.append(UInt8(ascii: ","))
-                runColumns.append(contentsOf: String(sqlite3_column_int64(handle, 9)).utf8)
-                runColumns.append(UInt8(ascii: ","))
-                appendField(&runColumns, text(handle, 10))
-                runColumns.append(UInt8(ascii: "\n"))
+            guard code == SQLITE_ROW else { throw Store.sqliteError(runHandle, code) }
+            let runID = text(runHandle, 0)
+            prefix.removeAll(keepingCapacity: true)
+            appendField(&prefix, runID)
+            prefix.append(UInt8(ascii: ","))
+            prefix.append(contentsOf: text(runHandle, 1))  // a hash needs no quoting
+            prefix.append(UInt8(ascii: ","))
+            suffix.removeAll(keepingCapacity: true)
+            suffix.append(UInt8(ascii: ","))
+            appendField(&suffix, text(runHandle, 2))  // runner
+            suffix.append(UInt8(ascii: ","))
+            appendField(&suffix, text(runHandle, 3))  // bench method
+            suffix.append(UInt8(ascii: ","))
+            appendTimestamp(&suffix, sqlite3_column_int64(runHandle, 4))
+            suffix.append(UInt8(ascii: ","))
+            appendTimestamp(&suffix, sqlite3_column_int64(runHandle, 5))
+            suffix.append(UInt8(ascii: ","))
+            suffix.append(contentsOf: String(sqlite3_column_int64(runHandle, 6)).utf8)
+            suffix.append(UInt8(ascii: ","))
+            appendField(&suffix, text(runHandle, 7))
+            suffix.append(UInt8(ascii: "\n"))
+
+            // Only the cursor's own run resumes after a metric; later runs start at their first.
+            let id = String(decoding: runID, as: UTF8.self)
+            let resumeAfter = cursor.flatMap { $0.runID == id ? $0.metric : nil }
+            let statement: Statement
+            switch (metric, resumeAfter) {
+            case (nil, nil): statement = measurements.all; try statement.setArguments([id])
+            case (nil, let after?): statement = measurements.after; try statement.setArguments([id, after])
+            case (let metric?, nil): statement = measurements.one; try statement.setArguments([id, metric])
+            case (_?, _?): continue  // the run's one row went out with the previous page
             }
-            appendField(&output, runID)
-            output.append(UInt8(ascii: ","))
-            output.append(contentsOf: text(handle, 1))  // a hash needs no quoting
-            output.append(UInt8(ascii: ","))
-            let metric = text(handle, 2)
-            appendField(&output, metric)
-            output.append(UInt8(ascii: ","))
-            var value = sqlite3_column_double(handle, 3).description
-            value.withUTF8 { output.append(contentsOf: $0) }
-            output.append(UInt8(ascii: ","))
-            appendField(&output, text(handle, 4))
-            output.append(UInt8(ascii: ","))
-            output.append(contentsOf: runColumns)
-            rows += 1
-            if rows == limit { lastMetric = Array(metric) }
+            let handle = statement.sqliteStatement
+            while rows < limit {
+                let code = sqlite3_step(handle)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW else { throw Store.sqliteError(handle, code) }
+                let metric = text(handle, 0)
+                var number = sqlite3_column_double(handle, 1).description
+                number.withUTF8 { number in
+                    let unit = text(handle, 2)
+                    // Quoting at most doubles a field and adds two quotes.
+                    let longest = prefix.count + 2 * metric.count + 3 + number.count + 1 + 2 * unit.count + 2 + suffix.count
+                    sink.write(longest) { row in
+                        row.put(prefix)
+                        row.putField(metric)
+                        row.put(UInt8(ascii: ","))
+                        row.put(number)
+                        row.put(UInt8(ascii: ","))
+                        row.putField(unit)
+                        row.put(suffix)
+                    }
+                }
+                rows += 1
+                if rows == limit {
+                    let next = ExportCursor(runID: id, metric: String(decoding: metric, as: UTF8.self))
+                    sqlite3_reset(handle)
+                    return (rows, next)
+                }
+            }
         }
-        guard rows == limit else { return (rows, nil) }
-        return (rows, ExportCursor(runID: String(decoding: lastRun, as: UTF8.self),
-                                   metric: String(decoding: lastMetric, as: UTF8.self)))
+        return (rows, nil)
     }
 
     /// A text column's bytes, valid until the statement steps again.
@@ -126,10 +179,7 @@ enum CSVRowWriter {
 
     /// A CSV field, quoted when it holds a comma, quote or line break.
     static func appendField<Field: Collection>(_ output: inout [UInt8], _ field: Field) where Field.Element == UInt8 {
-        let needsQuotes = field.contains { (byte: UInt8) -> Bool in
-            byte == 0x2c || byte == 0x22 || byte == 0x0a || byte == 0x0d  // , " LF CR
-        }
-        guard needsQuotes else {
+        guard field.contains(where: needsQuotes) else {
             output.append(contentsOf: field)
             return
         }
@@ -139,6 +189,75 @@ enum CSVRowWriter {
             output.append(byte)
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    static func needsQuotes(_ byte: UInt8) -> Bool {
+        byte == 0x2c || byte == 0x22 || byte == 0x0a || byte == 0x0d  // , " LF CR
+    }
+
+    /// Bytes written through a pointer, row by row, into an array grown in large steps:
+    /// appending a row's pieces to the array one by one cost more than reading the row
+    /// from SQLite.
+    private struct RowBuffer {
+        private var bytes: [UInt8] = []
+        private var length: Int
+
+        init(taking output: inout [UInt8], expected: Int) {
+            swap(&bytes, &output)
+            length = bytes.count
+            bytes.append(contentsOf: repeatElement(0, count: expected))
+        }
+
+        /// Writes at most `maximum` bytes with `body`.
+        mutating func write(_ maximum: Int, _ body: (inout RowCursor) -> Void) {
+            if length + maximum > bytes.count {
+                bytes.append(contentsOf: repeatElement(0, count: max(maximum, bytes.count)))
+            }
+            let start = length
+            length = bytes.withUnsafeMutableBufferPointer { buffer in
+                var cursor = RowCursor(buffer.baseAddress! + start)
+                body(&cursor)
+                return cursor.position - buffer.baseAddress!
+            }
+        }
+
+        /// The bytes written, without the slack.
+        mutating func finish() -> [UInt8] {
+            bytes.removeLast(bytes.count - length)
+            return bytes
+        }
+    }
+
+    /// Writes bytes forward from a position in a buffer the caller has sized.
+    private struct RowCursor {
+        var position: UnsafeMutablePointer<UInt8>
+
+        init(_ position: UnsafeMutablePointer<UInt8>) { self.position = position }
+
+        mutating func put(_ byte: UInt8) {
+            position.pointee = byte
+            position += 1
+        }
+
+        mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+            guard let base = bytes.baseAddress else { return }
+            position.update(from: base, count: bytes.count)
+            position += bytes.count
+        }
+
+        mutating func put(_ bytes: [UInt8]) {
+            bytes.withUnsafeBufferPointer { put($0) }
+        }
+
+        mutating func putField(_ field: UnsafeBufferPointer<UInt8>) {
+            guard field.contains(where: CSVRowWriter.needsQuotes) else { return put(field) }
+            put(UInt8(ascii: "\""))
+            for byte in field {
+                if byte == UInt8(ascii: "\"") { put(byte) }
+                put(byte)
+            }
+            put(UInt8(ascii: "\""))
+        }
     }
 
     /// Unix milliseconds as RFC 3339 in UTC: `2026-11-22T19:14:03.250Z`.
@@ -155,13 +274,37 @@ public enum Timestamp {
         let millis = Int(milliseconds - Int64(seconds) * 1000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        let year = Int(parts.tm_year) + 1900
+        guard (0...9999).contains(year) else {
+            // Far from now (only a hand-made submission gets here): plain interpolation.
+            func pad(_ value: Int32, _ width: Int) -> String {
+                let text = String(value)
+                return String(repeating: "0", count: max(0, width - text.count)) + text
+            }
+            return "\(year)-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T\(pad(parts.tm_hour, 2)):"
+                + "\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(millis), 3))Z"
         }
-        let date: String = "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))"
-        let time: String = "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(millis), 3))"
-        return date + "T" + time + "Z"
+        // Written digit by digit: replies and pages format two timestamps per run.
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            var position = 0
+            func digits(_ value: Int, _ width: Int, then separator: UInt8) {
+                var rest = value
+                for offset in stride(from: width - 1, through: 0, by: -1) {
+                    buffer[position + offset] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+                buffer[position + width] = separator
+                position += width + 1
+            }
+            digits(year, 4, then: UInt8(ascii: "-"))
+            digits(Int(parts.tm_mon) + 1, 2, then: UInt8(ascii: "-"))
+            digits(Int(parts.tm_mday), 2, then: UInt8(ascii: "T"))
+            digits(Int(parts.tm_hour), 2, then: UInt8(ascii: ":"))
+            digits(Int(parts.tm_min), 2, then: UInt8(ascii: ":"))
+            digits(Int(parts.tm_sec), 2, then: UInt8(ascii: "."))
+            digits(millis, 3, then: UInt8(ascii: "Z"))
+            return position
+        }
     }
 
     /// Parses RFC 3339 (`2026-11-22T19:14:03Z`, with optional fraction and offset) or a

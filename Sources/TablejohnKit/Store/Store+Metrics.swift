@@ -12,7 +12,7 @@ public struct MetricInfo: Sendable, Equatable {
 extension Store {
     /// Every metric, by name, with how many measurements it has.
     public func metrics() throws -> [MetricInfo] {
-        try writer.read { db in
+        try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT m.name, m.unit, m.direction, (SELECT count(*) FROM measurements x WHERE x.metric = m.name)
                 FROM metrics m ORDER BY m.name

@@ -24,7 +24,7 @@ extension Store {
 
     /// The queue in the order runners take it: highest priority first, then newest commit first.
     public func queue(limit: Int = 1000) throws -> [QueueEntry] {
-        try writer.read { db in
+        try read { db in
             try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT c.hash, q.priority, c.message, q.added, c.committer_time FROM queue q CROSS JOIN commits c ON c.id = q.commit_id
                 ORDER BY q.priority DESC, c.committer_time DESC, c.id ASC LIMIT ?
@@ -75,7 +75,7 @@ extension Store {
     /// The last `count` commits of the first-parent history starting at `tip` (newest
     /// first) that have no runs yet.
     public func firstParentCommitsWithoutRuns(from tip: String, count: Int) throws -> [String] {
-        try writer.read { db in
+        try read { db in
             try String.fetchAll(db, sql: """
                 WITH RECURSIVE line(id, depth) AS (
                     SELECT id, 0 FROM commits WHERE hash = ?
@@ -91,6 +91,6 @@ extension Store {
 
     /// How many commits are queued.
     public func queueLength() throws -> Int {
-        try writer.read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM queue")) ?? 0 }
+        try read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM queue")) ?? 0 }
     }
 }

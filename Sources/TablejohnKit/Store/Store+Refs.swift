@@ -33,7 +33,7 @@ public enum RefError: Error, CustomStringConvertible, Equatable {
 extension Store {
     /// Every stored ref, by name.
     public func refs() throws -> [String: StoredRef] {
-        try writer.read { db in try Self.refs(db) }
+        try read { db in try Self.refs(db) }
     }
 
     static func refs(_ db: Database) throws -> [String: StoredRef] {
@@ -50,7 +50,7 @@ extension Store {
 
     /// Refs with their tips: tracked refs first, then branches, then everything else.
     public func refSummaries() throws -> [RefSummary] {
-        try writer.read { db in
+        try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT r.name, r.tracked, c.hash, c.message, c.author_name, c.committer_time
                 FROM refs r CROSS JOIN commits c ON c.id = r.commit_id

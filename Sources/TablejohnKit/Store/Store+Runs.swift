@@ -11,6 +11,10 @@ public struct RunFilter: Sendable, Equatable {
     /// Unix milliseconds, inclusive lower and exclusive upper bound on the run's start.
     public var since: Int64?
     public var until: Int64?
+    /// Run ids from `runIDsFrom` (inclusive) to `runIDsBefore` (exclusive): the segments
+    /// of a parallel export.
+    var runIDsFrom: String?
+    var runIDsBefore: String?
 
     public init(commitID: Int64? = nil, refCommitID: Int64? = nil, metric: String? = nil, runner: String? = nil,
                 since: Int64? = nil, until: Int64? = nil) {
@@ -22,8 +26,8 @@ public struct RunFilter: Sendable, Equatable {
         self.until = until
     }
 
-    /// The SQL condition on `runs r` (and `measurements m` when a metric is named), with its arguments.
-    func condition(measurementAlias: String? = nil) -> (sql: String, arguments: StatementArguments) {
+    /// The SQL condition on `runs r`, with its arguments.
+    func condition() -> (sql: String, arguments: StatementArguments) {
         var parts: [String] = []
         var arguments = StatementArguments()
         if let commitID { parts.append("r.commit_id = ?"); arguments += [commitID] }
@@ -38,12 +42,10 @@ public struct RunFilter: Sendable, Equatable {
         if let runner { parts.append("r.runner_name = ?"); arguments += [runner] }
         if let since { parts.append("r.start_time >= ?"); arguments += [since] }
         if let until { parts.append("r.start_time < ?"); arguments += [until] }
+        if let runIDsFrom { parts.append("r.id >= ?"); arguments += [runIDsFrom] }
+        if let runIDsBefore { parts.append("r.id < ?"); arguments += [runIDsBefore] }
         if let metric {
-            if let alias = measurementAlias {
-                parts.append("\(alias).metric = ?")
-            } else {
-                parts.append("EXISTS (SELECT 1 FROM measurements m WHERE m.run_id = r.id AND m.metric = ?)")
-            }
+            parts.append("EXISTS (SELECT 1 FROM measurements m WHERE m.run_id = r.id AND m.metric = ?)")
             arguments += [metric]
         }
         return (parts.isEmpty ? "1" : parts.joined(separator: " AND "), arguments)
@@ -112,19 +114,23 @@ extension Store {
     /// Runs matching `filter`, newest first, at most `limit`, starting after the run
     /// `after` (a cursor from the previous page).
     public func runs(_ filter: RunFilter, limit: Int, after cursor: (start: Int64, id: String)? = nil) throws -> [RunSummary] {
-        try writer.read { db in
+        try read { db in
             var (condition, arguments) = filter.condition()
             if let cursor {
-                condition += " AND (r.start_time < ? OR (r.start_time = ? AND r.id < ?))"
-                arguments += [cursor.start, cursor.start, cursor.id]
+                condition += " AND (r.start_time, r.id) < (?, ?)"
+                arguments += [cursor.start, cursor.id]
             }
             arguments += [limit]
-            return try Row.fetchAll(db, sql: """
+            // Without a commit to narrow them, runs are read newest first along the index
+            // and stop at the page's end (SQLite's planner, lacking statistics, would
+            // otherwise join and count every run, then sort them).
+            let index = filter.commitID == nil && filter.refCommitID == nil ? "INDEXED BY runs_start_id" : ""
+            return try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT r.id, c.hash, r.bench_method, r.runner_name, r.start_time, r.end_time, r.exit_code, r.origin,
                        (SELECT count(*) FROM measurements m WHERE m.run_id = r.id)
-                FROM runs r CROSS JOIN commits c ON c.id = r.commit_id
+                FROM runs r \(index) CROSS JOIN commits c ON c.id = r.commit_id
                 WHERE \(condition) ORDER BY r.start_time DESC, r.id DESC LIMIT ?
-                """, arguments: arguments).map { row in
+                """), arguments: arguments).map { row in
                 RunSummary(id: row[0], commit: row[1], benchMethod: row[2], runnerName: row[3], start: row[4], end: row[5],
                            exitCode: row[6], origin: RunOrigin(rawValue: row[7]) ?? .runner, measurementCount: row[8])
             }
@@ -133,7 +139,7 @@ extension Store {
 
     /// One run with everything recorded about it.
     public func run(id: String) throws -> Run? {
-        try writer.read { db in try Self.run(db, id: id) }
+        try read { db in try Self.run(db, id: id) }
     }
 
     static func run(_ db: Database, id: String) throws -> Run? {

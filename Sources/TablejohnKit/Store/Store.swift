@@ -12,6 +12,8 @@ import GRDB
 public final class Store: Sendable {
     /// The connection(s) to the database. Every write is a named method of `Store`.
     public let writer: any DatabaseWriter
+    /// A connection of its own for reads, when this store serves one busy caller.
+    private let dedicatedReader: DatabaseQueue?
 
     /// Opens (creating if needed) the database file at `path` and migrates it.
     public convenience init(path: String) throws {
@@ -28,7 +30,38 @@ public final class Store: Sendable {
 
     init(writer: any DatabaseWriter) throws {
         self.writer = writer
+        self.dedicatedReader = nil
         try Self.migrator.migrate(writer)
+    }
+
+    private init(writer: any DatabaseWriter, dedicatedReader: DatabaseQueue) {
+        self.writer = writer
+        self.dedicatedReader = dedicatedReader
+    }
+
+    /// The same database, with reads on a read-only connection of its own.
+    ///
+    /// For a caller that makes many small reads from one thread (the control socket):
+    /// a read through the pool costs about 25 µs of reader checkout, dispatch and
+    /// transaction bookkeeping around a 2 µs query. Writes still go through `writer`.
+    /// Stores without a file (tests' in-memory databases) return themselves.
+    public func withDedicatedReader() throws -> Store {
+        guard let pool = writer as? DatabasePool else { return self }
+        var configuration = Self.configuration()
+        configuration.readonly = true
+        return Store(writer: writer, dedicatedReader: try DatabaseQueue(path: pool.path, configuration: configuration))
+    }
+
+    /// Runs `body` in one read transaction: every statement sees the same snapshot.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        guard let dedicatedReader else { return try writer.read(body) }
+        return try dedicatedReader.inDatabase { db in
+            // Plain BEGIN/COMMIT through cached statements: GRDB's transaction wrapper
+            // costs several times the small queries it would wrap.
+            try db.cachedStatement(sql: "BEGIN DEFERRED").execute()
+            defer { try? db.cachedStatement(sql: "COMMIT").execute() }
+            return try body(db)
+        }
     }
 
     private static func configuration() -> Configuration {

@@ -2,9 +2,6 @@
 import Hummingbird
 
 enum ExportRoute {
-    /// Rows per page read from the database; each page is written before the next is read.
-    static let pageRows = 20_000
-
     private static func plainText(_ status: HTTPResponse.Status, _ message: String) -> Response {
         Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(string: message + "\n")))
@@ -27,14 +24,11 @@ enum ExportRoute {
         }
         let store = web.store
         let body = ResponseBody { writer in
-            var cursor: ExportCursor?
-            var bytes = Array(Store.csvHeader.utf8)
-            repeat {
-                let page = try store.exportCSV(filter, after: cursor, limit: pageRows, into: &bytes)
-                try await writer.write(ByteBuffer(bytes: bytes))
-                bytes.removeAll(keepingCapacity: true)
-                cursor = page.next
-            } while cursor != nil
+            let pages = CSVExportStream(store: store, filter: filter)
+            defer { pages.cancel() }  // the client may leave mid-way
+            while let page = try await pages.next() {
+                try await writer.write(ByteBuffer(bytes: page))
+            }
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",

@@ -24,6 +24,13 @@ struct JSONValueTests {
         #expect(try JSONValue.parse(text) == value)
         #expect(try JSONValue.real(0.1).jsonString() == "0.10000000000000001")
         #expect(try JSONValue.parse(JSONValue.real(0.1).jsonString()) == .real(0.1))
+        // Around the size where serialising takes a second pass.
+        for length in [4093, 4094, 4095, 100_000] {
+            let long = JSONValue.string(String(repeating: "é", count: length / 2) + String(repeating: "x", count: length % 2))
+            let bytes = try long.serialized()
+            #expect(bytes.count == 2 + 2 * (length / 2) + length % 2)
+            #expect(try JSONValue.parse(bytes) == long)
+        }
     }
 
     @Test("rejects malformed input with jansson's message and position", arguments: [
@@ -36,6 +43,23 @@ struct JSONValueTests {
         let error = #expect(throws: JSONError.self) { try JSONValue.parse(text) }
         #expect(error?.message == message)
         #expect(error?.line == 1)
+    }
+
+    @Test("objects keep insertion order and find keys, small and large, after removals")
+    func objects() throws {
+        for size in [3, 11, 12, 13, 40] {
+            var object = JSONObject()
+            for key in (0..<size).reversed() { object["k\(key)"] = .integer(Int64(key)) }
+            object["k1"] = nil
+            object["k0"] = "zero"
+            #expect(object.count == size - 1)
+            #expect(object.keys.first == "k\(size - 1)")
+            #expect(object.keys.last == "k0")
+            #expect(object["k1"] == nil)
+            #expect(object["k2"] == 2)
+            #expect(object["k0"] == "zero")
+            #expect(try JSONValue.parse(JSONValue.object(object).serialized()) == .object(object))
+        }
     }
 
     @Test("rejects invalid UTF-8")
