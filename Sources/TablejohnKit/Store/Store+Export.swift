@@ -103,7 +103,7 @@ enum CSVRowWriter {
         var rows = 0
         var prefix: [UInt8] = []  // run id and commit, with the commas after them
         var suffix: [UInt8] = []  // runner and the rest of the run's columns
-        var sink = RowBuffer(taking: &output, expected: limit * 200)
+        var sink = RowBuffer(taking: &output, expected: min(limit, 4096) * 160)  // grows by doubling
         defer { output = sink.finish() }
         while rows < limit {
             let code = sqlite3_step(runHandle)
