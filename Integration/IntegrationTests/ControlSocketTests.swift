@@ -164,6 +164,27 @@ struct ControlSocketTests {
         _ = try await daemon.stop()
     }
 
+    @Test("tjctl runner add prints a token once; runners lists it; revoke removes it")
+    func runners() async throws {
+        let daemon = try await startDaemon()
+        let added = try tjctl("runner", "add", "bench-box")
+        #expect(added.status == 0)
+        let token = added.stdout.trimmingCharacters(in: .newlines)
+        #expect(token.count == 64)
+        #expect(added.stderr.contains("runner bench-box added"))
+        let listed = try tjctl("runners")
+        #expect(listed.stdout.contains("bench-box"))
+        #expect(listed.stdout.contains("never"))
+        #expect(!listed.stdout.contains(token))
+        let twice = try tjctl("runner", "add", "bench-box")
+        #expect(twice.status == 1)
+        #expect(twice.stderr.contains("a runner named bench-box exists"))
+        #expect(try tjctl("runner", "revoke", "bench-box").stdout == "revoked runner bench-box\n")
+        #expect(try tjctl("runner", "revoke", "bench-box").status == 1)
+        #expect(try tjctl("runners", "--json").stdout == "[]\n")
+        _ = try await daemon.stop()
+    }
+
     @Test("a stale socket file left by a crashed daemon is replaced")
     func staleSocket() async throws {
         let first = try await startDaemon()

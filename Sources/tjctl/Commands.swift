@@ -131,6 +131,53 @@ struct MetricCommand: ParsableCommand {
     }
 }
 
+struct Runners: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the runners allowed to use the runner API.")
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        try connection.show(try connection.call("runners.list")) { runners in
+            Output.table(["RUNNER", "ADDED", "LAST SEEN", "FINGERPRINT"], runners.arrayValue?.map { runner in
+                let fingerprint = runner["fingerprint"]?.objectValue?.entries.map { "\($0.key)=\(Output.text($0.value))" }
+                return [Output.text(runner["name"]), Output.time(runner["created"]),
+                        runner["last_seen"] == .null ? "never" : Output.time(runner["last_seen"]),
+                        Output.oneLine(fingerprint?.joined(separator: " ") ?? "")]
+            } ?? [])
+        }
+    }
+}
+
+struct RunnerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "runner", abstract: "Add or revoke a runner.",
+                                                    subcommands: [Add.self, Revoke.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Allow a runner and print its token (shown once; only a hash is stored).")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The runner's name: letters, digits, dots, dashes or underscores.") var name: String
+
+        func run() throws {
+            try connection.show(try connection.call("runners.add", ["name": .string(name)])) { result in
+                print(Output.text(result["token"]))
+                FileHandle.standardError.write(Data("runner \(name) added; its token is shown above, once\n".utf8))
+            }
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a runner's token; its next call is refused.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The runner's name.") var name: String
+
+        func run() throws {
+            try connection.show(try connection.call("runners.revoke", ["name": .string(name)])) { _ in
+                print("revoked runner \(name)")
+            }
+        }
+    }
+}
+
 /// Offline helper: validates a configuration file without starting anything.
 struct CheckConfig: ParsableCommand {
     static let configuration = CommandConfiguration(

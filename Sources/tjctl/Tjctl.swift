@@ -16,7 +16,8 @@ struct Tjctl: ParsableCommand {
             """,
         subcommands: [
             Status.self, Fetch.self, Refs.self, Track.self, Untrack.self, Queue.self, Backfill.self,
-            Runs.self, RunCommand.self, Export.self, Metrics.self, MetricCommand.self, CheckConfig.self,
+            Runs.self, RunCommand.self, Export.self, Metrics.self, MetricCommand.self, Runners.self, RunnerCommand.self,
+            CheckConfig.self,
         ])
 
     /// Usage errors exit with 2 (ArgumentParser's default is 64); failed calls with 1.

@@ -66,6 +66,12 @@ public struct ControlMethods: Sendable {
             case .unknownRun(let id): .notFound("run", id)
             case .unknownCommit(let hash): .notFound("commit", hash)
             }
+        case let error as RunnerError:
+            switch error {
+            case .invalidName: .invalidParams(error.description, data: ["parameter": "name"])
+            case .exists: .conflict(error.description)
+            case .unknown(let name): .notFound("runner", name)
+            }
         default: .internalError("\(error)")
         }
     }
@@ -95,6 +101,9 @@ public struct ControlMethods: Sendable {
         case "runs.export": return try export(RPCParams(params, names: ["format", "stream"] + Self.filterNames + ["limit", "cursor"]))
         case "metrics.list": return try metricsList(RPCParams(params, names: []))
         case "metrics.set": return try metricSet(RPCParams(params, names: ["name", "unit", "direction"]))
+        case "runners.list": return try runnersList(RPCParams(params, names: []))
+        case "runners.add": return try runnerAdd(RPCParams(params, names: ["name"]))
+        case "runners.revoke": return try runnerRevoke(RPCParams(params, names: ["name"]))
         default: throw RPCError.methodNotFound(method)
         }
     }
@@ -304,6 +313,26 @@ public struct ControlMethods: Sendable {
         }
         let filter = try filter(params)
         return .stream(["format": "csv", "stream": "chunked"], CSVExportStream(store: exportStore, filter: filter))
+    }
+
+    // MARK: Runners
+
+    func runnersList(_ params: RPCParams) throws -> JSONValue {
+        .array(try store.runners().map { runner in
+            ["name": .string(runner.name), "created": .string(Timestamp.rfc3339(milliseconds: runner.created)),
+             "last_seen": JSONValue(runner.lastSeen.map(Timestamp.rfc3339(milliseconds:))), "fingerprint": runner.fingerprint ?? .null]
+        })
+    }
+
+    func runnerAdd(_ params: RPCParams) throws -> JSONValue {
+        let name = try params.requiredString("name")
+        return ["name": .string(name), "token": .string(try store.addRunner(name, now: Self.now()))]
+    }
+
+    func runnerRevoke(_ params: RPCParams) throws -> JSONValue {
+        let name = try params.requiredString("name")
+        try store.revokeRunner(name)
+        return ["revoked": .string(name)]
     }
 
     // MARK: Metrics

@@ -103,6 +103,18 @@ extension Store {
                 CREATE INDEX runs_start_id ON runs(start_time, id);
                 """)
         }
+        // Runners allowed to use the runner API. Only a SHA-256 of each token is kept.
+        migrator.registerMigration("v3 runners") { db in
+            try db.execute(sql: """
+                CREATE TABLE runners (
+                    name TEXT PRIMARY KEY,
+                    token_sha256 BLOB NOT NULL,
+                    created INTEGER NOT NULL,     -- Unix milliseconds
+                    last_seen INTEGER,            -- Unix milliseconds of its last status call
+                    fingerprint TEXT              -- JSON, as it last reported it
+                ) STRICT;
+                """)
+        }
         return migrator
     }
 }

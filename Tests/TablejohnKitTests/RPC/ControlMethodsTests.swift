@@ -181,4 +181,35 @@ struct ControlMethodsTests {
         #expect(error?.message == "invalid params: \"direction\" must be one of lower, higher, neutral")
         #expect(await rpcError("metrics.set", ["name": "time"])?.code == -32602)
     }
+
+    @Test("runner tokens: shown once, stored as a digest, checked, revoked")
+    func runnerTokens() async throws {
+        let added = try await call("runners.add", ["name": "box-1"])
+        let token = try #require(added["token"]?.stringValue)
+        #expect(token.count == 64 && token.allSatisfy(\.isHexDigit))
+        #expect(try store.runnerTokenMatches(name: "box-1", token: token))
+        #expect(try !store.runnerTokenMatches(name: "box-1", token: String(token.reversed())))
+        #expect(try !store.runnerTokenMatches(name: "box-2", token: token))
+        let stored = try store.read { db in try Data.fetchOne(db, sql: "SELECT token_sha256 FROM runners") }
+        #expect(stored?.count == 32)
+        #expect(stored != Data(token.utf8))
+
+        let listed = try await call("runners.list")
+        #expect(listed.arrayValue?.map { $0["name"] } == ["box-1"])
+        #expect(listed.arrayValue?.first?["last_seen"] == .null)
+        #expect(listed.arrayValue?.first?["token"] == nil)
+        try store.runnerSeen("box-1", at: 1_700_000_000_000, fingerprint: ["cpu": "x", "cores": 2])
+        let seen = try await call("runners.list")
+        #expect(seen.arrayValue?.first?["last_seen"] == "2023-11-14T22:13:20.000Z")
+        #expect(seen.arrayValue?.first?["fingerprint"]?["cores"] == 2)
+
+        #expect(await rpcError("runners.add", ["name": "box-1"])?.code == -32003)
+        #expect(await rpcError("runners.add", ["name": "no spaces"])?.code == -32602)
+        #expect(await rpcError("runners.add", ["name": ""])?.code == -32602)
+        #expect(try await call("runners.revoke", ["name": "box-1"]) == ["revoked": "box-1"])
+        #expect(try !store.runnerTokenMatches(name: "box-1", token: token))
+        #expect(await rpcError("runners.revoke", ["name": "box-1"])?.code == -32001)
+        let again = try await call("runners.add", ["name": "box-1"])
+        #expect(again["token"] != added["token"])
+    }
 }

@@ -1,0 +1,112 @@
+// Runners and their tokens: issued once, kept as SHA-256 digests, checked in constant time.
+import Crypto
+import Foundation
+import GRDB
+
+/// A runner the server knows, as `runners.list` shows it.
+public struct RunnerRecord: Sendable, Equatable {
+    public var name: String
+    public var created: Int64
+    public var lastSeen: Int64?
+    public var fingerprint: JSONValue?
+}
+
+public enum RunnerError: Error, Equatable, CustomStringConvertible {
+    case invalidName(String)
+    case exists(String)
+    case unknown(String)
+
+    public var description: String {
+        switch self {
+        case .invalidName(let name):
+            "runner name \(name.debugDescription) must be 1 to 64 letters, digits, dots, dashes or underscores"
+        case .exists(let name): "a runner named \(name) exists; revoke it first to issue a new token"
+        case .unknown(let name): "no runner named \(name)"
+        }
+    }
+}
+
+/// Runner tokens: 32 random bytes as hex. Only their SHA-256 is stored; a token is
+/// random enough that a fast hash is no weakness, and checking it stays cheap on
+/// the status call every runner makes every few seconds.
+public enum RunnerToken {
+    public static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
+    static func digest(_ token: String) -> Data {
+        Data(SHA256.hash(data: Data(token.utf8)))
+    }
+
+    /// Compares two digests without stopping at the first difference.
+    static func equalInConstantTime(_ lhs: Data, _ rhs: Data) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        var difference: UInt8 = 0
+        for (left, right) in zip(lhs, rhs) { difference |= left ^ right }
+        return difference == 0
+    }
+
+    static func isValidName(_ name: String) -> Bool {
+        (1...64).contains(name.utf8.count)
+            && name.utf8.allSatisfy { $0.isASCIIAlphanumeric || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
+    }
+}
+
+extension UInt8 {
+    fileprivate var isASCIIAlphanumeric: Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self)
+    }
+}
+
+extension Store {
+    /// Registers a runner and returns its token, which is not stored and cannot be shown again.
+    public func addRunner(_ name: String, now: Int64) throws -> String {
+        guard RunnerToken.isValidName(name) else { throw RunnerError.invalidName(name) }
+        let token = RunnerToken.generate()
+        try writer.write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM runners WHERE name = ?", arguments: [name]) != true else {
+                throw RunnerError.exists(name)
+            }
+            try db.execute(sql: "INSERT INTO runners (name, token_sha256, created) VALUES (?, ?, ?)",
+                           arguments: [name, RunnerToken.digest(token), now])
+        }
+        return token
+    }
+
+    /// Removes a runner: its token stops working at once.
+    public func revokeRunner(_ name: String) throws {
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM runners WHERE name = ?", arguments: [name])
+            guard db.changesCount == 1 else { throw RunnerError.unknown(name) }
+        }
+    }
+
+    /// Whether `token` is the token issued to runner `name`.
+    public func runnerTokenMatches(name: String, token: String) throws -> Bool {
+        let stored = try read { db in
+            try Data.fetchOne(db.cachedStatement(sql: "SELECT token_sha256 FROM runners WHERE name = ?"), arguments: [name])
+        }
+        // A missing runner costs the same digest as a wrong token.
+        return RunnerToken.equalInConstantTime(RunnerToken.digest(token), stored ?? Data(count: 32)) && stored != nil
+    }
+
+    /// Notes a runner's status call: when, and the fingerprint it reported.
+    public func runnerSeen(_ name: String, at now: Int64, fingerprint: JSONValue?) throws {
+        let text = try fingerprint.map { try $0.jsonString() }
+        try writer.write { db in
+            try db.execute(sql: "UPDATE runners SET last_seen = ?, fingerprint = coalesce(?, fingerprint) WHERE name = ?",
+                           arguments: [now, text, name])
+        }
+    }
+
+    public func runners() throws -> [RunnerRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT name, created, last_seen, fingerprint FROM runners ORDER BY name").map { row in
+                RunnerRecord(name: row[0], created: row[1], lastSeen: row[2],
+                             fingerprint: (row[3] as String?).flatMap { try? JSONValue.parse($0) })
+            }
+        }
+    }
+}
