@@ -1,0 +1,139 @@
+// Which runner works on what: secrets, reservations, timeouts and aborts, without I/O.
+
+/// What a runner says it is doing in a status call.
+public enum RunnerActivity: Sendable, Equatable {
+    case idle
+    /// Working for another server.
+    case busy
+    case working(runID: String, hash: String)
+}
+
+/// One authenticated status call, as the registry needs it.
+public struct RunnerStatusCall: Sendable, Equatable {
+    public var name: String
+    public var secret: String
+    public var activity: RunnerActivity
+    public var requestRun: Bool
+
+    public init(name: String, secret: String, activity: RunnerActivity, requestRun: Bool) {
+        self.name = name
+        self.secret = secret
+        self.activity = activity
+        self.requestRun = requestRun
+    }
+}
+
+/// A commit handed to a runner under a new run id.
+public struct RunAssignment: Sendable, Equatable {
+    public var runID: String
+    public var hash: String
+}
+
+/// The registry's answer to a status call.
+public enum RunnerDecision: Sendable, Equatable {
+    /// Another process uses this runner name with another secret and is still alive.
+    case refused(String)
+    /// `run`: a commit to start; `abort`: stop the run it reported.
+    case reply(run: RunAssignment?, abort: Bool)
+}
+
+/// The server's view of its runners, fed by their status calls (SPEC §5).
+///
+/// - The first call under a name fixes its secret; a call with another secret is
+///   refused while the first is alive, and takes the name over once it has been
+///   silent for longer than `timeout`.
+/// - A commit handed to a runner is reserved for it while it keeps reporting it; a
+///   runner silent for longer than `timeout` loses its reservations to others.
+/// - A run is aborted when its commit leaves the queue, or when another live runner
+///   has worked on the same commit for longer.
+///
+/// Times are milliseconds on one clock; the registry does no I/O and keeps no time itself.
+public struct RunnerRegistry: Sendable {
+    public let timeout: Int64
+
+    struct Reservation: Equatable {
+        var runID: String
+        var hash: String
+        var since: Int64
+    }
+
+    struct Entry {
+        var secret: String
+        var lastSeen: Int64
+        var activity: RunnerActivity
+        var reservation: Reservation?
+    }
+
+    private(set) var entries: [String: Entry] = [:]
+
+    public init(timeout: Int64 = 60_000) {
+        self.timeout = timeout
+    }
+
+    /// Answers a status call made at `now`. `queue` is the queued commits in the order
+    /// runners should take them; `isQueued` says whether any commit is still queued.
+    public mutating func status(_ call: RunnerStatusCall, now: Int64, queue: [String], isQueued: (String) -> Bool,
+                                newRunID: () -> String) -> RunnerDecision {
+        if let known = entries[call.name], known.secret != call.secret, isAlive(known, now: now) {
+            return .refused("runner \(call.name) is already connected from another process; "
+                + "give each runner its own name, or stop the other one")
+        }
+        var entry = entries[call.name].flatMap { $0.secret == call.secret ? $0 : nil }
+            ?? Entry(secret: call.secret, lastSeen: now, activity: call.activity, reservation: nil)
+        entry.lastSeen = now
+        entry.activity = call.activity
+
+        var abort = false
+        switch call.activity {
+        case .working(let runID, let hash):
+            if entry.reservation?.runID != runID {
+                // A run this registry did not hand out (the server restarted) or one whose
+                // reservation lapsed: it counts from now.
+                entry.reservation = Reservation(runID: runID, hash: hash, since: now)
+            }
+            abort = !isQueued(hash) || workedLongerByOther(than: call.name, reservation: entry.reservation!, now: now)
+            if abort { entry.reservation = nil }
+        case .idle, .busy:
+            entry.reservation = nil
+        }
+
+        var assignment: RunAssignment?
+        if call.requestRun, call.activity == .idle {
+            let taken = Set(entries.filter { $0.key != call.name && isAlive($0.value, now: now) }.compactMap { $0.value.reservation?.hash })
+            if let hash = queue.first(where: { !taken.contains($0) }) {
+                let run = RunAssignment(runID: newRunID(), hash: hash)
+                entry.reservation = Reservation(runID: run.runID, hash: hash, since: now)
+                assignment = run
+            }
+        }
+        entries[call.name] = entry
+        return .reply(run: assignment, abort: abort)
+    }
+
+    /// Forgets the reservation of a run once its result is stored.
+    public mutating func finished(runID: String) {
+        for (name, entry) in entries where entry.reservation?.runID == runID {
+            entries[name]?.reservation = nil
+        }
+    }
+
+    /// Whether a live runner other than `name` has been on the same commit since before `reservation`.
+    private func workedLongerByOther(than name: String, reservation: Reservation, now: Int64) -> Bool {
+        entries.contains { other in
+            other.key != name && isAlive(other.value, now: now) && other.value.reservation.map {
+                $0.hash == reservation.hash && $0.since < reservation.since
+            } == true
+        }
+    }
+
+    private func isAlive(_ entry: Entry, now: Int64) -> Bool {
+        now - entry.lastSeen <= timeout
+    }
+
+    /// What a runner is doing, for `tjctl runners` and the runner pages.
+    public func snapshot(now: Int64) -> [String: (activity: RunnerActivity, alive: Bool, run: RunAssignment?)] {
+        entries.mapValues { entry in
+            (entry.activity, isAlive(entry, now: now), entry.reservation.map { RunAssignment(runID: $0.runID, hash: $0.hash) })
+        }
+    }
+}
