@@ -69,6 +69,26 @@ final class DaemonProcess: @unchecked Sendable {  // used by one test at a time
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 
+    /// POSTs `body` with an optional `Authorization` header, through curl: URLSession
+    /// on Linux waits forever on a 401 that carries `WWW-Authenticate`.
+    func post(_ path: String, body: Data, authorization: String? = nil) async throws -> (status: Int, body: String) {
+        let folder = try TemporaryFolder.make(prefix: "tj-post")
+        try body.write(to: URL(fileURLWithPath: folder + "/body"))
+        var arguments = ["curl", "-s", "--max-time", "30", "-o", folder + "/reply", "-w", "%{http_code}", "-X", "POST",
+                         "-H", "Content-Type: application/json", "--data-binary", "@" + folder + "/body"]
+        if let authorization { arguments += ["-H", "Authorization: " + authorization] }
+        let curl = Process()
+        let output = Pipe()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        curl.arguments = arguments + ["http://127.0.0.1:\(port)\(path)"]
+        curl.standardOutput = output
+        try curl.run()
+        let code = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        curl.waitUntilExit()
+        let reply = (try? Data(contentsOf: URL(fileURLWithPath: folder + "/reply"))) ?? Data()
+        return (Int(code) ?? 0, String(decoding: reply, as: UTF8.self))
+    }
+
     /// Sends `signal` and waits (bounded) for the exit status.
     func stop(signal: Int32 = SIGTERM, seconds: Double = 20) async throws -> Int32 {
         kill(process.processIdentifier, signal)

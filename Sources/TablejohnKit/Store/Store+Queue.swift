@@ -90,6 +90,15 @@ extension Store {
     }
 
     /// How many commits are queued.
+    /// Whether the commit `hash` is queued.
+    public func isQueued(_ hash: String) throws -> Bool {
+        try read { db in
+            try Bool.fetchOne(db.cachedStatement(sql: """
+                SELECT 1 FROM queue q CROSS JOIN commits c ON c.id = q.commit_id WHERE c.hash = ?
+                """), arguments: [hash]) == true
+        }
+    }
+
     public func queueLength() throws -> Int {
         try read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM queue")) ?? 0 }
     }

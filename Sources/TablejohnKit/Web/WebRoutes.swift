@@ -8,12 +8,14 @@ public struct WebContext: Sendable {
     public var sync: SyncStatus
     public var repositoryPath: String
     public var resolver: RevisionResolver
+    public var runners: RunnerService
 
-    public init(store: Store, sync: SyncStatus, repositoryPath: String, resolver: RevisionResolver) {
+    public init(store: Store, sync: SyncStatus, repositoryPath: String, resolver: RevisionResolver, runners: RunnerService? = nil) {
         self.store = store
         self.sync = sync
         self.repositoryPath = repositoryPath
         self.resolver = resolver
+        self.runners = runners ?? RunnerService(store: store)
     }
 }
 
@@ -30,6 +32,7 @@ enum WebRoutes {
             return HTMLResponse(page.render())
         }
         router.get("/api/export.csv") { request, _ in try ExportRoute.response(request, web) }
+        RunnerRoutes.add(to: router, store: web.store, runners: web.runners)
         return router
     }
 }

@@ -1,0 +1,145 @@
+// The server side of POST /api/runner/status: wire shapes in and out, the registry, the store.
+import Foundation
+import Synchronization
+
+/// Why a status call was refused, with the HTTP status to answer.
+public struct RunnerAPIError: Error, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable { case badRequest, unauthorized, conflict, tooLarge }
+    public var kind: Kind
+    public var message: String
+
+    public var description: String { message }
+
+    static func bad(_ message: String) -> RunnerAPIError { RunnerAPIError(kind: .badRequest, message: message) }
+}
+
+/// Answers runners' status calls (SPEC §5; every field is described in RUNNERS.md).
+/// Calls are already authenticated; this checks their content, stores submitted runs
+/// (idempotent by run id, so a retried submission lands once), and asks the registry
+/// what the runner should do next.
+public final class RunnerService: Sendable {
+    /// Status call bodies larger than this are refused with 413.
+    public static let maximumBodyBytes = 8 << 20
+
+    private let store: Store
+    private let registry: Mutex<RunnerRegistry>
+    private let runTimeoutSeconds: Int
+
+    public init(store: Store, reservationTimeout: Duration = .seconds(60), runTimeoutSeconds: Int = 3600) {
+        self.store = store
+        self.registry = Mutex(RunnerRegistry(timeout: Int64(reservationTimeout.components.seconds) * 1000))
+        self.runTimeoutSeconds = runTimeoutSeconds
+    }
+
+    /// The reply to runner `name`'s status call `body`, made at `now` (Unix milliseconds).
+    public func status(name: String, body: JSONValue, now: Int64) throws(RunnerAPIError) -> JSONValue {
+        guard case .object(let request) = body else { throw .bad("the body must be a JSON object") }
+        guard case .string(let secret)? = request["secret"], (8...256).contains(secret.utf8.count) else {
+            throw .bad("\"secret\" must be a string of 8 to 256 bytes, chosen at random when the runner starts")
+        }
+        let fingerprint = request["fingerprint"]
+        if let fingerprint, fingerprint.objectValue == nil, fingerprint != .null { throw .bad("\"fingerprint\" must be an object") }
+        let activity = try Self.activity(request["status"])
+        let requestRun = try Self.bool(request["request_run"], "request_run")
+
+        do {
+            if let submitted = request["submit_run"], submitted != .null {
+                let run = try Self.run(submitted, runner: name, fingerprint: fingerprint)
+                do {
+                    _ = try store.record(run)
+                } catch RunError.unknownCommit(let hash) {
+                    throw RunnerAPIError.bad("submit_run: commit \(hash) is not in this repository")
+                }
+                registry.withLock { $0.finished(runID: run.id) }
+            }
+            let queue = try store.queue(limit: 100).map(\.hash)
+            let queued = Set(queue)
+            let call = RunnerStatusCall(name: name, secret: secret, activity: activity, requestRun: requestRun)
+            let decision = try registry.withLock { registry in
+                try registry.status(call, now: now, queue: queue, isQueued: { queued.contains($0) || ((try? store.isQueued($0)) ?? false) },
+                                    newRunID: { UUID().uuidString.lowercased() })
+            }
+            switch decision {
+            case .refused(let message):
+                throw RunnerAPIError(kind: .conflict, message: message)
+            case .reply(let run, let abort):
+                try store.runnerSeen(name, at: now, fingerprint: fingerprint == .null ? nil : fingerprint)
+                return ["run": run.map { run in
+                    ["id": .string(run.runID), "hash": .string(run.hash), "bench_method": ["type": "internal"],
+                     "timeout_s": JSONValue(runTimeoutSeconds), "start": .string(Timestamp.rfc3339(milliseconds: now))]
+                } ?? .null, "abort_run": .bool(abort)]
+            }
+        } catch let error as RunnerAPIError {
+            throw error
+        } catch {
+            throw .bad("\(error)")
+        }
+    }
+
+    private static func bool(_ value: JSONValue?, _ key: String) throws(RunnerAPIError) -> Bool {
+        switch value {
+        case nil, .null?: return false
+        case .bool(let flag)?: return flag
+        default: throw .bad("\"\(key)\" must be true or false")
+        }
+    }
+
+    private static func activity(_ value: JSONValue?) throws(RunnerAPIError) -> RunnerActivity {
+        guard case .object(let status)? = value, case .string(let type)? = status["type"] else {
+            throw .bad("\"status\" must be an object with \"type\": idle, busy or working")
+        }
+        switch type {
+        case "idle": return .idle
+        case "busy": return .busy
+        case "working":
+            guard case .string(let id)? = status["run"]?["id"], case .string(let hash)? = status["run"]?["hash"] else {
+                throw .bad("a working status needs \"run\" with \"id\" and \"hash\"")
+            }
+            return .working(runID: id, hash: hash)
+        default:
+            throw .bad("status type \(type.debugDescription) is not idle, busy or working")
+        }
+    }
+
+    /// A submitted run, checked field by field.
+    static func run(_ value: JSONValue, runner: String, fingerprint: JSONValue?) throws(RunnerAPIError) -> Run {
+        func string(_ key: String) throws(RunnerAPIError) -> String {
+            guard case .string(let text)? = value[key], !text.isEmpty else { throw .bad("submit_run: \"\(key)\" must be a non-empty string") }
+            return text
+        }
+        func time(_ key: String) throws(RunnerAPIError) -> Int64 {
+            guard let milliseconds = Timestamp.parse(try string(key)) else { throw .bad("submit_run: \"\(key)\" must be an RFC 3339 time") }
+            return milliseconds
+        }
+        let id = try string("id")
+        guard id.utf8.count <= 128 else { throw .bad("submit_run: \"id\" is longer than 128 bytes") }
+        let hash = try string("hash").lowercased()
+        guard hash.count == 40, hash.allSatisfy(\.isHexDigit) else { throw .bad("submit_run: \"hash\" must be a full commit hash") }
+        guard case .integer(let exitCode)? = value["exit_code"], let code = Int(exactly: exitCode) else {
+            throw .bad("submit_run: \"exit_code\" must be an integer")
+        }
+        var measurements: [Measurement] = []
+        if let given = value["measurements"], given != .null {
+            guard case .object(let metrics) = given else { throw .bad("submit_run: \"measurements\" must be an object") }
+            for (metric, fields) in metrics.entries {
+                guard !metric.isEmpty, let number = fields["value"]?.doubleValue, number.isFinite else {
+                    throw .bad("submit_run: measurement \(metric.debugDescription) needs a finite number \"value\"")
+                }
+                let samples = fields["samples"]?.arrayValue?.compactMap(\.doubleValue)
+                measurements.append(Measurement(metric: metric, value: number, unit: fields["unit"]?.stringValue, samples: samples,
+                                                lower: fields["lower"]?.doubleValue, upper: fields["upper"]?.doubleValue))
+            }
+        }
+        var output: [(source: OutputSource, text: String)] = []
+        for line in value["output"]?.arrayValue ?? [] {
+            guard case .string(let source)? = line.arrayValue?.first, let kind = OutputSource(rawValue: source),
+                  case .string(let text)? = line.arrayValue?.last, line.arrayValue?.count == 2 else {
+                throw .bad("submit_run: each output line must be [\"stdout\"|\"stderr\"|\"internal\", text]")
+            }
+            output.append((kind, text))
+        }
+        return Run(id: id, commit: hash, benchMethod: try string("bench_method"), runnerName: runner,
+                   fingerprint: fingerprint == .null ? nil : fingerprint, start: try time("start"), end: try time("end"),
+                   exitCode: code, origin: .runner, measurements: measurements, output: output)
+    }
+}
