@@ -195,6 +195,11 @@ struct CheckConfig: ParsableCommand {
             print("repo.url = \(configuration.repo.url ?? "(none: no fetching)")")
             print("repo.fetch-interval = \(configuration.repo.fetchInterval)")
             print("repo.refspecs = \(configuration.repo.refspecs.joined(separator: " "))")
+            switch configuration.bench.method {
+            case .internalStatistics: print("bench.method = internal")
+            case .command(let command): print("bench.method = command: \(command)")
+            }
+            print("bench.timeout = \(configuration.bench.timeout)")
         } catch let error as ConfigurationError {
             throw CallFailure(message: "\(error)")
         }

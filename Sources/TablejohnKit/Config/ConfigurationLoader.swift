@@ -60,6 +60,24 @@ extension TablejohnConfiguration {
             }
             try repo.finish()
         }
+        if var bench = try top.section("bench") {
+            let command = try bench.string("command")
+            switch try bench.string("method") {
+            case nil where command != nil, ("command", _)?:
+                guard let command, !command.value.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    throw bench.error("command", line: command?.line, "method \"command\" needs a command to run, such as \"make bench\"")
+                }
+                configuration.bench.method = .command(command.value)
+            case nil, ("internal", _)?:
+                if let command { throw bench.error("command", line: command.line, "is only used with method = \"command\"") }
+            case ("bench-repo", let line)?:
+                throw bench.error("method", line: line, "\"bench-repo\" is not available yet; use \"internal\" or \"command\"")
+            case (let other, let line)?:
+                throw bench.error("method", line: line, "expected \"internal\" or \"command\", found \"\(other)\"")
+            }
+            if let timeout = try bench.duration("timeout") { configuration.bench.timeout = timeout }
+            try bench.finish()
+        }
         try top.finish()
         return configuration
     }

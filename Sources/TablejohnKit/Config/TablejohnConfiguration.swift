@@ -19,8 +19,24 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         public var refspecs: [String] = GitRepository.defaultRefspecs
     }
 
+    public struct Bench: Sendable, Equatable {
+        public enum Method: Sendable, Equatable {
+            /// Files, lines and TODOs of the commit's tree.
+            case internalStatistics
+            /// A shell command run in the checked-out commit.
+            case command(String)
+        }
+
+        public var method = Method.internalStatistics
+        /// How long one run may take before the runner kills it.
+        public var timeout: Duration = .seconds(3600)
+
+        public init() {}
+    }
+
     public var web = Web()
     public var repo = Repo()
+    public var bench = Bench()
 
     public init() {}
 }

@@ -113,7 +113,8 @@ public struct ServeDaemon: Sendable {
     public func run() async throws {
         let repositoryPath = repository.workingDirectory ?? repository.gitDirectory
         let resolver = RevisionResolver(store: store, repository: repository)
-        let web = WebContext(store: store, sync: sync.status, repositoryPath: repositoryPath, resolver: resolver)
+        let web = WebContext(store: store, sync: sync.status, repositoryPath: repositoryPath, resolver: resolver,
+                             runners: RunnerService(store: store, bench: configuration.bench))
         let app = web.application(address: configuration.web.address, logger: logger)
         // The control socket's calls are served one at a time on its own thread, so
         // they read through a connection of their own instead of the shared pool.

@@ -23,12 +23,20 @@ public final class RunnerService: Sendable {
 
     private let store: Store
     private let registry: Mutex<RunnerRegistry>
-    private let runTimeoutSeconds: Int
+    private let bench: TablejohnConfiguration.Bench
 
-    public init(store: Store, reservationTimeout: Duration = .seconds(60), runTimeoutSeconds: Int = 3600) {
+    public init(store: Store, bench: TablejohnConfiguration.Bench = .init(), reservationTimeout: Duration = .seconds(60)) {
         self.store = store
         self.registry = Mutex(RunnerRegistry(timeout: Int64(reservationTimeout.components.seconds) * 1000))
-        self.runTimeoutSeconds = runTimeoutSeconds
+        self.bench = bench
+    }
+
+    /// The bench method as a run's `bench_method` in a reply.
+    private var benchMethod: JSONValue {
+        switch bench.method {
+        case .internalStatistics: ["type": "internal"]
+        case .command(let command): ["type": "command", "command": .string(command)]
+        }
     }
 
     /// The reply to runner `name`'s status call `body`, made at `now` (Unix milliseconds).
@@ -65,8 +73,8 @@ public final class RunnerService: Sendable {
             case .reply(let run, let abort):
                 try store.runnerSeen(name, at: now, fingerprint: fingerprint == .null ? nil : fingerprint)
                 return ["run": run.map { run in
-                    ["id": .string(run.runID), "hash": .string(run.hash), "bench_method": ["type": "internal"],
-                     "timeout_s": JSONValue(runTimeoutSeconds), "start": .string(Timestamp.rfc3339(milliseconds: now))]
+                    ["id": .string(run.runID), "hash": .string(run.hash), "bench_method": benchMethod,
+                     "timeout_s": JSONValue(Int(bench.timeout.components.seconds)), "start": .string(Timestamp.rfc3339(milliseconds: now))]
                 } ?? .null, "abort_run": .bool(abort)]
             }
         } catch let error as RunnerAPIError {

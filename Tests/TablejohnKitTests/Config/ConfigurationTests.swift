@@ -12,6 +12,10 @@ struct ConfigurationTests {
         #expect(configuration.web.address.description == "127.0.0.1:8221")
         #expect(configuration.repo.fetchInterval == .seconds(60))
         #expect(configuration.repo.refspecs == ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"])
+        #expect(configuration.bench.method == .internalStatistics)
+        #expect(configuration.bench.timeout == .seconds(3600))
+        // A command alone implies the command method.
+        #expect(try TablejohnConfiguration.parse("[bench]\ncommand = \"./bench.sh\"\n", file: "t.toml").bench.method == .command("./bench.sh"))
     }
 
     @Test("reads every key it knows")
@@ -25,7 +29,18 @@ struct ConfigurationTests {
             url = "https://example.com/project.git"
             fetch-interval = "5m"
             refspecs = ["+refs/heads/main:refs/heads/main"]
+
+            [bench]
+            method = "command"
+            command = "make bench"
+            timeout = "20m"
             """, file: "t.toml")
+        #expect(configuration.bench == {
+            var bench = TablejohnConfiguration.Bench()
+            bench.method = .command("make bench")
+            bench.timeout = .seconds(1200)
+            return bench
+        }())
         #expect(configuration.web.address == SocketAddressSetting(host: "::1", port: 9000))
         #expect(configuration.repo.path == "/srv/project.git")
         #expect(configuration.repo.url == "https://example.com/project.git")
@@ -50,6 +65,10 @@ struct ConfigurationTests {
         ("[wbe]\naddress = \"x\"\n", "my.toml:1: wbe: unknown section"),
         ("web = 3\n", "my.toml:1: web: expected a table ([web]), found an integer"),
         ("[repo\n", "my.toml:1: expected ']' after table name"),
+        ("[bench]\nmethod = \"comand\"\n", "my.toml:2: [bench] method: expected \"internal\" or \"command\", found \"comand\""),
+        ("[bench]\nmethod = \"command\"\n", "my.toml: [bench] command: method \"command\" needs a command to run, such as \"make bench\""),
+        ("[bench]\nmethod = \"internal\"\ncommand = \"x\"\n", "my.toml:3: [bench] command: is only used with method = \"command\""),
+        ("[bench]\nmethod = \"bench-repo\"\n", "my.toml:2: [bench] method: \"bench-repo\" is not available yet; use \"internal\" or \"command\""),
     ])
     func errors(text: String, message: String) {
         let error = #expect(throws: ConfigurationError.self) { try TablejohnConfiguration.parse(text, file: "my.toml") }

@@ -1,0 +1,41 @@
+import Foundation
+import Logging
+import Testing
+import TestSupport
+@testable import TablejohnKit
+
+@Suite("Runner status calls")
+struct RunnerServiceTests {
+    @Test("a handed-out run carries the configured bench method and timeout")
+    func configuredMethod() throws {
+        let repo = try TestRepository()
+        let hashes = try repo.commits(2)
+        let store = try Store.inMemory()
+        _ = try Importer(repository: GitRepository(opening: repo.path), store: store, logger: Logger(label: "test")).run()
+        _ = try store.enqueue([hashes[1]], priority: 0, now: 0)
+        var bench = TablejohnConfiguration.Bench()
+        bench.method = .command("make bench")
+        bench.timeout = .seconds(600)
+        let service = RunnerService(store: store, bench: bench)
+
+        let reply = try service.status(name: "box", body: ["secret": "0123456789", "status": ["type": "idle"], "request_run": true],
+                                       now: 1_700_000_000_000)
+        #expect(reply["run"]?["hash"] == .string(hashes[1]))
+        #expect(reply["run"]?["bench_method"] == ["type": "command", "command": "make bench"])
+        #expect(reply["run"]?["timeout_s"] == 600)
+        #expect(reply["run"]?["start"] == "2023-11-14T22:13:20.000Z")
+
+        let error = #expect(throws: RunnerAPIError.self) {
+            try service.status(name: "box", body: ["secret": "0123456789", "status": ["type": "sleeping"]], now: 1_700_000_001_000)
+        }
+        #expect(error?.message == "status type \"sleeping\" is not idle, busy or working")
+        let badRun = #expect(throws: RunnerAPIError.self) {
+            try service.status(name: "box", body: ["secret": "0123456789", "status": ["type": "idle"],
+                                                   "submit_run": ["id": "r1", "hash": .string(hashes[1]), "bench_method": "internal",
+                                                                  "start": "2026-11-22T10:00:00Z", "end": "yesterday", "exit_code": 0]],
+                               now: 1_700_000_002_000)
+        }
+        #expect(badRun?.message == "submit_run: \"end\" must be an RFC 3339 time")
+        #expect(try store.runs(RunFilter(), limit: 10).isEmpty)
+    }
+}
