@@ -133,6 +133,7 @@ final class RPCChannelHandler: ChannelInboundHandler {
                 let chunk: [UInt8]
                 do {
                     guard let next = try await source.next() else { break }
+                    guard !next.isEmpty else { continue }  // a length of 0 would end the stream
                     chunk = next
                 } catch {
                     trailer = Array("-1\n".utf8) + JSONRPCProtocol.streamFailureReply(error, id: id) + [UInt8(ascii: "\n")]
