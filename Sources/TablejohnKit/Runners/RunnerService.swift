@@ -2,9 +2,9 @@
 import Foundation
 import Synchronization
 
-/// Why a status call was refused, with the HTTP status to answer.
+/// Why an authenticated status call was refused: bad content (400), or its name in use (409).
 public struct RunnerAPIError: Error, Equatable, CustomStringConvertible {
-    public enum Kind: Sendable { case badRequest, unauthorized, conflict, tooLarge }
+    public enum Kind: Sendable { case badRequest, conflict }
     public var kind: Kind
     public var message: String
 
@@ -60,12 +60,13 @@ public final class RunnerService: Sendable {
                 }
                 registry.withLock { $0.finished(runID: run.id) }
             }
+            // Read before taking the registry's lock, which other runners' calls wait on.
             let queue = try store.queue(limit: 100).map(\.hash)
-            let queued = Set(queue)
+            var queued = Set(queue)
+            if case .working(_, let hash) = activity, !queued.contains(hash), try store.isQueued(hash) { queued.insert(hash) }
             let call = RunnerStatusCall(name: name, secret: secret, activity: activity, requestRun: requestRun)
-            let decision = try registry.withLock { registry in
-                try registry.status(call, now: now, queue: queue, isQueued: { queued.contains($0) || ((try? store.isQueued($0)) ?? false) },
-                                    newRunID: { UUID().uuidString.lowercased() })
+            let decision = registry.withLock { registry in
+                registry.status(call, now: now, queue: queue, isQueued: { queued.contains($0) }, newRunID: { UUID().uuidString.lowercased() })
             }
             switch decision {
             case .refused(let message):

@@ -2,25 +2,20 @@
 import Hummingbird
 
 enum ExportRoute {
-    private static func plainText(_ status: HTTPResponse.Status, _ message: String) -> Response {
-        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(string: message + "\n")))
-    }
-
     static func response(_ request: Request, _ web: WebContext) throws -> Response {
         let query = request.uri.queryParameters
         let filter: RunFilter
         do {
             if let (key, _) = query.first(where: { !RunFilter.parameterNames.contains(String($0.key)) }) {
-                return plainText(.badRequest, "unknown parameter \(key); use \(RunFilter.parameterNames.sorted().joined(separator: ", "))")
+                return .plainText(.badRequest, "unknown parameter \(key); use \(RunFilter.parameterNames.sorted().joined(separator: ", "))")
             }
             filter = try web.resolver.runFilter { key in query[Substring(key)].map(String.init) }
         } catch RunFilterError.invalidTime(let key) {
-            return plainText(.badRequest, "\(key) must be \(RunFilterError.timeFormat)")
+            return .plainText(.badRequest, "\(key) must be \(RunFilterError.timeFormat)")
         } catch let error as RevisionError {
-            return plainText(.notFound, error.description)
+            return .plainText(.notFound, error.description)
         } catch let error as RunError {
-            return plainText(.notFound, error.description)
+            return .plainText(.notFound, error.description)
         }
         let store = web.store
         let body = ResponseBody { writer in

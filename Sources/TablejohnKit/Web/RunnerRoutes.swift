@@ -7,7 +7,7 @@ enum RunnerRoutes {
     static func add(to router: Router<BasicRequestContext>, store: Store, runners: RunnerService) {
         router.post("/api/runner/status") { request, _ in
             guard let (name, token) = basicCredentials(request), try store.runnerTokenMatches(name: name, token: token) else {
-                var response = plainText(.unauthorized, "a runner name and its token are needed (HTTP Basic auth); tjctl runner add NAME issues one")
+                var response = Response.plainText(.unauthorized, "a runner name and its token are needed (HTTP Basic auth); tjctl runner add NAME issues one")
                 response.headers[.wwwAuthenticate] = "Basic realm=\"tablejohn runners\""
                 return response
             }
@@ -25,7 +25,7 @@ enum RunnerRoutes {
             do {
                 body = try JSONValue.parse(Array(bytes.readableBytesView))
             } catch {
-                return plainText(.badRequest, "the body is not JSON: \(error)")
+                return .plainText(.badRequest, "the body is not JSON: \(error)")
             }
             do throws(RunnerAPIError) {
                 let reply = try runners.status(name: name, body: body, now: Int64(Date().timeIntervalSince1970 * 1000))
@@ -34,17 +34,15 @@ enum RunnerRoutes {
                                 body: .init(byteBuffer: ByteBuffer(bytes: encoded)))
             } catch {
                 switch error.kind {
-                case .badRequest: return plainText(.badRequest, error.message)
-                case .unauthorized: return plainText(.unauthorized, error.message)
-                case .conflict: return plainText(.conflict, error.message)
-                case .tooLarge: return tooLarge
+                case .badRequest: return .plainText(.badRequest, error.message)
+                case .conflict: return .plainText(.conflict, error.message)
                 }
             }
         }
     }
 
     static var tooLarge: Response {
-        plainText(.contentTooLarge, "the status call is larger than \(RunnerService.maximumBodyBytes >> 20) MiB; "
+        .plainText(.contentTooLarge, "the status call is larger than \(RunnerService.maximumBodyBytes >> 20) MiB; "
             + "send fewer output lines or measurements")
     }
 
@@ -54,10 +52,5 @@ enum RunnerRoutes {
               let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
               let text = String(data: decoded, encoding: .utf8), let colon = text.firstIndex(of: ":") else { return nil }
         return (String(text[..<colon]), String(text[text.index(after: colon)...]))
-    }
-
-    static func plainText(_ status: HTTPResponse.Status, _ message: String) -> Response {
-        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(string: message + "\n")))
     }
 }

@@ -37,6 +37,14 @@ enum WebRoutes {
     }
 }
 
+extension Response {
+    /// A one-line plain-text answer, such as an error message for API callers.
+    static func plainText(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: message + "\n")))
+    }
+}
+
 /// A complete HTML page as a response.
 struct HTMLResponse: ResponseGenerator {
     var html: String
