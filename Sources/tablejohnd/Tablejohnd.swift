@@ -9,7 +9,7 @@ struct Tablejohnd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tablejohnd",
         abstract: "Continuous benchmarking of a git repository's commits.",
-        subcommands: [Serve.self],
+        subcommands: [Serve.self, Runner.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -38,6 +38,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Control socket for tjctl (default: next to the database).", valueName: "path"))
     var socket: String?
 
+    @Flag(name: .long, help: "Also run a benchmark runner in this process (named local), on this server's [bench] settings.")
+    var localRunner = false
+
     func validate() throws {
         if let address, SocketAddressSetting(parsing: address) == nil {
             throw ValidationError("--address must be HOST:PORT, such as 127.0.0.1:8221")
@@ -47,7 +50,8 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let logger = DaemonLogging.bootstrap()
         let options = ServeOptions(configPath: config, repoPath: repo, databasePath: db,
-                                   address: address.flatMap(SocketAddressSetting.init(parsing:)), socketPath: socket)
+                                   address: address.flatMap(SocketAddressSetting.init(parsing:)), socketPath: socket,
+                                   localRunner: localRunner)
         let daemon: ServeDaemon
         do {
             daemon = try ServeDaemon.prepare(options, logger: logger)
@@ -58,11 +62,59 @@ struct Serve: AsyncParsableCommand {
         }
         try await daemon.run()
     }
+}
 
-    private func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("tablejohnd: \(message)\n".utf8))
-        Foundation.exit(2)
+struct Runner: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmark commits handed out by one or more tablejohn servers.",
+        discussion: """
+            Each server is given as --server URL --token TOKEN (the token from `tjctl runner add NAME` \
+            on that server), or as [[runner.server]] in the configuration file. The runner calls each \
+            server every few seconds, runs what it is handed in a temporary directory, and keeps each \
+            result until its server has acknowledged it.
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("TOML configuration file ([runner] section).", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("The runner's name on its servers (default: the host name).", valueName: "name"))
+    var name: String?
+
+    @Option(name: .customLong("server"), help: ArgumentHelp("A server's URL, such as http://bench.example:8221 (repeatable).", valueName: "url"))
+    var servers: [String] = []
+
+    @Option(name: .customLong("token"), help: ArgumentHelp("The token for the --server before it (repeatable).", valueName: "token"))
+    var tokens: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Where runs are unpacked (default: a temporary directory).", valueName: "path"))
+    var workDir: String?
+
+    func validate() throws {
+        guard servers.count == tokens.count else { throw ValidationError("give one --token for each --server") }
+        for server in servers where !(server.hasPrefix("http://") || server.hasPrefix("https://")) {
+            throw ValidationError("--server must be an http:// or https:// URL, not \(server)")
+        }
     }
+
+    func run() async throws {
+        let logger = DaemonLogging.bootstrap()
+        let options = RunnerOptions(configPath: config, name: name, workDirectory: workDir,
+                                    servers: zip(servers, tokens).map { .init(url: $0, token: $1) })
+        let settings: RunnerDaemon.Settings
+        do {
+            settings = try RunnerProcess.settings(options)
+        } catch let error as DaemonError {
+            fail("\(error)")
+        } catch let error as ConfigurationError {
+            fail("\(error)")
+        }
+        try await RunnerProcess.run(settings, logger: logger)
+    }
+}
+
+private func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("tablejohnd: \(message)\n".utf8))
+    Foundation.exit(2)
 }
 
 extension DaemonLogging {

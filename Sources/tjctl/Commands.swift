@@ -132,14 +132,16 @@ struct MetricCommand: ParsableCommand {
 }
 
 struct Runners: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the runners allowed to use the runner API.")
+    static let configuration = CommandConfiguration(abstract: "List runners: state, current run, last seen, fingerprint.")
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
         try connection.show(try connection.call("runners.list")) { runners in
-            Output.table(["RUNNER", "ADDED", "LAST SEEN", "FINGERPRINT"], runners.arrayValue?.map { runner in
+            Output.table(["RUNNER", "STATE", "RUN", "ADDED", "LAST SEEN", "FINGERPRINT"], runners.arrayValue?.map { runner in
                 let fingerprint = runner["fingerprint"]?.objectValue?.entries.map { "\($0.key)=\(Output.text($0.value))" }
-                return [Output.text(runner["name"]), Output.time(runner["created"]),
+                let run = runner["run"]?["hash"]?.stringValue.map { String($0.prefix(12)) } ?? ""
+                return [Output.text(runner["name"]), Output.text(runner["state"]), run,
+                        runner["created"] == .null ? "shared token" : Output.time(runner["created"]),
                         runner["last_seen"] == .null ? "never" : Output.time(runner["last_seen"]),
                         Output.oneLine(fingerprint?.joined(separator: " ") ?? "")]
             } ?? [])
@@ -191,6 +193,8 @@ struct CheckConfig: ParsableCommand {
         do {
             let configuration = try TablejohnConfiguration.load(path: file)
             print("web.address = \(configuration.web.address)")
+            print("web.runner-token = \(configuration.web.runnerToken == nil ? "(none: per-runner tokens only)" : "(set)")")
+            print("web.runner-timeout = \(configuration.web.runnerTimeout)")
             print("repo.path = \(configuration.repo.path ?? "(current directory)")")
             print("repo.url = \(configuration.repo.url ?? "(none: no fetching)")")
             print("repo.fetch-interval = \(configuration.repo.fetchInterval)")
@@ -198,8 +202,16 @@ struct CheckConfig: ParsableCommand {
             switch configuration.bench.method {
             case .internalStatistics: print("bench.method = internal")
             case .command(let command): print("bench.method = command: \(command)")
+            case .benchRepo(let path, let entry): print("bench.method = bench-repo: \(entry) of \(path)")
             }
             print("bench.timeout = \(configuration.bench.timeout)")
+            let runner = configuration.runner
+            print("runner.name = \(runner.name ?? "(the host name)")")
+            print("runner.work-dir = \(runner.workDirectory ?? "(a temporary directory)")")
+            print("runner.ping-interval = \(runner.pingInterval)")
+            for server in runner.servers {
+                print("runner.server = \(server.url) weight \(server.weight)")
+            }
         } catch let error as ConfigurationError {
             throw CallFailure(message: "\(error)")
         }

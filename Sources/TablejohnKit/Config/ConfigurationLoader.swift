@@ -48,6 +48,13 @@ extension TablejohnConfiguration {
                 }
                 configuration.web.address = parsed
             }
+            if let token = try web.string("runner-token") {
+                guard token.value.utf8.count >= 16 else {
+                    throw web.error("runner-token", line: token.line, "must be at least 16 characters; tjctl runner add NAME issues per-runner tokens")
+                }
+                configuration.web.runnerToken = token.value
+            }
+            if let timeout = try web.duration("runner-timeout") { configuration.web.runnerTimeout = timeout }
             try web.finish()
         }
         if var repo = try top.section("repo") {
@@ -62,24 +69,74 @@ extension TablejohnConfiguration {
         }
         if var bench = try top.section("bench") {
             let command = try bench.string("command")
+            let benchRepo = try bench.string("repo")
+            let entry = try bench.string("entry")
             switch try bench.string("method") {
             case nil where command != nil, ("command", _)?:
                 guard let command, !command.value.trimmingCharacters(in: .whitespaces).isEmpty else {
                     throw bench.error("command", line: command?.line, "method \"command\" needs a command to run, such as \"make bench\"")
                 }
                 configuration.bench.method = .command(command.value)
-            case nil, ("internal", _)?:
-                if let command { throw bench.error("command", line: command.line, "is only used with method = \"command\"") }
             case ("bench-repo", let line)?:
-                throw bench.error("method", line: line, "\"bench-repo\" is not available yet; use \"internal\" or \"command\"")
+                guard let benchRepo, !benchRepo.value.isEmpty else {
+                    throw bench.error("repo", line: benchRepo?.line ?? line, "method \"bench-repo\" needs repo = \"/path/to/the/bench/repository\"")
+                }
+                let entryPath = entry?.value ?? "bench.sh"
+                guard !entryPath.isEmpty, !entryPath.hasPrefix("/"), !entryPath.split(separator: "/").contains("..") else {
+                    throw bench.error("entry", line: entry?.line, "must be a path inside the bench repository, such as \"run.sh\"")
+                }
+                configuration.bench.method = .benchRepo(path: benchRepo.value, entry: entryPath)
+            case nil, ("internal", _)?:
+                break
             case (let other, let line)?:
-                throw bench.error("method", line: line, "expected \"internal\" or \"command\", found \"\(other)\"")
+                throw bench.error("method", line: line, "expected \"internal\", \"command\" or \"bench-repo\", found \"\(other)\"")
+            }
+            if let command, configuration.bench.method.name != "command" {
+                throw bench.error("command", line: command.line, "is only used with method = \"command\"")
+            }
+            for (key, value) in [("repo", benchRepo), ("entry", entry)] where value != nil && configuration.bench.method.name != "bench-repo" {
+                throw bench.error(key, line: value?.line, "is only used with method = \"bench-repo\"")
             }
             if let timeout = try bench.duration("timeout") { configuration.bench.timeout = timeout }
             try bench.finish()
         }
+        if var runner = try top.section("runner") {
+            configuration.runner = try runnerSettings(&runner)
+        }
         try top.finish()
         return configuration
+    }
+}
+
+extension TablejohnConfiguration {
+    static func runnerSettings(_ section: inout SectionReader) throws -> Runner {
+        var runner = Runner()
+        if let name = try section.string("name") {
+            guard RunnerToken.isValidName(name.value) else {
+                throw section.error("name", line: name.line, "use letters, digits, '.', '_' and '-' (at most 64)")
+            }
+            runner.name = name.value
+        }
+        runner.workDirectory = try section.string("work-dir")?.value
+        if let interval = try section.duration("ping-interval") { runner.pingInterval = interval }
+        runner.info = try section.string("info")?.value
+        for var server in try section.tables("server") {
+            guard let url = try server.string("url"), url.value.hasPrefix("http://") || url.value.hasPrefix("https://") else {
+                throw server.error("url", line: server.table.line, "each [[runner.server]] needs url = \"http://host:port\"")
+            }
+            guard let token = try server.string("token"), !token.value.isEmpty else {
+                throw server.error("token", line: server.table.line, "each [[runner.server]] needs the token tjctl runner add printed")
+            }
+            var entry = Runner.Server(url: url.value, token: token.value)
+            if let weight = try server.number("weight") {
+                guard weight.value > 0, weight.value.isFinite else { throw server.error("weight", line: weight.line, "must be a positive number") }
+                entry.weight = weight.value
+            }
+            try server.finish()
+            runner.servers.append(entry)
+        }
+        try section.finish()
+        return runner
     }
 }
 
@@ -134,6 +191,28 @@ struct SectionReader {
             values.append(value)
         }
         return (values, entry.line)
+    }
+
+    /// The tables of an array of tables (`[[section.key]]`).
+    mutating func tables(_ key: String) throws -> [SectionReader] {
+        guard let entry = entry(key) else { return [] }
+        guard case .array(let items) = entry.value else {
+            throw error(key, line: entry.line, "expected [[\(section.map { "\($0)." } ?? "")\(key)]] tables, found \(entry.value.typeName)")
+        }
+        return try items.map { item in
+            guard case .table(let inner) = item else { throw error(key, line: entry.line, "expected tables, found \(item.typeName)") }
+            return SectionReader(table: inner, section: section.map { "\($0).\(key)" } ?? key, file: file)
+        }
+    }
+
+    /// An integer or float.
+    mutating func number(_ key: String) throws -> (value: Double, line: Int)? {
+        guard let entry = entry(key) else { return nil }
+        switch entry.value {
+        case .integer(let value): return (Double(value), entry.line)
+        case .float(let value): return (value, entry.line)
+        default: throw error(key, line: entry.line, "expected a number, found \(entry.value.typeName)")
+        }
     }
 
     /// A positive duration: an integer number of seconds, or a string such as "90s", "5m", "2h", "500ms".

@@ -6,6 +6,10 @@ public struct TablejohnConfiguration: Sendable, Equatable {
     public struct Web: Sendable, Equatable {
         /// Where the HTTP server listens.
         public var address = SocketAddressSetting(host: "127.0.0.1", port: 8221)
+        /// A token any runner may use with any name, besides the per-runner tokens.
+        public var runnerToken: String?
+        /// A runner silent this long loses its reservation (its late result is still accepted).
+        public var runnerTimeout: Duration = .seconds(60)
     }
 
     public struct Repo: Sendable, Equatable {
@@ -25,6 +29,18 @@ public struct TablejohnConfiguration: Sendable, Equatable {
             case internalStatistics
             /// A shell command run in the checked-out commit.
             case command(String)
+            /// `entry` of a second repository's tree (at its HEAD when the run starts),
+            /// run in the checked-out commit.
+            case benchRepo(path: String, entry: String)
+
+            /// The name runs record: `internal`, `command` or `bench-repo`.
+            public var name: String {
+                switch self {
+                case .internalStatistics: "internal"
+                case .command: "command"
+                case .benchRepo: "bench-repo"
+                }
+            }
         }
 
         public var method = Method.internalStatistics
@@ -34,9 +50,39 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         public init() {}
     }
 
+    /// Settings of `tablejohnd runner` (and of the local runner of `serve --local-runner`).
+    public struct Runner: Sendable, Equatable {
+        /// One server the runner works for.
+        public struct Server: Sendable, Equatable {
+            public var url: String
+            public var token: String
+            /// The runner divides its time between servers in proportion to their weights.
+            public var weight: Double = 1
+
+            public init(url: String, token: String, weight: Double = 1) {
+                self.url = url
+                self.token = token
+                self.weight = weight
+            }
+        }
+
+        /// The runner's name on its servers. Default: the host name.
+        public var name: String?
+        /// Where runs are unpacked. Default: a new temporary directory, removed on exit.
+        public var workDirectory: String?
+        /// How often the runner calls each server.
+        public var pingInterval: Duration = .seconds(2)
+        /// Free-form text sent with every status call (`info`).
+        public var info: String?
+        public var servers: [Server] = []
+
+        public init() {}
+    }
+
     public var web = Web()
     public var repo = Repo()
     public var bench = Bench()
+    public var runner = Runner()
 
     public init() {}
 }

@@ -8,6 +8,8 @@ public enum DaemonError: Error, CustomStringConvertible {
     case database(path: String, reason: String)
     case alreadyRunning(database: String)
     case socketPathTooLong(path: String, limit: Int)
+    case noBenchRepository(path: String, reason: String)
+    case noServers
 
     public var description: String {
         switch self {
@@ -23,6 +25,10 @@ public enum DaemonError: Error, CustomStringConvertible {
             "another tablejohnd is already running on \(database)"
         case .socketPathTooLong(let path, let limit):
             "the control socket path \(path) is longer than \(limit) bytes; choose a shorter one with --socket"
+        case .noBenchRepository(let path, let reason):
+            "[bench] repo \(path) is not a git repository (\(reason))"
+        case .noServers:
+            "a runner needs a server: --server URL --token TOKEN, or [[runner.server]] in the configuration"
         }
     }
 }

@@ -11,14 +11,17 @@ public struct ServeOptions: Sendable {
     public var databasePath: String?
     public var address: SocketAddressSetting?
     public var socketPath: String?
+    /// Also run a runner in this process, on the server's own settings.
+    public var localRunner: Bool
 
     public init(configPath: String? = nil, repoPath: String? = nil, databasePath: String? = nil,
-                address: SocketAddressSetting? = nil, socketPath: String? = nil) {
+                address: SocketAddressSetting? = nil, socketPath: String? = nil, localRunner: Bool = false) {
         self.configPath = configPath
         self.repoPath = repoPath
         self.databasePath = databasePath
         self.address = address
         self.socketPath = socketPath
+        self.localRunner = localRunner
     }
 }
 
@@ -30,6 +33,8 @@ public struct ServeDaemon: Sendable {
     public let databasePath: String
     public let socketPath: String
     public let sync: SyncService
+    public let benchRepository: GitRepository?
+    public let localRunner: Bool
     private let lock: InstanceLock
     private let logger: Logger
 
@@ -77,8 +82,17 @@ public struct ServeDaemon: Sendable {
         }
         let sync = SyncService(repository: repository, store: store, remote: remote,
                                interval: configuration.repo.fetchInterval, logger: logger)
+        var benchRepository: GitRepository?
+        if case .benchRepo(let path, _) = configuration.bench.method {
+            do {
+                benchRepository = try GitRepository(opening: path)
+            } catch let error as GitError {
+                throw DaemonError.noBenchRepository(path: path, reason: error.message)
+            }
+        }
         return ServeDaemon(configuration: configuration, repository: repository, store: store,
-                           databasePath: databasePath, socketPath: socketPath, sync: sync, lock: lock, logger: logger)
+                           databasePath: databasePath, socketPath: socketPath, sync: sync, benchRepository: benchRepository,
+                           localRunner: options.localRunner, lock: lock, logger: logger)
     }
 
     /// The database when `--db` is not given: `tablejohn.db` in the state folder.
@@ -113,18 +127,25 @@ public struct ServeDaemon: Sendable {
     public func run() async throws {
         let repositoryPath = repository.workingDirectory ?? repository.gitDirectory
         let resolver = RevisionResolver(store: store, repository: repository)
-        let web = WebContext(store: store, sync: sync.status, repositoryPath: repositoryPath, resolver: resolver,
-                             runners: RunnerService(store: store, bench: configuration.bench))
+        let localToken = localRunner ? RunnerToken.generate() : nil
+        let runners = RunnerService(store: store, bench: configuration.bench, repository: repository, benchRepository: benchRepository,
+                                    sharedTokens: [configuration.web.runnerToken, localToken].compactMap { $0 },
+                                    reservationTimeout: configuration.web.runnerTimeout)
+        let web = WebContext(store: store, sync: sync.status, repositoryPath: repositoryPath, resolver: resolver, runners: runners)
         let app = web.application(address: configuration.web.address, logger: logger)
         // The control socket's calls are served one at a time on its own thread, so
         // they read through a connection of their own instead of the shared pool.
         let controlStore = try store.withDedicatedReader()
         let methods = ControlMethods(store: controlStore, exportStore: store, sync: sync,
                                      resolver: RevisionResolver(store: controlStore, repository: repository),
-                                     repositoryPath: repositoryPath, databasePath: databasePath)
+                                     repositoryPath: repositoryPath, databasePath: databasePath, runners: runners)
         let rpc = RPCServer(path: socketPath, rpc: JSONRPCProtocol(handle: methods.handler), logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: sync), .init(service: rpc), .init(service: app)]
+        if let localToken {
+            services.append(.init(service: RunnerDaemon(settings: localRunnerSettings(token: localToken), logger: logger)))
+        }
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [.init(service: sync), .init(service: rpc), .init(service: app)],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(15)
@@ -136,5 +157,21 @@ public struct ServeDaemon: Sendable {
         try await ServiceGroup(configuration: groupConfiguration).run()
         logger.info("tablejohn stopped")
         withExtendedLifetime((escalation, lock)) {}
+    }
+
+    /// The local runner: named `local` (or `[runner] name`), calling this server on loopback
+    /// with a token made for this process.
+    private func localRunnerSettings(token: String) -> RunnerDaemon.Settings {
+        let address = configuration.web.address
+        let host = switch address.host {
+        case "0.0.0.0", "": "127.0.0.1"
+        case "::": "[::1]"
+        case let host where host.contains(":"): "[\(host)]"
+        case let host: host
+        }
+        var runner = configuration.runner
+        runner.name = runner.name ?? "local"
+        runner.servers = [.init(url: "http://\(host):\(address.port)", token: token)]
+        return RunnerDaemon.Settings(runner)
     }
 }

@@ -13,9 +13,12 @@ public struct ControlMethods: Sendable {
     public var resolver: RevisionResolver
     public var repositoryPath: String
     public var databasePath: String
+    /// The runner API's live state (what each runner is doing), for `runners.list`.
+    public var runners: RunnerService?
 
     public init(store: Store, exportStore: Store? = nil, sync: SyncService, resolver: RevisionResolver, repositoryPath: String,
-                databasePath: String) {
+                databasePath: String, runners: RunnerService? = nil) {
+        self.runners = runners
         self.store = store
         self.exportStore = exportStore ?? store
         self.sync = sync
@@ -317,10 +320,30 @@ public struct ControlMethods: Sendable {
 
     // MARK: Runners
 
+    /// Runners with tokens, and runners seen with the shared token since the daemon started.
     func runnersList(_ params: RPCParams) throws -> JSONValue {
-        .array(try store.runners().map { runner in
-            ["name": .string(runner.name), "created": .string(Timestamp.rfc3339(milliseconds: runner.created)),
-             "last_seen": JSONValue(runner.lastSeen.map(Timestamp.rfc3339(milliseconds:))), "fingerprint": runner.fingerprint ?? .null]
+        let live = runners?.liveRunners(now: Self.now()) ?? [:]
+        var records = try store.runners()
+        for name in live.keys where !records.contains(where: { $0.name == name }) {
+            records.append(RunnerRecord(name: name, created: nil, lastSeen: nil, fingerprint: nil))
+        }
+        return .array(records.sorted { $0.name < $1.name }.map { runner in
+            let now = live[runner.name]
+            let state = switch now {
+            case nil: runner.lastSeen == nil ? "never seen" : "offline"
+            case let now? where !now.alive: "offline"
+            case let now?:
+                switch now.activity {
+                case .idle: "idle"
+                case .busy: "busy"
+                case .working: "working"
+                }
+            }
+            let lastSeen = max(runner.lastSeen ?? 0, now?.lastSeen ?? 0)
+            return ["name": .string(runner.name), "created": JSONValue(runner.created.map(Timestamp.rfc3339(milliseconds:))),
+                    "state": .string(state), "last_seen": lastSeen == 0 ? .null : .string(Timestamp.rfc3339(milliseconds: lastSeen)),
+                    "run": now?.run.map { ["id": .string($0.runID), "hash": .string($0.hash)] } ?? .null,
+                    "fingerprint": now?.fingerprint ?? runner.fingerprint ?? .null]
         })
     }
 

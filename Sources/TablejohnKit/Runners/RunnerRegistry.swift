@@ -130,10 +130,21 @@ public struct RunnerRegistry: Sendable {
         now - entry.lastSeen <= timeout
     }
 
-    /// What a runner is doing, for `tjctl runners` and the runner pages.
-    public func snapshot(now: Int64) -> [String: (activity: RunnerActivity, alive: Bool, run: RunAssignment?)] {
+    /// A runner as `tjctl runners` and the runner pages show it.
+    public struct Snapshot: Sendable, Equatable {
+        public var activity: RunnerActivity
+        public var alive: Bool
+        public var lastSeen: Int64
+        public var run: RunAssignment?
+        /// Filled in by `RunnerService`: the fingerprint of the runner's last call.
+        public var fingerprint: JSONValue?
+    }
+
+    /// What each runner is doing.
+    public func snapshot(now: Int64) -> [String: Snapshot] {
         entries.mapValues { entry in
-            (entry.activity, isAlive(entry, now: now), entry.reservation.map { RunAssignment(runID: $0.runID, hash: $0.hash) })
+            Snapshot(activity: entry.activity, alive: isAlive(entry, now: now), lastSeen: entry.lastSeen,
+                     run: entry.reservation.map { RunAssignment(runID: $0.runID, hash: $0.hash) })
         }
     }
 }

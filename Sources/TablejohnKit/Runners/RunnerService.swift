@@ -4,7 +4,7 @@ import Synchronization
 
 /// Why an authenticated status call was refused: bad content (400), or its name in use (409).
 public struct RunnerAPIError: Error, Equatable, CustomStringConvertible {
-    public enum Kind: Sendable { case badRequest, conflict }
+    public enum Kind: Sendable { case badRequest, conflict, notFound }
     public var kind: Kind
     public var message: String
 
@@ -20,23 +20,77 @@ public struct RunnerAPIError: Error, Equatable, CustomStringConvertible {
 public final class RunnerService: Sendable {
     /// Status call bodies larger than this are refused with 413.
     public static let maximumBodyBytes = 8 << 20
+    /// A runner's last-seen time is written to the database at most this often (ms);
+    /// in between it lives in the registry, so status calls need no write.
+    static let lastSeenPersistInterval: Int64 = 30_000
 
     private let store: Store
     private let registry: Mutex<RunnerRegistry>
     private let bench: TablejohnConfiguration.Bench
+    private let repository: GitRepository?
+    private let benchRepository: GitRepository?
+    private let sharedTokenDigests: [Data]
+    private let persisted = Mutex<[String: (time: Int64, fingerprint: JSONValue?)]>([:])
 
-    public init(store: Store, bench: TablejohnConfiguration.Bench = .init(), reservationTimeout: Duration = .seconds(60)) {
+    /// - Parameters:
+    ///   - repository: the watched repository, for tree archives.
+    ///   - benchRepository: the `bench-repo` method's repository.
+    ///   - sharedTokens: tokens accepted under any runner name (the config's `runner-token`,
+    ///     the local runner's).
+    public init(store: Store, bench: TablejohnConfiguration.Bench = .init(), repository: GitRepository? = nil,
+                benchRepository: GitRepository? = nil, sharedTokens: [String] = [], reservationTimeout: Duration = .seconds(60)) {
         self.store = store
-        self.registry = Mutex(RunnerRegistry(timeout: Int64(reservationTimeout.components.seconds) * 1000))
+        self.registry = Mutex(RunnerRegistry(timeout: reservationTimeout.milliseconds))
         self.bench = bench
+        self.repository = repository
+        self.benchRepository = benchRepository
+        self.sharedTokenDigests = sharedTokens.map(RunnerToken.digest)
     }
 
-    /// The bench method as a run's `bench_method` in a reply.
-    private var benchMethod: JSONValue {
+    /// Whether `token` is runner `name`'s own token or a shared one. Constant time in the token.
+    public func authenticate(name: String, token: String) throws -> Bool {
+        guard RunnerToken.isValidName(name) else { return false }
+        let digest = RunnerToken.digest(token)
+        var shared = false
+        for candidate in sharedTokenDigests where RunnerToken.equalInConstantTime(digest, candidate) { shared = true }
+        return try store.runnerTokenMatches(name: name, token: token) || shared
+    }
+
+    /// The bench method of a new run, as its `bench_method` in a reply.
+    private func benchMethod() throws(RunnerAPIError) -> JSONValue {
         switch bench.method {
-        case .internalStatistics: ["type": "internal"]
-        case .command(let command): ["type": "command", "command": .string(command)]
+        case .internalStatistics: return ["type": "internal"]
+        case .command(let command): return ["type": "command", "command": .string(command)]
+        case .benchRepo(_, let entry):
+            guard let benchRepository, let head = try? benchRepository.resolve("HEAD") else {
+                throw .bad("the bench repository has no HEAD commit")
+            }
+            return ["type": "bench_repo", "hash": .string(head.hex), "entry": .string(entry)]
         }
+    }
+
+    /// The tree of commit `hash` of the watched repository (or of the bench repository) as tar.gz.
+    public func treeArchive(hash: String, benchRepo: Bool) throws(RunnerAPIError) -> [UInt8] {
+        guard let oid = GitOID(hex: hash.lowercased()) else { throw .bad("\(hash.debugDescription) is not a full commit hash") }
+        guard let repository = benchRepo ? benchRepository : repository else {
+            throw RunnerAPIError(kind: .notFound, message: benchRepo ? "this server has no bench repository" : "no repository")
+        }
+        do {
+            return try repository.treeArchive(commit: oid)
+        } catch let error as GitError where error.isNotFound {
+            throw RunnerAPIError(kind: .notFound, message: "no commit \(oid.hex) in the \(benchRepo ? "bench " : "")repository")
+        } catch {
+            throw .bad("\(error)")
+        }
+    }
+
+    /// Runners seen since this process started: what each is doing, for `runners.list`.
+    public func liveRunners(now: Int64) -> [String: RunnerRegistry.Snapshot] {
+        var live = registry.withLock { $0.snapshot(now: now) }
+        persisted.withLock { persisted in
+            for (name, seen) in persisted { live[name]?.fingerprint = seen.fingerprint }
+        }
+        return live
     }
 
     /// The reply to runner `name`'s status call `body`, made at `now` (Unix milliseconds).
@@ -72,9 +126,10 @@ public final class RunnerService: Sendable {
             case .refused(let message):
                 throw RunnerAPIError(kind: .conflict, message: message)
             case .reply(let run, let abort):
-                try store.runnerSeen(name, at: now, fingerprint: fingerprint == .null ? nil : fingerprint)
+                try noteSeen(name, now: now, fingerprint: fingerprint == .null ? nil : fingerprint)
+                let method = try run.map { _ throws(RunnerAPIError) in try benchMethod() }
                 return ["run": run.map { run in
-                    ["id": .string(run.runID), "hash": .string(run.hash), "bench_method": benchMethod,
+                    ["id": .string(run.runID), "hash": .string(run.hash), "bench_method": method ?? .null,
                      "timeout_s": JSONValue(Int(bench.timeout.components.seconds)), "start": .string(Timestamp.rfc3339(milliseconds: now))]
                 } ?? .null, "abort_run": .bool(abort)]
             }
@@ -83,6 +138,18 @@ public final class RunnerService: Sendable {
         } catch {
             throw .bad("\(error)")
         }
+    }
+
+    /// Writes last-seen and fingerprint when the fingerprint changed or the stored time is old.
+    private func noteSeen(_ name: String, now: Int64, fingerprint: JSONValue?) throws {
+        let due = persisted.withLock { persisted in
+            guard let last = persisted[name], last.fingerprint == fingerprint, now - last.time < Self.lastSeenPersistInterval else {
+                persisted[name] = (now, fingerprint)
+                return true
+            }
+            return false
+        }
+        if due { try store.runnerSeen(name, at: now, fingerprint: fingerprint) }
     }
 
     private static func bool(_ value: JSONValue?, _ key: String) throws(RunnerAPIError) -> Bool {

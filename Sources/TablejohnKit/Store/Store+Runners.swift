@@ -6,7 +6,8 @@ import GRDB
 /// A runner the server knows, as `runners.list` shows it.
 public struct RunnerRecord: Sendable, Equatable {
     public var name: String
-    public var created: Int64
+    /// When its token was issued; nil for a runner using the shared token.
+    public var created: Int64?
     public var lastSeen: Int64?
     public var fingerprint: JSONValue?
 }

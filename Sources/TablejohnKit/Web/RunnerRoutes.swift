@@ -1,16 +1,12 @@
-// POST /api/runner/status: Basic auth with per-runner tokens, a size limit, then RunnerService.
+// The runner API (RUNNERS.md): Basic auth with runner tokens, size limits, then RunnerService.
 import Foundation
 import Hummingbird
 import NIOCore
 
 enum RunnerRoutes {
-    static func add(to router: Router<BasicRequestContext>, store: Store, runners: RunnerService) {
+    static func add(to router: Router<BasicRequestContext>, runners: RunnerService) {
         router.post("/api/runner/status") { request, _ in
-            guard let (name, token) = basicCredentials(request), try store.runnerTokenMatches(name: name, token: token) else {
-                var response = Response.plainText(.unauthorized, "a runner name and its token are needed (HTTP Basic auth); tjctl runner add NAME issues one")
-                response.headers[.wwwAuthenticate] = "Basic realm=\"tablejohn runners\""
-                return response
-            }
+            guard let name = try authenticated(request, runners) else { return unauthorized }
             if let length = request.headers[.contentLength].flatMap(Int.init), length > RunnerService.maximumBodyBytes {
                 return tooLarge
             }
@@ -33,12 +29,42 @@ enum RunnerRoutes {
                 return Response(status: .ok, headers: [.contentType: "application/json"],
                                 body: .init(byteBuffer: ByteBuffer(bytes: encoded)))
             } catch {
-                switch error.kind {
-                case .badRequest: return .plainText(.badRequest, error.message)
-                case .conflict: return .plainText(.conflict, error.message)
+                return response(error)
+            }
+        }
+        for (path, benchRepo) in [("/api/runner/repo/:hash/tree.tar.gz", false), ("/api/runner/bench-repo/:hash/tree.tar.gz", true)] {
+            router.get(RouterPath(path)) { request, context in
+                guard try authenticated(request, runners) != nil else { return unauthorized }
+                let hash = context.parameters.get("hash") ?? ""
+                do throws(RunnerAPIError) {
+                    let archive = try runners.treeArchive(hash: hash, benchRepo: benchRepo)
+                    return Response(status: .ok, headers: [.contentType: "application/gzip"],
+                                    body: .init(byteBuffer: ByteBuffer(bytes: archive)))
+                } catch {
+                    return response(error)
                 }
             }
         }
+    }
+
+    private static func response(_ error: RunnerAPIError) -> Response {
+        switch error.kind {
+        case .badRequest: .plainText(.badRequest, error.message)
+        case .conflict: .plainText(.conflict, error.message)
+        case .notFound: .plainText(.notFound, error.message)
+        }
+    }
+
+    /// The runner name of a request whose Basic credentials are valid.
+    private static func authenticated(_ request: Request, _ runners: RunnerService) throws -> String? {
+        guard let (name, token) = basicCredentials(request), try runners.authenticate(name: name, token: token) else { return nil }
+        return name
+    }
+
+    private static var unauthorized: Response {
+        var response = Response.plainText(.unauthorized, "a runner name and its token are needed (HTTP Basic auth); tjctl runner add NAME issues one")
+        response.headers[.wwwAuthenticate] = "Basic realm=\"tablejohn runners\""
+        return response
     }
 
     static var tooLarge: Response {

@@ -1,0 +1,89 @@
+// Building a gzip-compressed tar archive in memory with libarchive.
+import CArchive
+
+/// One entry of an archive being written.
+public enum TarEntryKind: Sendable, Equatable {
+    case directory
+    /// A regular file; `executable` sets mode 0755 instead of 0644.
+    case file(executable: Bool)
+    case symlink(target: String)
+}
+
+/// Owns a libarchive writer that appends a pax tar, gzip-compressed, to memory.
+/// Entries get the modes git knows (0644, 0755, directories 0755, symlinks).
+public final class TarGzWriter {
+    private let handle: OpaquePointer
+    private let entry: OpaquePointer
+    private let sink = Sink()
+    private let mtime: Int64
+    private var closed = false
+
+    /// Where libarchive's write callback puts the compressed bytes.
+    private final class Sink {
+        var bytes: [UInt8] = []
+    }
+
+    /// A writer whose entries all carry `mtime` (seconds since the epoch).
+    public init(mtime: Int64) throws(ArchiveError) {
+        guard let handle = archive_write_new(), let entry = archive_entry_new() else {
+            throw ArchiveError("create archive", "out of memory")
+        }
+        self.handle = handle
+        self.entry = entry
+        self.mtime = mtime
+        guard archive_write_add_filter_gzip(handle) == ARCHIVE_OK, archive_write_set_format_pax_restricted(handle) == ARCHIVE_OK,
+              archive_write_set_bytes_in_last_block(handle, 1) == ARCHIVE_OK else {
+            throw failure("set up tar.gz")
+        }
+        let context = Unmanaged.passUnretained(sink).toOpaque()
+        let status = archive_write_open2(handle, context, nil, { _, context, buffer, length in
+            guard let context, let buffer else { return -1 }
+            let sink = Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue()
+            sink.bytes.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: length))
+            return la_ssize_t(length)
+        }, nil, nil)
+        guard status == ARCHIVE_OK else { throw failure("open archive") }
+    }
+
+    deinit {
+        archive_entry_free(entry)
+        archive_write_free(handle)
+    }
+
+    /// Appends an entry at `path` (relative, `/`-separated). Files take their `contents`.
+    public func add(path: String, kind: TarEntryKind, contents: UnsafeRawBufferPointer = .init(start: nil, count: 0)) throws(ArchiveError) {
+        archive_entry_clear(entry)
+        archive_entry_set_pathname_utf8(entry, path)
+        archive_entry_set_mtime(entry, time_t(mtime), 0)
+        switch kind {
+        case .directory:
+            archive_entry_set_filetype(entry, tj_archive_directory)
+            archive_entry_set_perm(entry, 0o755)
+        case .file(let executable):
+            archive_entry_set_filetype(entry, tj_archive_file)
+            archive_entry_set_perm(entry, executable ? 0o755 : 0o644)
+            archive_entry_set_size(entry, la_int64_t(contents.count))
+        case .symlink(let target):
+            archive_entry_set_filetype(entry, tj_archive_symlink)
+            archive_entry_set_perm(entry, 0o777)
+            archive_entry_set_symlink_utf8(entry, target)
+        }
+        guard archive_write_header(handle, entry) == ARCHIVE_OK else { throw failure("add \(path)") }
+        if case .file = kind, let base = contents.baseAddress, contents.count > 0 {
+            guard archive_write_data(handle, base, contents.count) == contents.count else { throw failure("write \(path)") }
+        }
+    }
+
+    /// Ends the archive and returns its bytes.
+    public func finish() throws(ArchiveError) -> [UInt8] {
+        if !closed {
+            closed = true
+            guard archive_write_close(handle) == ARCHIVE_OK else { throw failure("finish archive") }
+        }
+        return sink.bytes
+    }
+
+    private func failure(_ operation: String) -> ArchiveError {
+        ArchiveError(operation, archive_error_string(handle).map { String(cString: $0) } ?? "libarchive error")
+    }
+}

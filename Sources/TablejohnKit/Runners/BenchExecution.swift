@@ -1,0 +1,88 @@
+// One run on the runner: fetch and unpack the trees, run the bench method, collect results.
+import Foundation
+
+/// Performs a `RunOrder` in a directory of its own under the work directory and
+/// removes it afterwards. Every failure (archive, bench script, results file) becomes
+/// a failed run with the reason in its output, never a thrown error.
+public struct BenchExecution: Sendable {
+    public var order: RunOrder
+    public var client: RunnerServerClient
+    public var workDirectory: String
+    public let output = RunOutput()
+
+    /// The exit code reported when the run could not start (no archive, no script).
+    static let setupFailure = 125
+
+    public init(order: RunOrder, client: RunnerServerClient, workDirectory: String) {
+        self.order = order
+        self.client = client
+        self.workDirectory = workDirectory
+    }
+
+    public func run() async -> FinishedRun {
+        let start = Self.now()
+        let directory = workDirectory + "/run-" + String(order.id.unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" }.prefix(64).map(Character.init))
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var exitCode = 0
+        var measurements: [Measurement] = []
+        do {
+            let checkout = directory + "/checkout"
+            try FileManager.default.createDirectory(atPath: checkout, withIntermediateDirectories: true)
+            output.append(.internal, "tablejohn: fetching the tree of \(order.hash)")
+            try ArchiveExtractor.extract(try await client.treeArchive(hash: order.hash, benchRepo: false), into: checkout)
+            switch order.method {
+            case .internal:
+                measurements = try InternalBenchmark.measurements(directory: checkout)
+                output.append(.internal, "tablejohn: counted \(measurements.first { $0.metric == "files" }.map { Int($0.value) } ?? 0) files")
+            case .command(let command):
+                (exitCode, measurements) = try await runScript(["/bin/sh", "-c", command], checkout: checkout, directory: directory)
+            case .benchRepo(let benchHash, let entry):
+                let bench = directory + "/bench"
+                try FileManager.default.createDirectory(atPath: bench, withIntermediateDirectories: true)
+                output.append(.internal, "tablejohn: fetching the bench repository at \(benchHash)")
+                try ArchiveExtractor.extract(try await client.treeArchive(hash: benchHash, benchRepo: true), into: bench)
+                let script = bench + "/" + entry
+                guard FileManager.default.fileExists(atPath: script) else {
+                    throw RunnerWireError(message: "the bench repository has no \(entry)")
+                }
+                let arguments = FileManager.default.isExecutableFile(atPath: script) ? [script] : ["/bin/sh", script]
+                (exitCode, measurements) = try await runScript(arguments, checkout: checkout, directory: directory)
+            }
+        } catch {
+            output.append(.internal, "tablejohn: \(error)")
+            exitCode = Self.setupFailure
+        }
+        return FinishedRun(order: order, start: start, end: Self.now(), exitCode: exitCode, output: output.lines,
+                           measurements: measurements)
+    }
+
+    /// Runs a bench script in the checkout with SPEC §6's environment; reads its results file.
+    private func runScript(_ arguments: [String], checkout: String, directory: String) async throws -> (Int, [Measurement]) {
+        let results = directory + "/results.json"
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TABLEJOHN_") }
+        environment["TABLEJOHN_REPO"] = checkout
+        environment["TABLEJOHN_COMMIT"] = order.hash
+        environment["TABLEJOHN_RUN_ID"] = order.id
+        environment["TABLEJOHN_RESULTS"] = results
+        output.append(.internal, "tablejohn: running \(arguments.joined(separator: " "))")
+        let end = try await BenchProcess.run(arguments, directory: checkout, environment: environment, timeout: order.timeout, output: output)
+        switch end {
+        case .exited(let code): output.append(.internal, "tablejohn: exited with code \(code)")
+        case .signalled(let signal): output.append(.internal, "tablejohn: killed by signal \(signal)")
+        case .timedOut: output.append(.internal, "tablejohn: the run took longer than its \(order.timeout) limit; its process group was killed")
+        case .aborted: output.append(.internal, "tablejohn: aborted by the server")
+        }
+        var measurements: [Measurement] = []
+        if let bytes = FileManager.default.contents(atPath: results), !bytes.isEmpty {
+            do {
+                measurements = try ResultsFile.parse(Array(bytes))
+            } catch {
+                output.append(.internal, "tablejohn: \(error)")
+                return (end.exitCode == 0 ? 1 : end.exitCode, [])
+            }
+        }
+        return (end.exitCode, measurements)
+    }
+
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}

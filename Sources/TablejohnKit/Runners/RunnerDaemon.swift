@@ -1,0 +1,147 @@
+// `tablejohnd runner`: the loop that calls servers, starts and stops runs, and delivers results.
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// A runner process (or the local runner inside `serve --local-runner`).
+///
+/// Each round it calls every server whose turn has come (RunnerLifecycle decides
+/// whom and what to say), starts a run when a reply hands one out, stops it on
+/// `abort_run`, and offers each finished run to its server until acknowledged.
+public final class RunnerDaemon: Service, Sendable {
+    public struct Settings: Sendable {
+        public var name: String
+        public var info: String?
+        public var fingerprint: JSONValue
+        /// Where runs are unpacked; nil: a new temporary directory, removed on exit.
+        public var workDirectory: String?
+        public var pingInterval: Duration
+        public var servers: [TablejohnConfiguration.Runner.Server]
+
+        public init(name: String, info: String? = nil, fingerprint: JSONValue = MachineFingerprint.current(), workDirectory: String? = nil,
+                    pingInterval: Duration, servers: [TablejohnConfiguration.Runner.Server]) {
+            self.name = name
+            self.info = info
+            self.fingerprint = fingerprint
+            self.workDirectory = workDirectory
+            self.pingInterval = pingInterval
+            self.servers = servers
+        }
+
+        /// Settings from a configuration's `[runner]` section (name defaults to the host name).
+        public init(_ runner: TablejohnConfiguration.Runner) {
+            self.init(name: runner.name ?? Self.hostName, info: runner.info, workDirectory: runner.workDirectory,
+                      pingInterval: runner.pingInterval, servers: runner.servers)
+        }
+
+        /// The host name, reduced to the characters runner names allow.
+        public static var hostName: String {
+            let cleaned = String(ProcessInfo.processInfo.hostName.map { $0.isLetter || $0.isNumber || "._-".contains($0) ? $0 : "-" }.prefix(64))
+            return cleaned.isEmpty ? "runner" : cleaned
+        }
+    }
+
+    private let settings: Settings
+    private let clients: [RunnerServerClient]
+    private let secret = RunnerToken.generate()
+    private let logger: Logger
+
+    public init(settings: Settings, logger: Logger) {
+        self.settings = settings
+        self.clients = settings.servers.map { RunnerServerClient(url: $0.url, name: settings.name, token: $0.token) }
+        self.logger = logger
+    }
+
+    /// Where a run's task leaves its result for the loop.
+    private final class EndedRun: Sendable {
+        private let slot = Mutex<FinishedRun?>(nil)
+        func put(_ run: FinishedRun) { slot.withLock { $0 = run } }
+        func take() -> FinishedRun? { slot.withLock { $0.take() } }
+    }
+
+    /// A run in progress: its task (cancelled to abort) and its output.
+    private struct Active {
+        var task: Task<Void, Never>
+        var execution: BenchExecution
+    }
+
+    public func run() async throws {
+        let (workDirectory, temporary) = try prepareWorkDirectory()
+        defer { if temporary { try? FileManager.default.removeItem(atPath: workDirectory) } }
+        let ping = settings.pingInterval.milliseconds
+        var lifecycle = RunnerLifecycle(weights: settings.servers.map(\.weight), pingInterval: ping,
+                                        maximumBackoff: min(30_000, 10 * ping))
+        let ended = EndedRun()
+        var active: Active?
+        logger.info("runner started", metadata: ["name": "\(settings.name)", "servers": "\(clients.map(\.url).joined(separator: " "))",
+                                                 "work-dir": "\(workDirectory)"])
+
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            if let finished = ended.take() {
+                if lifecycle.current?.order.id == finished.order.id { active = nil }
+                lifecycle.runEnded(finished, now: Self.now())
+                logger.info("run finished", metadata: ["run": "\(finished.order.id)", "exit-code": "\(finished.exitCode)"])
+            }
+            for server in lifecycle.due(now: Self.now()) {
+                let plan = lifecycle.plan(for: server)
+                let body = RunnerWire.statusBody(plan, secret: secret, info: settings.info, fingerprint: settings.fingerprint,
+                                                 lastOutput: active?.execution.output.lastLines ?? [])
+                do {
+                    let reply = try await clients[server].status(body)
+                    if let submitted = plan.submission {
+                        logger.info("result delivered", metadata: ["run": "\(submitted.order.id)", "server": "\(clients[server].url)"])
+                    }
+                    for action in lifecycle.replied(plan, reply, now: Self.now()) {
+                        switch action {
+                        case .start(let order, let server):
+                            active = start(order, from: clients[server], workDirectory: workDirectory, ended: ended)
+                        case .abort(let runID):
+                            logger.info("run aborted by the server", metadata: ["run": "\(runID)"])
+                            active?.task.cancel()
+                            active = nil
+                        }
+                    }
+                } catch let error as RunnerClientError where error.status == 400 && plan.submission != nil {
+                    logger.error("the server refused a result; dropping it", metadata: ["error": "\(error)"])
+                    lifecycle.rejected(plan, now: Self.now())
+                } catch {
+                    logger.warning("status call failed; retrying", metadata: ["error": "\(error)"])
+                    lifecycle.failed(server, now: Self.now())
+                }
+            }
+            let wait = min(max(lifecycle.nextCallTime - Self.now(), 10), 100)
+            try? await Task.sleep(for: .milliseconds(wait))
+        }
+        if let active {
+            active.task.cancel()
+            await active.task.value
+        }
+        logger.info("runner stopped", metadata: ["unacknowledged-results": "\(lifecycle.unacknowledged.count)"])
+    }
+
+    /// Starts a run. The task is unstructured on purpose: an abort cancels this one run
+    /// while the loop goes on calling servers; the loop awaits it before returning.
+    private func start(_ order: RunOrder, from client: RunnerServerClient, workDirectory: String,
+                       ended: EndedRun) -> Active {
+        logger.info("run started", metadata: ["run": "\(order.id)", "commit": "\(order.hash)", "method": "\(order.method.name)"])
+        let execution = BenchExecution(order: order, client: client, workDirectory: workDirectory)
+        let task = Task {
+            let finished = await execution.run()
+            if !Task.isCancelled { ended.put(finished) }
+        }
+        return Active(task: task, execution: execution)
+    }
+
+    private func prepareWorkDirectory() throws -> (String, temporary: Bool) {
+        if let directory = settings.workDirectory {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            return (directory, false)
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tablejohn-runner-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return (directory, true)
+    }
+
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}

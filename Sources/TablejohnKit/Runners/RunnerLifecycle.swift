@@ -1,0 +1,123 @@
+// The runner's side of the protocol as a value: which server to call, what to say, what to do.
+
+/// What a status call to one server says.
+public struct StatusPlan: Sendable {
+    public enum Activity: Sendable, Equatable {
+        case idle
+        /// Working for another server.
+        case busy
+        case working(RunOrder)
+    }
+
+    public var server: Int
+    public var activity: Activity
+    public var requestRun: Bool
+    /// A finished run for this server, not yet acknowledged.
+    public var submission: FinishedRun?
+}
+
+/// What the runner must do after a reply.
+public enum RunnerAction: Sendable, Equatable {
+    case start(RunOrder, server: Int)
+    case abort(runID: String)
+}
+
+/// The run lifecycle on the runner (SPEC §5), without I/O:
+///
+/// - idle → a server's reply hands out a run → working (for that server; others hear `busy`);
+/// - working → the run ends → its result waits, and is offered with every call to its
+///   server until a reply acknowledges it (through connection loss and server restarts);
+/// - working → the server says `abort_run` → the run is stopped and forgotten.
+///
+/// Calls to a server that fail back off exponentially (up to `maximumBackoff`). An idle
+/// runner asks for work from the servers in order of least time spent per weight, so
+/// its time divides between servers by weight.
+/// Times are Unix milliseconds.
+public struct RunnerLifecycle: Sendable {
+    struct Server: Sendable {
+        var weight: Double
+        var spent: Int64 = 0
+        var nextCall: Int64 = 0
+        var failures = 0
+    }
+
+    public let pingInterval: Int64
+    public let maximumBackoff: Int64
+    private(set) var servers: [Server]
+    /// The run in progress and the server that handed it out.
+    public private(set) var current: (order: RunOrder, server: Int, started: Int64)?
+    /// Finished runs waiting for their servers' acknowledgement, oldest first.
+    public private(set) var unacknowledged: [(run: FinishedRun, server: Int)] = []
+
+    public init(weights: [Double], pingInterval: Int64, maximumBackoff: Int64 = 30_000) {
+        self.servers = weights.map { Server(weight: $0) }
+        self.pingInterval = pingInterval
+        self.maximumBackoff = max(maximumBackoff, pingInterval)
+    }
+
+    /// Servers whose call is due at `now`, those with the least time spent per weight first.
+    public func due(now: Int64) -> [Int] {
+        let load = { (server: Int) in Double(servers[server].spent) / servers[server].weight }
+        return servers.indices.filter { servers[$0].nextCall <= now }.sorted { (load($0), $0) < (load($1), $1) }
+    }
+
+    /// When the next call is due.
+    public var nextCallTime: Int64 { servers.map(\.nextCall).min() ?? .max }
+
+    /// What to tell `server` now.
+    public func plan(for server: Int) -> StatusPlan {
+        let activity: StatusPlan.Activity = switch current {
+        case nil: .idle
+        case let current? where current.server == server: .working(current.order)
+        case _?: .busy
+        }
+        return StatusPlan(server: server, activity: activity, requestRun: current == nil,
+                          submission: unacknowledged.first { $0.server == server }?.run)
+    }
+
+    /// The server answered the call made from `plan`.
+    public mutating func replied(_ plan: StatusPlan, _ reply: StatusReply, now: Int64) -> [RunnerAction] {
+        let server = plan.server
+        servers[server].failures = 0
+        servers[server].nextCall = now + pingInterval
+        if let submitted = plan.submission {
+            unacknowledged.removeAll { $0.server == server && $0.run.order.id == submitted.order.id }
+            // More results for this server: send the next one at once.
+            if unacknowledged.contains(where: { $0.server == server }) { servers[server].nextCall = now }
+        }
+        var actions: [RunnerAction] = []
+        if reply.abort, case .working(let order) = plan.activity, current?.order.id == order.id {
+            current = nil
+            actions.append(.abort(runID: order.id))
+        }
+        if let run = reply.run, current == nil, plan.requestRun {
+            current = (run, server, now)
+            actions.append(.start(run, server: server))
+        }
+        return actions
+    }
+
+    /// The call to `server` failed (no connection, timeout, a server error): try again later.
+    public mutating func failed(_ server: Int, now: Int64) {
+        servers[server].failures += 1
+        let backoff = pingInterval << Int64(min(servers[server].failures, 16))
+        servers[server].nextCall = now + min(backoff, maximumBackoff)
+    }
+
+    /// The server refused a submission as invalid (`400`): retrying cannot help, so it is dropped.
+    public mutating func rejected(_ plan: StatusPlan, now: Int64) {
+        if let submitted = plan.submission {
+            unacknowledged.removeAll { $0.server == plan.server && $0.run.order.id == submitted.order.id }
+        }
+        failed(plan.server, now: now)
+    }
+
+    /// The run in progress ended with `run`; it is kept until its server acknowledges it.
+    public mutating func runEnded(_ run: FinishedRun, now: Int64) {
+        guard let current, current.order.id == run.order.id else { return }
+        servers[current.server].spent += max(0, now - current.started)
+        servers[current.server].nextCall = now
+        unacknowledged.append((run, current.server))
+        self.current = nil
+    }
+}

@@ -1,0 +1,67 @@
+// HTTP calls from a runner to one server: the status call and tree archives.
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+
+/// A failed call to a server: no answer, or an answer that is not a success.
+public struct RunnerClientError: Error, CustomStringConvertible {
+    /// The HTTP status, when the server answered.
+    public var status: Int?
+    public var message: String
+    public var description: String { message }
+}
+
+/// Talks to one tablejohn server as runner `name` with `token` (HTTP Basic auth).
+public struct RunnerServerClient: Sendable {
+    public let url: String
+    private let authorization: String
+    private let client: HTTPClient
+
+    static let requestTimeout: TimeAmount = .seconds(30)
+    static let archiveTimeout: TimeAmount = .minutes(10)
+    static let maximumArchiveBytes = 2 << 30
+
+    public init(url: String, name: String, token: String, client: HTTPClient = .shared) {
+        self.url = url.hasSuffix("/") ? String(url.dropLast()) : url
+        self.authorization = "Basic " + Data("\(name):\(token)".utf8).base64EncodedString()
+        self.client = client
+    }
+
+    /// Sends a status call and reads the reply.
+    public func status(_ body: JSONValue) async throws -> StatusReply {
+        var request = HTTPClientRequest(url: url + "/api/runner/status")
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: authorization)
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: try body.serialized()))
+        let bytes = try await send(request, timeout: Self.requestTimeout, limit: 1 << 20)
+        do {
+            return try RunnerWire.reply(try JSONValue.parse(bytes))
+        } catch {
+            throw RunnerClientError(status: 200, message: "\(url): unusable reply: \(error)")
+        }
+    }
+
+    /// The tree of `hash` (of the bench repository when `benchRepo`) as tar.gz bytes.
+    public func treeArchive(hash: String, benchRepo: Bool) async throws -> [UInt8] {
+        var request = HTTPClientRequest(url: url + "/api/runner/\(benchRepo ? "bench-repo" : "repo")/\(hash)/tree.tar.gz")
+        request.headers.add(name: "Authorization", value: authorization)
+        return try await send(request, timeout: Self.archiveTimeout, limit: Self.maximumArchiveBytes)
+    }
+
+    private func send(_ request: HTTPClientRequest, timeout: TimeAmount, limit: Int) async throws -> [UInt8] {
+        let response: HTTPClientResponse
+        let body: ByteBuffer
+        do {
+            response = try await client.execute(request, timeout: timeout)
+            body = try await response.body.collect(upTo: limit)
+        } catch {
+            throw RunnerClientError(status: nil, message: "\(url): \(error)")
+        }
+        guard response.status == .ok else {
+            let text = String(buffer: body).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw RunnerClientError(status: Int(response.status.code), message: "\(url): \(response.status.code) \(text)")
+        }
+        return Array(body.readableBytesView)
+    }
+}
