@@ -48,6 +48,42 @@ struct ConfigurationTests {
         #expect(configuration.repo.refspecs == ["+refs/heads/main:refs/heads/main"])
     }
 
+    @Test("reads the runner's section, several servers with weights, and the bench repository")
+    func runnerAndBenchRepo() throws {
+        let configuration = try TablejohnConfiguration.parse("""
+            [web]
+            runner-token = "0123456789abcdef0123"
+            runner-timeout = "90s"
+
+            [bench]
+            method = "bench-repo"
+            repo = "/srv/benchmarks.git"
+            entry = "scripts/run.sh"
+
+            [runner]
+            name = "box-1"
+            work-dir = "/var/tmp/tj"
+            ping-interval = "500ms"
+
+            [[runner.server]]
+            url = "http://a.example:8221"
+            token = "aaa"
+
+            [[runner.server]]
+            url = "https://b.example"
+            token = "bbb"
+            weight = 2.5
+            """, file: "t.toml")
+        #expect(configuration.web.runnerToken == "0123456789abcdef0123")
+        #expect(configuration.web.runnerTimeout == .seconds(90))
+        #expect(configuration.bench.method == .benchRepo(path: "/srv/benchmarks.git", entry: "scripts/run.sh"))
+        #expect(configuration.runner.name == "box-1")
+        #expect(configuration.runner.workDirectory == "/var/tmp/tj")
+        #expect(configuration.runner.pingInterval == .milliseconds(500))
+        #expect(configuration.runner.servers == [.init(url: "http://a.example:8221", token: "aaa"),
+                                                 .init(url: "https://b.example", token: "bbb", weight: 2.5)])
+    }
+
     @Test("durations accept seconds and units")
     func durations() throws {
         for (text, expected) in [("30", Duration.seconds(30)), ("\"90s\"", .seconds(90)), ("\"500ms\"", .milliseconds(500)), ("\"2h\"", .seconds(7200))] {
@@ -65,10 +101,17 @@ struct ConfigurationTests {
         ("[wbe]\naddress = \"x\"\n", "my.toml:1: wbe: unknown section"),
         ("web = 3\n", "my.toml:1: web: expected a table ([web]), found an integer"),
         ("[repo\n", "my.toml:1: expected ']' after table name"),
-        ("[bench]\nmethod = \"comand\"\n", "my.toml:2: [bench] method: expected \"internal\" or \"command\", found \"comand\""),
+        ("[bench]\nmethod = \"comand\"\n", "my.toml:2: [bench] method: expected \"internal\", \"command\" or \"bench-repo\", found \"comand\""),
         ("[bench]\nmethod = \"command\"\n", "my.toml: [bench] command: method \"command\" needs a command to run, such as \"make bench\""),
         ("[bench]\nmethod = \"internal\"\ncommand = \"x\"\n", "my.toml:3: [bench] command: is only used with method = \"command\""),
-        ("[bench]\nmethod = \"bench-repo\"\n", "my.toml:2: [bench] method: \"bench-repo\" is not available yet; use \"internal\" or \"command\""),
+        ("[bench]\nmethod = \"bench-repo\"\n", "my.toml:2: [bench] repo: method \"bench-repo\" needs repo = \"/path/to/the/bench/repository\""),
+        ("[bench]\nmethod = \"bench-repo\"\nrepo = \"/b\"\nentry = \"../x.sh\"\n", "my.toml:4: [bench] entry: must be a path inside the bench repository, such as \"run.sh\""),
+        ("[bench]\nentry = \"x.sh\"\n", "my.toml:2: [bench] entry: is only used with method = \"bench-repo\""),
+        ("[web]\nrunner-token = \"short\"\n", "my.toml:2: [web] runner-token: must be at least 16 characters; tjctl runner add NAME issues per-runner tokens"),
+        ("[runner]\nname = \"has space\"\n", "my.toml:2: [runner] name: use letters, digits, '.', '_' and '-' (at most 64)"),
+        ("[[runner.server]]\ntoken = \"t\"\n", "my.toml:1: [runner.server] url: each [[runner.server]] needs url = \"http://host:port\""),
+        ("[[runner.server]]\nurl = \"http://a:1\"\ntoken = \"t\"\nweight = 0\n", "my.toml:4: [runner.server] weight: must be a positive number"),
+        ("[[runner.server]]\nurl = \"http://a:1\"\ntoken = \"t\"\nwieght = 2\n", "my.toml:4: [runner.server] wieght: unknown key"),
     ])
     func errors(text: String, message: String) {
         let error = #expect(throws: ConfigurationError.self) { try TablejohnConfiguration.parse(text, file: "my.toml") }
