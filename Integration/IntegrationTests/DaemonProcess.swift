@@ -17,13 +17,23 @@ final class DaemonProcess: @unchecked Sendable {  // used by one test at a time
         return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tablejohnd")
     }
 
-    /// Starts `tablejohnd serve` with `arguments` in `directory`, listening on a free port.
-    init(serve arguments: [String] = [], in directory: String) throws {
-        port = try FreePort.find()
+    /// Starts `tablejohnd serve` with `arguments` in `directory`, listening on `port` (default: a free one).
+    convenience init(serve arguments: [String] = [], in directory: String, port: Int? = nil) throws {
+        let port = try port ?? FreePort.find()
+        try self.init(["serve", "--address", "127.0.0.1:\(port)"] + arguments, port: port, in: directory)
+    }
+
+    /// Starts `tablejohnd runner` with `arguments` in `directory`.
+    convenience init(runner arguments: [String], in directory: String) throws {
+        try self.init(["runner"] + arguments, port: 0, in: directory)
+    }
+
+    private init(_ arguments: [String], port: Int, in directory: String) throws {
+        self.port = port
         logPath = try TemporaryFolder.make(prefix: "tj-log") + "/daemon.log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = Self.binary
-        process.arguments = ["serve", "--address", "127.0.0.1:\(port)"] + arguments
+        process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = log
@@ -49,6 +59,15 @@ final class DaemonProcess: @unchecked Sendable {  // used by one test at a time
             try await Task.sleep(for: .milliseconds(100))
         }
         throw TestFailure("tablejohnd did not answer within \(seconds) s:\n\(log)")
+    }
+
+    /// Waits until the log contains `text`.
+    func waitForLog(_ text: String, seconds: Double = 30) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !log.contains(text) {
+            guard Date() < deadline else { throw TestFailure("the log never showed \(text.debugDescription):\n\(log)") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
     }
 
     /// Polls `path` until its body satisfies `condition`; returns that body.

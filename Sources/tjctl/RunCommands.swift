@@ -83,10 +83,10 @@ struct Export: ParsableCommand {
     func run() throws {
         let handle: FileHandle
         if let output {
-            guard FileManager.default.createFile(atPath: output, contents: nil), let file = FileHandle(forWritingAtPath: output) else {
-                throw CallFailure(message: "cannot write \(output)")
-            }
-            handle = file
+            // Opened in place, not created by rename: `-o /dev/null` or a named pipe must stay what it is.
+            let fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw CallFailure(message: "cannot write \(output): \(String(cString: strerror(errno)))") }
+            handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         } else {
             handle = FileHandle.standardOutput
         }

@@ -21,7 +21,8 @@ public struct BenchExecution: Sendable {
 
     public func run() async -> FinishedRun {
         let start = Self.now()
-        let directory = workDirectory + "/run-" + String(order.id.unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" }.prefix(64).map(Character.init))
+        // The run id comes from the server: only its safe characters name the folder.
+        let directory = workDirectory + "/run-" + String(order.id.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }.prefix(64))
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var exitCode = 0
         var measurements: [Measurement] = []

@@ -51,14 +51,18 @@ public enum BenchProcess {
         let waiter = Task { await onThread { waitForExit(child) } }
 
         let killedFor = KillReason()
-        let end: BenchProcessEnd = await withTaskCancellationHandler {
-            let watchdog = Task {
-                try await Task.sleep(for: timeout)
+        // The watchdog is a thread of its own: a busy task pool must not delay a kill.
+        let exited = DispatchSemaphore(value: 0)
+        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        Thread.detachNewThread {
+            if exited.wait(timeout: .now() + seconds) == .timedOut {
                 killedFor.set(.timedOut)
                 kill(-group, SIGKILL)
             }
+        }
+        let end: BenchProcessEnd = await withTaskCancellationHandler {
             let status = await waiter.value
-            watchdog.cancel()
+            exited.signal()
             return killedFor.reason ?? status
         } onCancel: {
             killedFor.set(.aborted)

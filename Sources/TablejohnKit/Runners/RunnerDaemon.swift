@@ -43,13 +43,14 @@ public final class RunnerDaemon: Service, Sendable {
     }
 
     private let settings: Settings
+    private let httpClient = RunnerServerClient.makeHTTPClient()
     private let clients: [RunnerServerClient]
     private let secret = RunnerToken.generate()
     private let logger: Logger
 
     public init(settings: Settings, logger: Logger) {
         self.settings = settings
-        self.clients = settings.servers.map { RunnerServerClient(url: $0.url, name: settings.name, token: $0.token) }
+        self.clients = settings.servers.map { [httpClient] in RunnerServerClient(url: $0.url, name: settings.name, token: $0.token, client: httpClient) }
         self.logger = logger
     }
 
@@ -117,6 +118,7 @@ public final class RunnerDaemon: Service, Sendable {
             active.task.cancel()
             await active.task.value
         }
+        try? await httpClient.shutdown()
         logger.info("runner stopped", metadata: ["unacknowledged-results": "\(lifecycle.unacknowledged.count)"])
     }
 

@@ -21,10 +21,20 @@ public struct RunnerServerClient: Sendable {
     static let archiveTimeout: TimeAmount = .minutes(10)
     static let maximumArchiveBytes = 2 << 30
 
-    public init(url: String, name: String, token: String, client: HTTPClient = .shared) {
+    public init(url: String, name: String, token: String, client: HTTPClient) {
         self.url = url.hasSuffix("/") ? String(url.dropLast()) : url
         self.authorization = "Basic " + Data("\(name):\(token)".utf8).base64EncodedString()
         self.client = client
+    }
+
+    /// An HTTP client for runners: a refused connection fails the call at once instead of
+    /// being retried inside the client until the request's deadline, because the runner
+    /// has its own backoff and must keep its loop (and the results it holds) moving.
+    public static func makeHTTPClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(5), read: .seconds(60))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     /// Sends a status call and reads the reply.
