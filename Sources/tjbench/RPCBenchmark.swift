@@ -148,10 +148,10 @@ final class DaemonUnderTest {
     let process = Process()
     let port: Int
 
-    init(repo: String, database: String, socket: String) throws {
+    init(repo: String, database: String, socket: String, arguments: [String] = []) throws {
         port = 18000 + Int(getpid() % 1000)
         process.executableURL = URL(fileURLWithPath: SyncBenchmark.executable).deletingLastPathComponent().appendingPathComponent("tablejohnd")
-        process.arguments = ["serve", "--repo", repo, "--db", database, "--socket", socket, "--address", "127.0.0.1:\(port)"]
+        process.arguments = ["serve", "--repo", repo, "--db", database, "--socket", socket, "--address", "127.0.0.1:\(port)"] + arguments
         process.standardError = FileHandle.nullDevice
         try process.run()
         for _ in 0..<300 {

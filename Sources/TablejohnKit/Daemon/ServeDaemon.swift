@@ -128,7 +128,9 @@ public struct ServeDaemon: Sendable {
         let repositoryPath = repository.workingDirectory ?? repository.gitDirectory
         let resolver = RevisionResolver(store: store, repository: repository)
         let localToken = localRunner ? RunnerToken.generate() : nil
-        let runners = RunnerService(store: store, bench: configuration.bench, repository: repository, benchRepository: benchRepository,
+        // Status calls read the queue and a token each: through a connection of their own,
+        // a read costs a few microseconds instead of a pool checkout and a transaction.
+        let runners = RunnerService(store: try store.withDedicatedReader(), bench: configuration.bench, repository: repository, benchRepository: benchRepository,
                                     sharedTokens: [configuration.web.runnerToken, localToken].compactMap { $0 },
                                     reservationTimeout: configuration.web.runnerTimeout)
         let web = WebContext(store: store, sync: sync.status, repositoryPath: repositoryPath, resolver: resolver, runners: runners)

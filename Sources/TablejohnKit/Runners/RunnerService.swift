@@ -25,6 +25,7 @@ public final class RunnerService: Sendable {
     static let lastSeenPersistInterval: Int64 = 30_000
 
     private let store: Store
+    private let recorder: RunRecorder
     private let registry: Mutex<RunnerRegistry>
     private let bench: TablejohnConfiguration.Bench
     private let repository: GitRepository?
@@ -40,6 +41,7 @@ public final class RunnerService: Sendable {
     public init(store: Store, bench: TablejohnConfiguration.Bench = .init(), repository: GitRepository? = nil,
                 benchRepository: GitRepository? = nil, sharedTokens: [String] = [], reservationTimeout: Duration = .seconds(60)) {
         self.store = store
+        self.recorder = RunRecorder(store: store)
         self.registry = Mutex(RunnerRegistry(timeout: reservationTimeout.milliseconds))
         self.bench = bench
         self.repository = repository
@@ -94,7 +96,7 @@ public final class RunnerService: Sendable {
     }
 
     /// The reply to runner `name`'s status call `body`, made at `now` (Unix milliseconds).
-    public func status(name: String, body: JSONValue, now: Int64) throws(RunnerAPIError) -> JSONValue {
+    public func status(name: String, body: JSONValue, now: Int64) async throws(RunnerAPIError) -> JSONValue {
         guard case .object(let request) = body else { throw .bad("the body must be a JSON object") }
         guard case .string(let secret)? = request["secret"], (8...256).contains(secret.utf8.count) else {
             throw .bad("\"secret\" must be a string of 8 to 256 bytes, chosen at random when the runner starts")
@@ -108,7 +110,7 @@ public final class RunnerService: Sendable {
             if let submitted = request["submit_run"], submitted != .null {
                 let run = try Self.run(submitted, runner: name, fingerprint: fingerprint)
                 do {
-                    _ = try store.record(run)
+                    _ = try await recorder.record(run)
                 } catch RunError.unknownCommit(let hash) {
                     throw RunnerAPIError.bad("submit_run: commit \(hash) is not in this repository")
                 }

@@ -1,5 +1,6 @@
 // Runs and their measurements and output: recording, listing, reading, deleting.
 import GRDB
+import GRDBSQLite
 
 /// Which runs a listing or export covers. Nil fields do not filter.
 public struct RunFilter: Sendable, Equatable {
@@ -83,32 +84,83 @@ extension Store {
     /// returns false. The commit leaves the queue.
     @discardableResult
     public func record(_ run: Run) throws -> Bool {
-        try writer.write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE id = ?", arguments: [run.id]) == true { return false }
-            guard let commitID = try Int64.fetchOne(db, sql: "SELECT id FROM commits WHERE hash = ?", arguments: [run.commit]) else {
-                throw RunError.unknownCommit(run.commit)
+        try record([run])[0].get()
+    }
+
+    /// Stores several runs in one transaction, each in a savepoint of its own: one bad run
+    /// (an unknown commit) fails alone. One commit for many runs is what lets the runner
+    /// API take submissions from many runners at once.
+    public func record(_ runs: [Run]) throws -> [Result<Bool, any Error>] {
+        // Encoded before taking the writer, which every other write waits for.
+        let samples = runs.map { run in run.measurements.map { $0.samples.map(Self.samplesJSON) } }
+        return try writer.write { db in
+            let statements = try RecordStatements(db)
+            return zip(runs, samples).map { run, samples in
+                Result {
+                    var stored = false
+                    do {
+                        try db.inSavepoint {
+                            stored = try Self.insert(run, samples: samples, db, statements)
+                            return .commit
+                        }
+                    } catch {
+                        statements.reset()
+                        throw error
+                    }
+                    return stored
+                }
             }
-            try db.execute(sql: """
+        }
+    }
+
+    /// The statements of `record`, compiled once per transaction.
+    private struct RecordStatements {
+        let exists, commitID, run, metric, measurement, line, dequeue: Statement
+
+        init(_ db: Database) throws {
+            exists = try db.cachedStatement(sql: "SELECT 1 FROM runs WHERE id = ?")
+            commitID = try db.cachedStatement(sql: "SELECT id FROM commits WHERE hash = ?")
+            run = try db.cachedStatement(sql: """
                 INSERT INTO runs (id, commit_id, bench_method, runner_name, runner_fingerprint, start_time, end_time, exit_code, origin)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [run.id, commitID, run.benchMethod, run.runnerName,
-                                 try run.fingerprint?.jsonString(), run.start, run.end, run.exitCode, run.origin.rawValue])
-            let metric = try db.makeStatement(sql: "INSERT OR IGNORE INTO metrics (name, unit) VALUES (?, ?)")
-            let measurement = try db.makeStatement(sql: """
+                """)
+            metric = try db.cachedStatement(sql: "INSERT OR IGNORE INTO metrics (name, unit) VALUES (?, ?)")
+            measurement = try db.cachedStatement(sql: """
                 INSERT INTO measurements (run_id, metric, value, unit, samples, lower, upper) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
-            for m in run.measurements {
-                try metric.execute(arguments: [m.metric, m.unit])
-                let samples = try m.samples.map { try JSONValue.array($0.map(JSONValue.real)).jsonString() }
-                try measurement.execute(arguments: [run.id, m.metric, m.value, m.unit, samples, m.lower, m.upper])
-            }
-            let line = try db.makeStatement(sql: "INSERT INTO run_output (run_id, line, source, text) VALUES (?, ?, ?, ?)")
-            for (number, entry) in run.output.enumerated() {
-                try line.execute(arguments: [run.id, number, entry.source.rawValue, entry.text])
-            }
-            try db.execute(sql: "DELETE FROM queue WHERE commit_id = ?", arguments: [commitID])
-            return true
+            line = try db.cachedStatement(sql: "INSERT INTO run_output (run_id, line, source, text) VALUES (?, ?, ?, ?)")
+            dequeue = try db.cachedStatement(sql: "DELETE FROM queue WHERE commit_id = ?")
         }
+
+        /// After a failed step SQLite reports the failure again on the statement's next
+        /// reset; clear it so the next run starts clean.
+        func reset() {
+            for statement in [exists, commitID, run, metric, measurement, line, dequeue] { sqlite3_reset(statement.sqliteStatement) }
+        }
+    }
+
+    /// Samples as the JSON array stored in `measurements.samples`. Values are finite
+    /// (submissions are checked), so Swift's shortest round-trip form is valid JSON.
+    static func samplesJSON(_ samples: [Double]) -> String {
+        "[" + samples.map { "\($0)" }.joined(separator: ",") + "]"
+    }
+
+    private static func insert(_ run: Run, samples: [String?], _ db: Database, _ statements: RecordStatements) throws -> Bool {
+        if try Bool.fetchOne(statements.exists, arguments: [run.id]) == true { return false }
+        guard let commitID = try Int64.fetchOne(statements.commitID, arguments: [run.commit]) else {
+            throw RunError.unknownCommit(run.commit)
+        }
+        try statements.run.execute(arguments: [run.id, commitID, run.benchMethod, run.runnerName,
+                                               try run.fingerprint?.jsonString(), run.start, run.end, run.exitCode, run.origin.rawValue])
+        for (m, samples) in zip(run.measurements, samples) {
+            try statements.metric.execute(arguments: [m.metric, m.unit])
+            try statements.measurement.execute(arguments: [run.id, m.metric, m.value, m.unit, samples, m.lower, m.upper])
+        }
+        for (number, entry) in run.output.enumerated() {
+            try statements.line.execute(arguments: [run.id, number, entry.source.rawValue, entry.text])
+        }
+        try statements.dequeue.execute(arguments: [commitID])
+        return true
     }
 
     /// Runs matching `filter`, newest first, at most `limit`, starting after the run

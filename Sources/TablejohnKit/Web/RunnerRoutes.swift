@@ -24,7 +24,7 @@ enum RunnerRoutes {
                 return .plainText(.badRequest, "the body is not JSON: \(error)")
             }
             do throws(RunnerAPIError) {
-                let reply = try runners.status(name: name, body: body, now: Int64(Date().timeIntervalSince1970 * 1000))
+                let reply = try await runners.status(name: name, body: body, now: Int64(Date().timeIntervalSince1970 * 1000))
                 let encoded = (try? reply.serialized()) ?? Array("{}".utf8)
                 return Response(status: .ok, headers: [.contentType: "application/json"],
                                 body: .init(byteBuffer: ByteBuffer(bytes: encoded)))
@@ -74,8 +74,8 @@ enum RunnerRoutes {
 
     /// The name and password of an `Authorization: Basic …` header.
     static func basicCredentials(_ request: Request) -> (String, String)? {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("basic "),
-              let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+        guard let header = request.headers[.authorization], header.prefix(6).lowercased() == "basic ",
+              let decoded = Data(base64Encoded: String(header.dropFirst(6).drop(while: { $0 == " " }))),
               let text = String(data: decoded, encoding: .utf8), let colon = text.firstIndex(of: ":") else { return nil }
         return (String(text[..<colon]), String(text[text.index(after: colon)...]))
     }

@@ -7,7 +7,7 @@ import TestSupport
 @Suite("Runner status calls")
 struct RunnerServiceTests {
     @Test("a handed-out run carries the configured bench method and timeout")
-    func configuredMethod() throws {
+    func configuredMethod() async throws {
         let repo = try TestRepository()
         let hashes = try repo.commits(2)
         let store = try Store.inMemory()
@@ -18,19 +18,19 @@ struct RunnerServiceTests {
         bench.timeout = .seconds(600)
         let service = RunnerService(store: store, bench: bench)
 
-        let reply = try service.status(name: "box", body: ["secret": "0123456789", "status": ["type": "idle"], "request_run": true],
+        let reply = try await service.status(name: "box", body: ["secret": "0123456789", "status": ["type": "idle"], "request_run": true],
                                        now: 1_700_000_000_000)
         #expect(reply["run"]?["hash"] == .string(hashes[1]))
         #expect(reply["run"]?["bench_method"] == ["type": "command", "command": "make bench"])
         #expect(reply["run"]?["timeout_s"] == 600)
         #expect(reply["run"]?["start"] == "2023-11-14T22:13:20.000Z")
 
-        let error = #expect(throws: RunnerAPIError.self) {
-            try service.status(name: "box", body: ["secret": "0123456789", "status": ["type": "sleeping"]], now: 1_700_000_001_000)
+        let error = await #expect(throws: RunnerAPIError.self) {
+            try await service.status(name: "box", body: ["secret": "0123456789", "status": ["type": "sleeping"]], now: 1_700_000_001_000)
         }
         #expect(error?.message == "status type \"sleeping\" is not idle, busy or working")
-        let badRun = #expect(throws: RunnerAPIError.self) {
-            try service.status(name: "box", body: ["secret": "0123456789", "status": ["type": "idle"],
+        let badRun = await #expect(throws: RunnerAPIError.self) {
+            try await service.status(name: "box", body: ["secret": "0123456789", "status": ["type": "idle"],
                                                    "submit_run": ["id": "r1", "hash": .string(hashes[1]), "bench_method": "internal",
                                                                   "start": "2026-11-22T10:00:00Z", "end": "yesterday", "exit_code": 0]],
                                now: 1_700_000_002_000)
