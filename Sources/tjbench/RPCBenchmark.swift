@@ -104,21 +104,7 @@ struct RPCBenchmark: ParsableCommand {
 
     /// Calls per second with up to 64 calls in flight on the connection.
     private func pipelined(_ client: RPCClient, _ method: String, _ params: JSONObject) throws -> Double {
-        let request = try JSONValue.object(["jsonrpc": "2.0", "method": .string(method), "params": .object(params), "id": 1]).serialized()
-        let window = 64
-        let seconds = try Measure.seconds {
-            var sent = 0
-            var received = 0
-            while received < calls {
-                while sent < calls && sent - received < window {
-                    try client.send(request)
-                    sent += 1
-                }
-                _ = try client.readLine()
-                received += 1
-            }
-        }
-        return Double(calls) / seconds
+        try RPCCalls.pipelined(client, method, params, calls: calls, window: 64)
     }
 
     /// A database with the generated repository's commits and `rows` measurements.
