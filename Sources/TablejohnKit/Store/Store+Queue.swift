@@ -24,7 +24,7 @@ extension Store {
 
     /// The queue in the order runners take it: highest priority first, then newest commit first.
     public func queue(limit: Int = 1000) throws -> [QueueEntry] {
-        try read { db in
+        try readStatement { db in
             try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT c.hash, q.priority, c.message, q.added, c.committer_time FROM queue q CROSS JOIN commits c ON c.id = q.commit_id
                 ORDER BY q.priority DESC, c.committer_time DESC, c.id ASC LIMIT ?

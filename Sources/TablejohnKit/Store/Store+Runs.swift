@@ -166,7 +166,7 @@ extension Store {
     /// Runs matching `filter`, newest first, at most `limit`, starting after the run
     /// `after` (a cursor from the previous page).
     public func runs(_ filter: RunFilter, limit: Int, after cursor: (start: Int64, id: String)? = nil) throws -> [RunSummary] {
-        try read { db in
+        try readStatement { db in
             var (condition, arguments) = filter.condition()
             if let cursor {
                 condition += " AND (r.start_time, r.id) < (?, ?)"
@@ -177,16 +177,37 @@ extension Store {
             // and stop at the page's end (SQLite's planner, lacking statistics, would
             // otherwise join and count every run, then sort them).
             let index = filter.commitID == nil && filter.refCommitID == nil ? "INDEXED BY runs_start_id" : ""
-            return try Row.fetchAll(db.cachedStatement(sql: """
+            let statement = try db.cachedStatement(sql: """
                 SELECT r.id, c.hash, r.bench_method, r.runner_name, r.start_time, r.end_time, r.exit_code, r.origin,
                        (SELECT count(*) FROM measurements m WHERE m.run_id = r.id)
                 FROM runs r \(index) CROSS JOIN commits c ON c.id = r.commit_id
                 WHERE \(condition) ORDER BY r.start_time DESC, r.id DESC LIMIT ?
-                """), arguments: arguments).map { row in
-                RunSummary(id: row[0], commit: row[1], benchMethod: row[2], runnerName: row[3], start: row[4], end: row[5],
-                           exitCode: row[6], origin: RunOrigin(rawValue: row[7]) ?? .runner, measurementCount: row[8])
+                """)
+            try statement.setArguments(arguments)
+            // Stepped with SQLite's C API: a page of runs.list is often one row, and
+            // GRDB's `Row` (column-name index, copied values) cost more than the query.
+            let handle = statement.sqliteStatement
+            defer { sqlite3_reset(handle) }
+            var runs: [RunSummary] = []
+            while true {
+                let code = sqlite3_step(handle)
+                if code == SQLITE_DONE { return runs }
+                guard code == SQLITE_ROW else { throw Self.sqliteError(handle, code) }
+                runs.append(RunSummary(
+                    id: Self.string(handle, 0), commit: Self.string(handle, 1), benchMethod: Self.string(handle, 2),
+                    runnerName: sqlite3_column_type(handle, 3) == SQLITE_NULL ? nil : Self.string(handle, 3),
+                    start: sqlite3_column_int64(handle, 4), end: sqlite3_column_int64(handle, 5),
+                    exitCode: Int(sqlite3_column_int64(handle, 6)),
+                    origin: RunOrigin(rawValue: Self.string(handle, 7)) ?? .runner,
+                    measurementCount: Int(sqlite3_column_int64(handle, 8))))
             }
         }
+    }
+
+    /// A text column of the current row.
+    private static func string(_ handle: SQLiteStatement, _ column: Int32) -> String {
+        String(decoding: UnsafeBufferPointer(start: sqlite3_column_text(handle, column), count: Int(sqlite3_column_bytes(handle, column))),
+               as: UTF8.self)
     }
 
     /// One run with everything recorded about it.

@@ -64,6 +64,14 @@ public final class Store: Sendable {
         }
     }
 
+    /// Runs `body`, which reads with one statement, without an explicit transaction:
+    /// SQLite gives a lone statement a read transaction of its own, so its rows are one
+    /// snapshot, and on the control socket BEGIN and COMMIT cost as much as a small query.
+    func readStatement<T>(_ body: (Database) throws -> T) throws -> T {
+        guard let dedicatedReader else { return try writer.read(body) }
+        return try dedicatedReader.inDatabase(body)
+    }
+
     private static func configuration() -> Configuration {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
