@@ -1,8 +1,8 @@
 // tablejohn's JSON value: the Swift side of every JSON byte on the RPC socket and the runner API.
 
 /// A JSON value. Integers and reals stay distinct, as jansson keeps them; object keys
-/// keep their order. Parse with `JSONValue.parse(_:)`, through jansson (`JanssonDocument`),
-/// and serialise with `serialized()` (`JSONWriter`), which writes what jansson would.
+/// keep their order. Parse and serialise with `JSONValue.parse(_:)` and `serialized()`,
+/// which go through jansson (`JanssonDocument`).
 public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)

@@ -1,4 +1,4 @@
-// Parses JSON text with jansson into JSONValue; JSONWriter writes it back.
+// Owns jansson values and converts them to and from JSONValue.
 import CJansson
 import Foundation
 
@@ -30,7 +30,7 @@ public struct JSONLimits: Sendable {
     }
 }
 
-/// One owned `json_t*` from a parse, released in `deinit`. The only place jansson handles live.
+/// One owned `json_t*`, released in `deinit`. The only place jansson handles live.
 final class JanssonDocument {
     let handle: UnsafeMutablePointer<json_t>
 
@@ -55,6 +55,52 @@ final class JanssonDocument {
             throw JSONError(message: text, line: Int(error.line), column: Int(error.column))
         }
         return JanssonDocument(owning: parsed)
+    }
+
+    /// Builds jansson values for `value`.
+    init(_ value: JSONValue) throws(JSONError) {
+        handle = try Self.make(value)
+    }
+
+    private static func make(_ value: JSONValue) throws(JSONError) -> UnsafeMutablePointer<json_t> {
+        let made: UnsafeMutablePointer<json_t>?
+        switch value {
+        case .null: made = json_null()
+        case .bool(let flag): made = flag ? json_true() : json_false()
+        case .integer(let number): made = json_integer(json_int_t(number))
+        case .real(let number):
+            guard number.isFinite else { throw JSONError(message: "\(number) cannot be written as JSON") }
+            made = json_real(number)
+        case .string(let text):
+            var copy = text
+            made = copy.withUTF8 { utf8 in
+                utf8.withMemoryRebound(to: CChar.self) { json_stringn_nocheck($0.baseAddress, $0.count) }
+            }
+        case .array(let items):
+            guard let array = json_array() else { throw JSONError(message: "out of memory") }
+            for item in items {
+                let element: UnsafeMutablePointer<json_t>
+                do { element = try make(item) } catch { json_decref(array); throw error }
+                json_array_append_new(array, element)
+            }
+            made = array
+        case .object(let object):
+            guard let container = json_object() else { throw JSONError(message: "out of memory") }
+            for (key, item) in object.entries {
+                let element: UnsafeMutablePointer<json_t>
+                do { element = try make(item) } catch { json_decref(container); throw error }
+                var copy = key
+                let status = copy.withUTF8 { utf8 in
+                    utf8.withMemoryRebound(to: CChar.self) {
+                        json_object_setn_new_nocheck(container, $0.baseAddress, $0.count, element)
+                    }
+                }
+                guard status == 0 else { json_decref(container); throw JSONError(message: "cannot set key \(key)") }
+            }
+            made = container
+        }
+        guard let made else { throw JSONError(message: "out of memory") }
+        return made
     }
 
     /// The Swift value, refusing nesting deeper than `maximumDepth`.
@@ -96,6 +142,27 @@ final class JanssonDocument {
             throw JSONError(message: "unknown jansson value type")
         }
     }
+
+    /// Compact JSON text, keys in insertion order.
+    func serialized() throws(JSONError) -> [UInt8] {
+        let flags = Int(JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER | ((17 & 0x1F) << 11))  // JSON_REAL_PRECISION(17)
+        // Most replies are small: one pass into a buffer that is usually large enough,
+        // a second, exactly sized, pass only for larger ones.
+        var bytes = [UInt8](repeating: 0, count: 4096)
+        var size = bytes.withUnsafeMutableBytes { raw in
+            json_dumpb(handle, raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count, flags)
+        }
+        guard size > 0 else { throw JSONError(message: "cannot serialise JSON") }
+        if size > bytes.count {
+            bytes = [UInt8](repeating: 0, count: size)
+            size = bytes.withUnsafeMutableBytes { raw in
+                json_dumpb(handle, raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count, flags)
+            }
+            guard size == bytes.count else { throw JSONError(message: "cannot serialise JSON") }
+        }
+        bytes.removeLast(bytes.count - size)
+        return bytes
+    }
 }
 
 extension JSONValue {
@@ -110,11 +177,9 @@ extension JSONValue {
         try parse(Array(text.utf8), limits: limits)
     }
 
-    /// Compact JSON bytes (see `JSONWriter`).
+    /// Compact JSON bytes.
     public func serialized() throws(JSONError) -> [UInt8] {
-        var writer = JSONWriter()
-        try writer.write(self)
-        return writer.bytes
+        try JanssonDocument(self).serialized()
     }
 
     /// Compact JSON text.
