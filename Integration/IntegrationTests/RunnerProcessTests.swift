@@ -186,3 +186,53 @@ struct RunnerProcessTests {
         _ = try await server.stop()
     }
 }
+
+@Suite("Bench repository", .serialized)
+struct BenchRepositoryTests {
+    @Test("bench-repo: the bench repository's entry point at its HEAD runs against each commit's checkout")
+    func benchRepo() async throws {
+        let project = try TestRepository()
+        try "one\ntwo\nthree\n".write(toFile: project.path + "/data.txt", atomically: true, encoding: .utf8)
+        try project.git(["add", "data.txt"])
+        try project.git(["commit", "-q", "-m", "data"])
+        let bench = try TestRepository()
+        try FileManager.default.createDirectory(atPath: bench.path + "/scripts", withIntermediateDirectories: true)
+        try """
+            #!/bin/sh
+            echo "measuring $TABLEJOHN_COMMIT in $(pwd)"
+            lines=$(wc -l < "$TABLEJOHN_REPO/data.txt")
+            printf '{"data/lines": {"value": %s, "unit": "lines"}}' "$lines" > "$TABLEJOHN_RESULTS"
+            """.write(toFile: bench.path + "/scripts/run.sh", atomically: true, encoding: .utf8)
+        try bench.git(["add", "scripts/run.sh"])
+        try bench.git(["commit", "-q", "-m", "bench script"])
+        let config = try TemporaryFolder.make(prefix: "tj-config") + "/tablejohn.toml"
+        try """
+            [bench]
+            method = "bench-repo"
+            repo = "\(bench.path)"
+            entry = "scripts/run.sh"
+
+            [runner]
+            ping-interval = "200ms"
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+
+        let server = try DaemonProcess(serve: ["--config", config, "--local-runner"], in: project.path)
+        try await server.waitUntilServing()
+        let head = try project.head()
+        #expect(try runTjctl(["queue", "add", head], in: project.path).status == 0)
+        var run: JSONValue = .null
+        for _ in 0..<300 {
+            let runs = try JSONValue.parse(try runTjctl(["runs", "--json"], in: project.path).stdout)["runs"]?.arrayValue ?? []
+            if let id = runs.first?["id"]?.stringValue {
+                run = try JSONValue.parse(try runTjctl(["run", id, "--json"], in: project.path).stdout)
+                break
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(run["bench_method"] == "bench-repo", "\(server.log)")
+        #expect(run["exit_code"] == 0)
+        #expect(run["measurements"]?["data/lines"]?["value"] == .real(3))
+        #expect(run["output"]?.arrayValue?.contains { $0.arrayValue?.last?.stringValue?.hasPrefix("measuring \(head) in /") == true } == true)
+        _ = try await server.stop()
+    }
+}
