@@ -377,5 +377,5 @@ public struct ControlMethods: Sendable {
          "measurements": JSONValue(metric.measurementCount)]
     }
 
-    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+    static func now() -> Int64 { Timestamp.now() }
 }

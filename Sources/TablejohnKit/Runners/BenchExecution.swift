@@ -85,5 +85,5 @@ public struct BenchExecution: Sendable {
         return (end.exitCode, measurements)
     }
 
-    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+    static func now() -> Int64 { Timestamp.now() }
 }

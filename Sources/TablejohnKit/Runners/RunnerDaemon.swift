@@ -145,5 +145,5 @@ public final class RunnerDaemon: Service, Sendable {
         return (directory, true)
     }
 
-    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+    static func now() -> Int64 { Timestamp.now() }
 }

@@ -24,7 +24,7 @@ enum RunnerRoutes {
                 return .plainText(.badRequest, "the body is not JSON: \(error)")
             }
             do throws(RunnerAPIError) {
-                let reply = try await runners.status(name: name, body: body, now: Int64(Date().timeIntervalSince1970 * 1000))
+                let reply = try await runners.status(name: name, body: body, now: Timestamp.now())
                 let encoded = (try? reply.serialized()) ?? Array("{}".utf8)
                 return Response(status: .ok, headers: [.contentType: "application/json"],
                                 body: .init(byteBuffer: ByteBuffer(bytes: encoded)))
