@@ -132,7 +132,7 @@ public final class RunnerService: Sendable {
                 let method = try run.map { _ throws(RunnerAPIError) in try benchMethod() }
                 return ["run": run.map { run in
                     ["id": .string(run.runID), "hash": .string(run.hash), "bench_method": method ?? .null,
-                     "timeout_s": JSONValue(Int(bench.timeout.components.seconds)), "start": .string(Timestamp.rfc3339(milliseconds: now))]
+                     "timeout_s": .integer(max(1, (bench.timeout.milliseconds + 999) / 1000)), "start": .string(Timestamp.rfc3339(milliseconds: now))]
                 } ?? .null, "abort_run": .bool(abort)]
             }
         } catch let error as RunnerAPIError {

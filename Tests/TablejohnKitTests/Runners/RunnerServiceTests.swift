@@ -36,6 +36,12 @@ struct RunnerServiceTests {
                                now: 1_700_000_002_000)
         }
         #expect(badRun?.message == "submit_run: \"end\" must be an RFC 3339 time")
+
+        // A limit under a second is still a limit: timeout_s rounds up.
+        bench.timeout = .milliseconds(1500)
+        let short = try await RunnerService(store: store, bench: bench)
+            .status(name: "box", body: ["secret": "0123456789", "status": ["type": "idle"], "request_run": true], now: 1_700_000_003_000)
+        #expect(short["run"]?["timeout_s"] == 2)
         #expect(try store.runs(RunFilter(), limit: 10).isEmpty)
     }
 }
