@@ -98,6 +98,12 @@ extension TablejohnConfiguration {
                 throw bench.error(key, line: value?.line, "is only used with method = \"bench-repo\"")
             }
             if let timeout = try bench.duration("timeout") { configuration.bench.timeout = timeout }
+            if let format = try bench.string("format") {
+                guard let known = ResultFormat(rawValue: format.value) else {
+                    throw bench.error("format", line: format.line, "expected one of \(ResultReader.names), found \"\(format.value)\"")
+                }
+                configuration.bench.format = known
+            }
             try bench.finish()
         }
         if var runner = try top.section("runner") {

@@ -44,6 +44,8 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         }
 
         public var method = Method.internalStatistics
+        /// The scripts' result format; nil: detected from what they write.
+        public var format: ResultFormat?
         /// How long one run may take before the runner kills it.
         public var timeout: Duration = .seconds(3600)
 

@@ -73,16 +73,20 @@ public struct BenchExecution: Sendable {
         case .timedOut: output.append(.internal, "tablejohn: the run took longer than its \(order.timeout) limit; its process group was killed")
         case .aborted: output.append(.internal, "tablejohn: aborted by the server")
         }
-        var measurements: [Measurement] = []
-        if let bytes = FileManager.default.contents(atPath: results), !bytes.isEmpty {
-            do {
-                measurements = try ResultsFile.parse(Array(bytes))
-            } catch {
-                output.append(.internal, "tablejohn: \(error)")
-                return (end.exitCode == 0 ? 1 : end.exitCode, [])
-            }
+        // The results file, or stdout when the script wrote none; either in the format
+        // the server named or in the one detected. Unreadable results fail the run.
+        let written = FileManager.default.contents(atPath: results).map(Array.init) ?? []
+        let source = written.isEmpty ? "stdout" : "the results file"
+        let bytes = written.isEmpty
+            ? Array(output.lines.filter { $0.source == .stdout }.map(\.text).joined(separator: "\n").utf8) : written
+        do {
+            let (format, measurements) = try ResultReader.read(bytes, format: order.format)
+            output.append(.internal, "tablejohn: \(measurements.count) measurements read from \(source) as \(format)")
+            return (end.exitCode, measurements)
+        } catch {
+            output.append(.internal, "tablejohn: no results read from \(source): \(error)")
+            return (end.exitCode == 0 ? 1 : end.exitCode, [])
         }
-        return (end.exitCode, measurements)
     }
 
     static func now() -> Int64 { Timestamp.now() }

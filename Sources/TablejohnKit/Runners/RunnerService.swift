@@ -60,15 +60,18 @@ public final class RunnerService: Sendable {
 
     /// The bench method of a new run, as its `bench_method` in a reply.
     private func benchMethod() throws(RunnerAPIError) -> JSONValue {
+        var method: JSONObject
         switch bench.method {
         case .internalStatistics: return ["type": "internal"]
-        case .command(let command): return ["type": "command", "command": .string(command)]
+        case .command(let command): method = ["type": "command", "command": .string(command)]
         case .benchRepo(_, let entry):
             guard let benchRepository, let head = try? benchRepository.resolve("HEAD") else {
                 throw .bad("the bench repository has no HEAD commit")
             }
-            return ["type": "bench_repo", "hash": .string(head.hex), "entry": .string(entry)]
+            method = ["type": "bench_repo", "hash": .string(head.hex), "entry": .string(entry)]
         }
+        if let format = bench.format { method["format"] = .string(format.rawValue) }
+        return .object(method)
     }
 
     /// The tree of commit `hash` of the watched repository (or of the bench repository) as tar.gz.

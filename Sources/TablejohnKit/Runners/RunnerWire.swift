@@ -24,13 +24,16 @@ public struct RunOrder: Sendable, Equatable {
     public var timeout: Duration
     /// The server's start time, RFC 3339.
     public var start: String
+    /// The result format the server's `[bench] format` names; nil: detected from the output.
+    public var format: ResultFormat?
 
-    public init(id: String, hash: String, method: Method, timeout: Duration, start: String) {
+    public init(id: String, hash: String, method: Method, timeout: Duration, start: String, format: ResultFormat? = nil) {
         self.id = id
         self.hash = hash
         self.method = method
         self.timeout = timeout
         self.start = start
+        self.format = format
     }
 }
 
@@ -135,7 +138,12 @@ enum RunnerWire {
         default:
             throw RunnerWireError(message: "unknown bench method \(type.debugDescription)")
         }
-        return StatusReply(run: RunOrder(id: id, hash: hash, method: method, timeout: .milliseconds(Int64(timeout * 1000)), start: start),
-                           abort: abort)
+        var format: ResultFormat?
+        if case .string(let name)? = run["bench_method"]?["format"] {
+            guard let known = ResultFormat(rawValue: name) else { throw RunnerWireError(message: "unknown result format \(name.debugDescription)") }
+            format = known
+        }
+        return StatusReply(run: RunOrder(id: id, hash: hash, method: method, timeout: .milliseconds(Int64(timeout * 1000)), start: start,
+                                         format: format), abort: abort)
     }
 }

@@ -59,6 +59,7 @@ struct ConfigurationTests {
             method = "bench-repo"
             repo = "/srv/benchmarks.git"
             entry = "scripts/run.sh"
+            format = "go"
 
             [runner]
             name = "box-1"
@@ -77,6 +78,7 @@ struct ConfigurationTests {
         #expect(configuration.web.runnerToken == "0123456789abcdef0123")
         #expect(configuration.web.runnerTimeout == .seconds(90))
         #expect(configuration.bench.method == .benchRepo(path: "/srv/benchmarks.git", entry: "scripts/run.sh"))
+        #expect(configuration.bench.format == .goBench)
         #expect(configuration.runner.name == "box-1")
         #expect(configuration.runner.workDirectory == "/var/tmp/tj")
         #expect(configuration.runner.pingInterval == .milliseconds(500))
@@ -107,6 +109,7 @@ struct ConfigurationTests {
         ("[bench]\nmethod = \"bench-repo\"\n", "my.toml:2: [bench] repo: method \"bench-repo\" needs repo = \"/path/to/the/bench/repository\""),
         ("[bench]\nmethod = \"bench-repo\"\nrepo = \"/b\"\nentry = \"../x.sh\"\n", "my.toml:4: [bench] entry: must be a path inside the bench repository, such as \"run.sh\""),
         ("[bench]\nentry = \"x.sh\"\n", "my.toml:2: [bench] entry: is only used with method = \"bench-repo\""),
+        ("[bench]\nformat = \"junit\"\n", "my.toml:2: [bench] format: expected one of tablejohn, go, google-benchmark, hyperfine, pytest-benchmark, libtest, found \"junit\""),
         ("[web]\nrunner-token = \"short\"\n", "my.toml:2: [web] runner-token: must be at least 16 characters; tjctl runner add NAME issues per-runner tokens"),
         ("[runner]\nname = \"has space\"\n", "my.toml:2: [runner] name: use letters, digits, '.', '_' and '-' (at most 64)"),
         ("[[runner.server]]\ntoken = \"t\"\n", "my.toml:1: [runner.server] url: each [[runner.server]] needs url = \"http://host:port\""),

@@ -1,0 +1,148 @@
+// The result formats tablejohn reads, detection among them, and their errors.
+
+/// A benchmark harness's output format.
+public enum ResultFormat: String, Sendable, CaseIterable, CustomStringConvertible {
+    /// tablejohn JSON or Bencher Metric Format (BMF).
+    case tablejohn
+    case goBench = "go"
+    case googleBenchmark = "google-benchmark"
+    case hyperfine
+    case pytestBenchmark = "pytest-benchmark"
+    case libtest
+
+    public var description: String {
+        switch self {
+        case .tablejohn: "tablejohn JSON / Bencher Metric Format"
+        case .goBench: "go test -bench"
+        case .googleBenchmark: "Google Benchmark JSON"
+        case .hyperfine: "hyperfine JSON"
+        case .pytestBenchmark: "pytest-benchmark JSON"
+        case .libtest: "Rust libtest bench"
+        }
+    }
+
+    /// The adapter that reads this format.
+    var adapter: any ResultAdapter.Type {
+        switch self {
+        case .tablejohn: TablejohnJSONFormat.self
+        case .goBench: GoBenchFormat.self
+        case .googleBenchmark: GoogleBenchmarkFormat.self
+        case .hyperfine: HyperfineFormat.self
+        case .pytestBenchmark: PytestBenchmarkFormat.self
+        case .libtest: LibtestBenchFormat.self
+        }
+    }
+}
+
+/// Results that could not be read. The message names the format tried and the line
+/// or key that failed.
+public struct ResultFormatError: Error, Equatable, CustomStringConvertible {
+    public var format: ResultFormat?
+    public var message: String
+
+    public init(_ format: ResultFormat?, _ message: String) {
+        self.format = format
+        self.message = message
+    }
+
+    public var description: String { format.map { "\($0): \(message)" } ?? message }
+}
+
+/// One harness's output turned into measurements named `benchmark/measure`.
+protocol ResultAdapter {
+    static var format: ResultFormat { get }
+    /// Whether the text looks like this format (cheap: the first lines or top-level keys).
+    static func recognizes(_ input: ResultInput) -> Bool
+    static func parse(_ input: ResultInput) throws(ResultFormatError) -> [Measurement]
+}
+
+/// Results as read: the bytes, their text, and the JSON value when they are JSON.
+struct ResultInput {
+    let text: String
+    let json: JSONValue?
+    /// Why the bytes are not JSON, when they are not.
+    let jsonError: String
+
+    init(_ bytes: [UInt8]) {
+        text = String(decoding: bytes, as: UTF8.self)
+        let first = bytes.first { ![0x20, 0x09, 0x0a, 0x0d].contains($0) }
+        do {
+            guard first == UInt8(ascii: "{") || first == UInt8(ascii: "[") else { throw JSONError(message: "it does not start with { or [") }
+            json = try JSONValue.parse(bytes)
+            jsonError = ""
+        } catch {
+            json = nil
+            jsonError = "\(error)"
+        }
+    }
+
+    /// The JSON value, or an error for `format` saying why there is none (a cut file, say).
+    func requireJSON(_ format: ResultFormat) throws(ResultFormatError) -> JSONValue {
+        guard let json else { throw ResultFormatError(format, "not JSON: \(jsonError)") }
+        return json
+    }
+
+    /// The lines of the text with their 1-based numbers.
+    var lines: [(number: Int, text: Substring)] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map {
+            ($0.offset + 1, $0.element.hasSuffix("\r") ? $0.element.dropLast() : $0.element)
+        }
+    }
+}
+
+/// Reads benchmark results in any supported format.
+public enum ResultReader {
+    /// The measurements in `bytes`, in `format` or in the format detected from the content.
+    public static func read(_ bytes: [UInt8], format: ResultFormat? = nil) throws(ResultFormatError) -> (ResultFormat, [Measurement]) {
+        let input = ResultInput(bytes)
+        if let format { return (format, try parse(input, as: format)) }
+        guard let detected = detect(input) else {
+            let trimmed = input.text.trimmingPrefix(while: \.isWhitespace)
+            if trimmed.first == "{" || trimmed.first == "[" {
+                let reason = (try? JSONValue.parse(bytes)) == nil ? "it looks like JSON but does not parse" : "its keys match no known format"
+                throw ResultFormatError(nil, "no supported result format recognised: \(reason) (formats: \(names))")
+            }
+            throw ResultFormatError(nil, "no supported result format recognised in \(bytes.count) bytes (formats: \(names))")
+        }
+        return (detected, try parse(input, as: detected))
+    }
+
+    /// The format `bytes` look like, if any.
+    public static func detect(_ bytes: [UInt8]) -> ResultFormat? { detect(ResultInput(bytes)) }
+
+    static func detect(_ input: ResultInput) -> ResultFormat? {
+        ResultFormat.allCases.first { $0.adapter.recognizes(input) }
+    }
+
+    private static func parse(_ input: ResultInput, as format: ResultFormat) throws(ResultFormatError) -> [Measurement] {
+        let measurements = try format.adapter.parse(input)
+        guard !measurements.isEmpty else { throw ResultFormatError(format, "no measurements found") }
+        return measurements
+    }
+
+    static var names: String { ResultFormat.allCases.map(\.rawValue).joined(separator: ", ") }
+}
+
+extension Measurement {
+    /// A measurement of repeated samples: their mean, and the samples kept when there are several.
+    init(metric: String, samples: [Double], unit: String?) {
+        let mean = samples.reduce(0, +) / Double(samples.count)
+        self.init(metric: metric, value: mean, unit: unit, samples: samples.count > 1 ? samples : nil,
+                  lower: samples.count > 1 ? samples.min() : nil, upper: samples.count > 1 ? samples.max() : nil)
+    }
+}
+
+/// Measurements keyed by metric in first-seen order, for formats that repeat a benchmark.
+struct SampleCollector {
+    private var order: [String] = []
+    private var samples: [String: (unit: String?, values: [Double])] = [:]
+
+    mutating func add(_ metric: String, _ value: Double, unit: String?) {
+        if samples[metric] == nil { order.append(metric) }
+        samples[metric, default: (unit, [])].values.append(value)
+    }
+
+    var measurements: [Measurement] {
+        order.map { Measurement(metric: $0, samples: samples[$0]!.values, unit: samples[$0]!.unit) }
+    }
+}
