@@ -9,6 +9,9 @@ public enum ResultFormat: String, Sendable, CaseIterable, CustomStringConvertibl
     case hyperfine
     case pytestBenchmark = "pytest-benchmark"
     case libtest
+    case jmh
+    case criterion
+    case catch2
 
     public var description: String {
         switch self {
@@ -18,6 +21,9 @@ public enum ResultFormat: String, Sendable, CaseIterable, CustomStringConvertibl
         case .hyperfine: "hyperfine JSON"
         case .pytestBenchmark: "pytest-benchmark JSON"
         case .libtest: "Rust libtest bench"
+        case .jmh: "JMH JSON"
+        case .criterion: "Criterion"
+        case .catch2: "Catch2 XML"
         }
     }
 
@@ -30,6 +36,9 @@ public enum ResultFormat: String, Sendable, CaseIterable, CustomStringConvertibl
         case .hyperfine: HyperfineFormat.self
         case .pytestBenchmark: PytestBenchmarkFormat.self
         case .libtest: LibtestBenchFormat.self
+        case .jmh: JMHFormat.self
+        case .criterion: CriterionFormat.self
+        case .catch2: Catch2Format.self
         }
     }
 }

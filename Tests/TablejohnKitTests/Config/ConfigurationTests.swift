@@ -109,7 +109,7 @@ struct ConfigurationTests {
         ("[bench]\nmethod = \"bench-repo\"\n", "my.toml:2: [bench] repo: method \"bench-repo\" needs repo = \"/path/to/the/bench/repository\""),
         ("[bench]\nmethod = \"bench-repo\"\nrepo = \"/b\"\nentry = \"../x.sh\"\n", "my.toml:4: [bench] entry: must be a path inside the bench repository, such as \"run.sh\""),
         ("[bench]\nentry = \"x.sh\"\n", "my.toml:2: [bench] entry: is only used with method = \"bench-repo\""),
-        ("[bench]\nformat = \"junit\"\n", "my.toml:2: [bench] format: expected one of tablejohn, go, google-benchmark, hyperfine, pytest-benchmark, libtest, found \"junit\""),
+        ("[bench]\nformat = \"junit\"\n", "my.toml:2: [bench] format: expected one of tablejohn, go, google-benchmark, hyperfine, pytest-benchmark, libtest, jmh, criterion, catch2, found \"junit\""),
         ("[web]\nrunner-token = \"short\"\n", "my.toml:2: [web] runner-token: must be at least 16 characters; tjctl runner add NAME issues per-runner tokens"),
         ("[runner]\nname = \"has space\"\n", "my.toml:2: [runner] name: use letters, digits, '.', '_' and '-' (at most 64)"),
         ("[[runner.server]]\ntoken = \"t\"\n", "my.toml:1: [runner.server] url: each [[runner.server]] needs url = \"http://host:port\""),
