@@ -16,7 +16,7 @@ struct Tjctl: ParsableCommand {
             """,
         subcommands: [
             Status.self, Fetch.self, Refs.self, Track.self, Untrack.self, Queue.self, Backfill.self,
-            Runs.self, RunCommand.self, Export.self, Metrics.self, MetricCommand.self, Runners.self, RunnerCommand.self,
+            Runs.self, RunCommand.self, Export.self, Submit.self, Import.self, Metrics.self, MetricCommand.self, Runners.self, RunnerCommand.self,
             CheckConfig.self,
         ])
 

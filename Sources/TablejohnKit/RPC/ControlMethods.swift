@@ -101,6 +101,8 @@ public struct ControlMethods: Sendable {
         case "runs.list": return try runsList(RPCParams(params, names: Self.filterNames + ["limit", "cursor"]))
         case "runs.get": return try runGet(RPCParams(params, names: ["id"]))
         case "runs.delete": return try runDelete(RPCParams(params, names: ["id"]))
+        case "runs.submit": return try runSubmit(RPCParams(params, names: ["commit", "files", "format", "runner", "fingerprint"]))
+        case "runs.import": return try runImport(RPCParams(params, names: ["runs"]))
         case "runs.export": return try export(RPCParams(params, names: ["format", "stream"] + Self.filterNames + ["limit", "cursor"]))
         case "metrics.list": return try metricsList(RPCParams(params, names: []))
         case "metrics.set": return try metricSet(RPCParams(params, names: ["name", "unit", "direction"]))
@@ -316,6 +318,52 @@ public struct ControlMethods: Sendable {
         }
         let filter = try filter(params)
         return .stream(["format": "csv", "stream": "chunked"], CSVExportStream(store: exportStore, filter: filter))
+    }
+
+    // MARK: External runs
+
+    /// `runs.submit`: a run from result files produced elsewhere (origin `import`).
+    func runSubmit(_ params: RPCParams) throws -> JSONValue {
+        let commit = try resolver.commit(try params.requiredString("commit"))
+        guard let files = try params.strings("files"), !files.isEmpty else {
+            throw RPCError.invalidParams("\"files\" must be a non-empty array of result file contents", data: ["parameter": "files"])
+        }
+        let format = try params.choice("format", ResultFormat.self)
+        let runner = try params.string("runner")
+        let named = files.enumerated().map { (name: "file \($0.offset + 1)", bytes: Array($0.element.utf8)) }
+        let fingerprint = try params.object("fingerprint")
+        let built: (run: Run, formats: [ResultFormat])
+        do throws(ExternalRunError) {
+            built = try ExternalRun.fromResults(named, commit: commit, format: format, runner: runner,
+                                                fingerprint: fingerprint, now: Self.now())
+        } catch {
+            throw RPCError.invalidParams(error.message, data: ["parameter": "files"])
+        }
+        try store.record(built.run)
+        return ["id": .string(built.run.id), "commit": .string(commit), "formats": .array(built.formats.map { .string($0.rawValue) }),
+                "measurements": JSONValue(built.run.measurements.count)]
+    }
+
+    /// `runs.import`: runs from another instance's JSON export; runs already here are skipped.
+    func runImport(_ params: RPCParams) throws -> JSONValue {
+        guard let given = params.value("runs") else { throw RPCError.invalidParams("\"runs\" is required", data: ["parameter": "runs"]) }
+        let runs: [Run]
+        do throws(ExternalRunError) {
+            runs = try ExternalRun.fromExport(given)
+        } catch {
+            throw RPCError.invalidParams(error.message, data: ["parameter": "runs"])
+        }
+        var imported = 0
+        var skipped = 0
+        var failed: [JSONValue] = []
+        for (run, result) in zip(runs, try store.record(runs)) {
+            switch result {
+            case .success(true): imported += 1
+            case .success(false): skipped += 1
+            case .failure(let error): failed.append(["id": .string(run.id), "error": .string("\(error)")])
+            }
+        }
+        return ["imported": JSONValue(imported), "skipped": JSONValue(skipped), "failed": .array(failed)]
     }
 
     // MARK: Runners

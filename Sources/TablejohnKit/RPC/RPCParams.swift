@@ -64,6 +64,25 @@ struct RPCParams {
         return number
     }
 
+    /// An array of strings.
+    func strings(_ key: String) throws(RPCError) -> [String]? {
+        guard let value = present(key) else { return nil }
+        guard case .array(let items) = value, items.allSatisfy({ $0.stringValue != nil }) else {
+            throw wrongType(key, "an array of strings", value)
+        }
+        return items.compactMap(\.stringValue)
+    }
+
+    /// A JSON object, as given.
+    func object(_ key: String) throws(RPCError) -> JSONValue? {
+        guard let value = present(key) else { return nil }
+        guard case .object = value else { throw wrongType(key, "an object", value) }
+        return value
+    }
+
+    /// Any JSON value, as given.
+    func value(_ key: String) -> JSONValue? { present(key) }
+
     func bool(_ key: String) throws(RPCError) -> Bool? {
         guard let value = present(key) else { return nil }
         guard case .bool(let flag) = value else { throw wrongType(key, "true or false", value) }

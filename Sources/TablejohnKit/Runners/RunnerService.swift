@@ -89,6 +89,11 @@ public final class RunnerService: Sendable {
         }
     }
 
+    /// Stores a run produced elsewhere (`POST /api/runs`), in the same batches as submissions.
+    public func record(_ run: Run) async throws -> Bool {
+        try await recorder.record(run)
+    }
+
     /// Runners seen since this process started: what each is doing, for `runners.list`.
     public func liveRunners(now: Int64) -> [String: RunnerRegistry.Snapshot] {
         var live = registry.withLock { $0.snapshot(now: now) }
@@ -182,29 +187,30 @@ public final class RunnerService: Sendable {
         }
     }
 
-    /// A submitted run, checked field by field.
-    static func run(_ value: JSONValue, runner: String, fingerprint: JSONValue?) throws(RunnerAPIError) -> Run {
+    /// A submitted run, checked field by field; `label` names it in errors.
+    static func run(_ value: JSONValue, runner: String?, fingerprint: JSONValue?, label: String = "submit_run",
+                    hashKey: String = "hash") throws(RunnerAPIError) -> Run {
         func string(_ key: String) throws(RunnerAPIError) -> String {
-            guard case .string(let text)? = value[key], !text.isEmpty else { throw .bad("submit_run: \"\(key)\" must be a non-empty string") }
+            guard case .string(let text)? = value[key], !text.isEmpty else { throw .bad("\(label): \"\(key)\" must be a non-empty string") }
             return text
         }
         func time(_ key: String) throws(RunnerAPIError) -> Int64 {
-            guard let milliseconds = Timestamp.parse(try string(key)) else { throw .bad("submit_run: \"\(key)\" must be an RFC 3339 time") }
+            guard let milliseconds = Timestamp.parse(try string(key)) else { throw .bad("\(label): \"\(key)\" must be an RFC 3339 time") }
             return milliseconds
         }
         let id = try string("id")
-        guard id.utf8.count <= 128 else { throw .bad("submit_run: \"id\" is longer than 128 bytes") }
-        let hash = try string("hash").lowercased()
-        guard hash.count == 40, hash.allSatisfy(\.isHexDigit) else { throw .bad("submit_run: \"hash\" must be a full commit hash") }
+        guard id.utf8.count <= 128 else { throw .bad("\(label): \"id\" is longer than 128 bytes") }
+        let hash = try string(hashKey).lowercased()
+        guard hash.count == 40, hash.allSatisfy(\.isHexDigit) else { throw .bad("\(label): \"\(hashKey)\" must be a full commit hash") }
         guard case .integer(let exitCode)? = value["exit_code"], let code = Int(exactly: exitCode) else {
-            throw .bad("submit_run: \"exit_code\" must be an integer")
+            throw .bad("\(label): \"exit_code\" must be an integer")
         }
         var measurements: [Measurement] = []
         if let given = value["measurements"], given != .null {
-            guard case .object(let metrics) = given else { throw .bad("submit_run: \"measurements\" must be an object") }
+            guard case .object(let metrics) = given else { throw .bad("\(label): \"measurements\" must be an object") }
             for (metric, fields) in metrics.entries {
                 guard !metric.isEmpty, let number = fields["value"]?.doubleValue, number.isFinite else {
-                    throw .bad("submit_run: measurement \(metric.debugDescription) needs a finite number \"value\"")
+                    throw .bad("\(label): measurement \(metric.debugDescription) needs a finite number \"value\"")
                 }
                 let samples = fields["samples"]?.arrayValue?.compactMap(\.doubleValue)
                 measurements.append(Measurement(metric: metric, value: number, unit: fields["unit"]?.stringValue, samples: samples,
@@ -215,7 +221,7 @@ public final class RunnerService: Sendable {
         for line in value["output"]?.arrayValue ?? [] {
             guard case .string(let source)? = line.arrayValue?.first, let kind = OutputSource(rawValue: source),
                   case .string(let text)? = line.arrayValue?.last, line.arrayValue?.count == 2 else {
-                throw .bad("submit_run: each output line must be [\"stdout\"|\"stderr\"|\"internal\", text]")
+                throw .bad("\(label): each output line must be [\"stdout\"|\"stderr\"|\"internal\", text]")
             }
             output.append((kind, text))
         }

@@ -1,10 +1,60 @@
-// The runner API (RUNNERS.md): Basic auth with runner tokens, size limits, then RunnerService.
+// The runner API (RUNNERS.md) and external results (POST /api/runs): Basic auth with runner tokens, size limits, then RunnerService.
 import Foundation
 import Hummingbird
 import NIOCore
 
 enum RunnerRoutes {
-    static func add(to router: Router<BasicRequestContext>, runners: RunnerService) {
+    static func add(to router: Router<BasicRequestContext>, runners: RunnerService, resolver: RevisionResolver) {
+        router.post("/api/runs") { request, _ in
+            guard let name = try authenticated(request, runners) else { return unauthorized }
+            if let length = request.headers[.contentLength].flatMap(Int.init), length > RunnerService.maximumBodyBytes {
+                return tooLarge
+            }
+            var request = request
+            let bytes: ByteBuffer
+            do {
+                bytes = try await request.collectBody(upTo: RunnerService.maximumBodyBytes)
+            } catch is NIOTooManyBytesError {
+                return tooLarge
+            }
+            let query = request.uri.queryParameters
+            guard let revision = query["commit"].map(String.init), !revision.isEmpty else {
+                return .plainText(.badRequest, "give the commit the results belong to: POST /api/runs?commit=REV[&format=F]")
+            }
+            var format: ResultFormat?
+            if let name = query["format"].map(String.init) {
+                guard let known = ResultFormat(rawValue: name) else {
+                    return .plainText(.badRequest, "unknown format \(name.debugDescription); formats: \(ResultReader.names)")
+                }
+                format = known
+            }
+            var fingerprint: JSONValue?
+            if let text = query["fingerprint"].map(String.init) {
+                guard let value = try? JSONValue.parse(Array(text.utf8)), value.objectValue != nil else {
+                    return .plainText(.badRequest, "fingerprint must be a JSON object")
+                }
+                fingerprint = value
+            }
+            let commit: String
+            do {
+                commit = try resolver.commit(revision)
+            } catch let error as RevisionError {
+                return .plainText(.notFound, "\(error)")
+            }
+            let built: (run: Run, formats: [ResultFormat])
+            do throws(ExternalRunError) {
+                built = try ExternalRun.fromResults([("the body", Array(bytes.readableBytesView))], commit: commit, format: format,
+                                                    runner: name, fingerprint: fingerprint, now: Timestamp.now())
+            } catch {
+                return .plainText(.badRequest, error.message)
+            }
+            _ = try await runners.record(built.run)
+            let reply: JSONValue = ["id": .string(built.run.id), "commit": .string(commit),
+                                    "formats": .array(built.formats.map { .string($0.rawValue) }),
+                                    "measurements": JSONValue(built.run.measurements.count)]
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: try reply.serialized())))
+        }
         router.post("/api/runner/status") { request, _ in
             guard let name = try authenticated(request, runners) else { return unauthorized }
             if let length = request.headers[.contentLength].flatMap(Int.init), length > RunnerService.maximumBodyBytes {
@@ -68,7 +118,7 @@ enum RunnerRoutes {
     }
 
     static var tooLarge: Response {
-        .plainText(.contentTooLarge, "the status call is larger than \(RunnerService.maximumBodyBytes >> 20) MiB; "
+        .plainText(.contentTooLarge, "the request is larger than \(RunnerService.maximumBodyBytes >> 20) MiB; "
             + "send fewer output lines or measurements")
     }
 

@@ -32,7 +32,7 @@ enum WebRoutes {
             return HTMLResponse(page.render())
         }
         router.get("/api/export.csv") { request, _ in try ExportRoute.response(request, web) }
-        RunnerRoutes.add(to: router, runners: web.runners)
+        RunnerRoutes.add(to: router, runners: web.runners, resolver: web.resolver)
         return router
     }
 }

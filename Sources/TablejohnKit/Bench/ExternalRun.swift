@@ -1,0 +1,59 @@
+// Runs produced elsewhere: result files submitted by people or CI jobs, and runs
+// exported by another tablejohn instance.
+import Foundation
+
+/// Why external results could not become a run.
+public struct ExternalRunError: Error, Equatable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+public enum ExternalRun {
+    /// A run of `commit` (a full hash) from result files, each read in `format` or the
+    /// format detected; origin `import`. Errors name the file and the format tried.
+    public static func fromResults(_ files: [(name: String, bytes: [UInt8])], commit: String, format: ResultFormat?,
+                                   runner: String?, fingerprint: JSONValue?, now: Int64) throws(ExternalRunError) -> (run: Run, formats: [ResultFormat]) {
+        guard !files.isEmpty else { throw ExternalRunError(message: "no result files given") }
+        var measurements: [Measurement] = []
+        var source: [String: String] = [:]
+        var formats: [ResultFormat] = []
+        for file in files {
+            let read: (ResultFormat, [Measurement])
+            do {
+                read = try ResultReader.read(file.bytes, format: format)
+            } catch {
+                throw ExternalRunError(message: "\(file.name): \(error)")
+            }
+            formats.append(read.0)
+            for measurement in read.1 {
+                if let other = source[measurement.metric] {
+                    throw ExternalRunError(message: "metric \(measurement.metric.debugDescription) is in both \(other) and \(file.name)")
+                }
+                source[measurement.metric] = file.name
+                measurements.append(measurement)
+            }
+        }
+        let run = Run(id: UUID().uuidString.lowercased(), commit: commit, benchMethod: "import", runnerName: runner,
+                      fingerprint: fingerprint, start: now, end: now, exitCode: 0, origin: .import, measurements: measurements)
+        return (run, formats)
+    }
+
+    /// The runs of a JSON export (`tjctl export --json`, `runs.export` with format json),
+    /// checked field by field; they keep their ids, so importing twice adds nothing.
+    public static func fromExport(_ value: JSONValue) throws(ExternalRunError) -> [Run] {
+        guard case .array(let items) = value else { throw ExternalRunError(message: "expected a JSON array of runs (tjctl export --json)") }
+        var runs: [Run] = []
+        for (index, item) in items.enumerated() {
+            let fingerprint = item["fingerprint"].flatMap { $0 == .null ? nil : $0 }
+            do {
+                var run = try RunnerService.run(item, runner: item["runner"]?.stringValue, fingerprint: fingerprint,
+                                                label: "runs[\(index)]", hashKey: "commit")
+                if item["origin"] == "import" { run.origin = .import }
+                runs.append(run)
+            } catch {
+                throw ExternalRunError(message: error.message)
+            }
+        }
+        return runs
+    }
+}
