@@ -46,6 +46,35 @@ struct Catch2FormatTests {
         #expect(measurements[4].value == 1250)
     }
 
+    @Test("Catch2 v2's <Catch> root with a benchmark inside a section")
+    func catch2Version2() throws {
+        let output = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Catch name="bench_strings">
+              <Group name="bench_strings">
+                <TestCase name="string building" tags="[!benchmark]" filename="/src/bench/strings.cpp" line="8">
+                  <Section name="append" filename="/src/bench/strings.cpp" line="10">
+                    <BenchmarkResults name="append 1000 chars" samples="100" resamples="100000" iterations="2" clockResolution="20.1" estimatedDuration="4.1e+06">
+                      <!--All values in nano seconds-->
+                      <mean value="20512.25" lowerBound="20401" upperBound="20650.5" ci="0.95"/>
+                      <standardDeviation value="350" lowerBound="280.25" upperBound="455" ci="0.95"/>
+                      <outliers variance="0.01" lowMild="0" lowSevere="0" highMild="1" highSevere="0"/>
+                    </BenchmarkResults>
+                    <OverallResults successes="0" failures="0" expectedFailures="0"/>
+                  </Section>
+                  <OverallResult success="true"/>
+                </TestCase>
+                <OverallResults successes="0" failures="0" expectedFailures="0"/>
+              </Group>
+              <OverallResults successes="0" failures="0" expectedFailures="0"/>
+            </Catch>
+            """
+        #expect(try readResults(output, expecting: .catch2) == [
+            Measurement(metric: "append 1000 chars/mean", value: 20512.25, unit: "ns", lower: 20401, upper: 20650.5),
+            Measurement(metric: "append 1000 chars/std_dev", value: 350, unit: "ns", lower: 280.25, upper: 455),
+        ])
+    }
+
     @Test("a run with no benchmarks has no measurements, which is an error")
     func noBenchmarks() {
         let output = Self.document("""

@@ -65,5 +65,7 @@ struct HyperfineFormatTests {
             == "hyperfine JSON: results[0].mean must be a number")
         #expect(resultError(#"{"results": [{"command": "ls", "mean": 0.1, "min": 0.09, "max": 0.2, "times": [0.1, null]}]}"#, as: nil)
             == "hyperfine JSON: results[0].times must be an array of numbers")
+        #expect(resultError(#"{"results": [{"command": "ls", "mean": 0.1, "min": 0.09, "max": 0.2, "times": [0.1, 0.0"#, as: .hyperfine)
+            == "hyperfine JSON: not JSON: ']' expected near end of file (line 1, column 87)")
     }
 }
