@@ -6,16 +6,10 @@ import NIOCore
 enum RunnerRoutes {
     static func add(to router: Router<BasicRequestContext>, runners: RunnerService, resolver: RevisionResolver) {
         router.post("/api/runs") { request, _ in
-            guard let name = try authenticated(request, runners) else { return unauthorized }
-            if let length = request.headers[.contentLength].flatMap(Int.init), length > RunnerService.maximumBodyBytes {
-                return tooLarge
-            }
-            var request = request
-            let bytes: ByteBuffer
-            do {
-                bytes = try await request.collectBody(upTo: RunnerService.maximumBodyBytes)
-            } catch is NIOTooManyBytesError {
-                return tooLarge
+            let (name, bytes): (String, ByteBuffer)
+            switch try await admit(request, runners) {
+            case .admitted(let runner, let body): (name, bytes) = (runner, body)
+            case .refused(let response): return response
             }
             let query = request.uri.queryParameters
             guard let revision = query["commit"].map(String.init), !revision.isEmpty else {
@@ -56,16 +50,10 @@ enum RunnerRoutes {
                             body: .init(byteBuffer: ByteBuffer(bytes: try reply.serialized())))
         }
         router.post("/api/runner/status") { request, _ in
-            guard let name = try authenticated(request, runners) else { return unauthorized }
-            if let length = request.headers[.contentLength].flatMap(Int.init), length > RunnerService.maximumBodyBytes {
-                return tooLarge
-            }
-            var request = request
-            let bytes: ByteBuffer
-            do {
-                bytes = try await request.collectBody(upTo: RunnerService.maximumBodyBytes)
-            } catch is NIOTooManyBytesError {
-                return tooLarge
+            let (name, bytes): (String, ByteBuffer)
+            switch try await admit(request, runners) {
+            case .admitted(let runner, let body): (name, bytes) = (runner, body)
+            case .refused(let response): return response
             }
             let body: JSONValue
             do {
@@ -94,6 +82,27 @@ enum RunnerRoutes {
                     return response(error)
                 }
             }
+        }
+    }
+
+    private enum Admission {
+        case admitted(runner: String, body: ByteBuffer)
+        case refused(Response)
+    }
+
+    /// The runner and body of a request with valid credentials and a body within the
+    /// limit (401 and 413 otherwise; the limit is checked before the body is read when
+    /// the request declares its length).
+    private static func admit(_ request: Request, _ runners: RunnerService) async throws -> Admission {
+        guard let name = try authenticated(request, runners) else { return .refused(unauthorized) }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > RunnerService.maximumBodyBytes {
+            return .refused(tooLarge)
+        }
+        var request = request
+        do {
+            return .admitted(runner: name, body: try await request.collectBody(upTo: RunnerService.maximumBodyBytes))
+        } catch is NIOTooManyBytesError {
+            return .refused(tooLarge)
         }
     }
 
