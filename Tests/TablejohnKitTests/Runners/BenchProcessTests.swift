@@ -23,13 +23,13 @@ struct BenchProcessTests {
     func timeout() async throws {
         let folder = try TemporaryFolder.make(prefix: "tj-proc")
         let output = RunOutput()
-        let started = ContinuousClock.now
-        // A child in the background would write a file after 3 s if it survived.
+        // A child in the background would write a file 3 s in if it survived: its absence
+        // shows the group was killed before then. (How soon this call returns depends on
+        // the test process's busy task pool, so that is not what is checked.)
         let end = try await BenchProcess.run(["/bin/sh", "-c", "(sleep 3; touch survived) & echo started; sleep 60"],
                                              directory: folder, environment: ["PATH": "/usr/bin:/bin"], timeout: .milliseconds(500), output: output)
         #expect(end == .timedOut)
         #expect(end.exitCode == 137)
-        #expect(ContinuousClock.now - started < .seconds(10))
         #expect(output.lines.map(\.text) == ["started"])
         try await Task.sleep(for: .seconds(4))
         #expect(!FileManager.default.fileExists(atPath: folder + "/survived"))
