@@ -34,7 +34,7 @@ struct ExternalResultsTests {
         try JSONValue.parse(try runTjctl(["run", id, "--json"], in: repo.path).stdout)
     }
 
-    @Test("tjctl submit of each format stores a run with the expected measurement")
+    @Test("tjctl submit of each format stores a run with the expected measurement, shown on its page")
     func submitEachFormat() async throws {
         let repo = try TestRepository()
         let hashes = try repo.commits(2)
@@ -54,8 +54,24 @@ struct ExternalResultsTests {
             #expect(stored["origin"] == "import")
             #expect(stored["runner"] == "ci-box")
             #expect(stored["measurements"]?[metric]?["value"]?.doubleValue == value, "\(format): \(stored)")
+            // The run's page shows it, the metric escaped like any text from outside.
+            let page = try await server.get("/run/\(try #require(reply["id"]?.stringValue))/")
+            #expect(page.status == 200)
+            #expect(page.body.contains("<td>\(metric.replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;"))</td>"), "\(format)")
+            #expect(page.body.contains("<td id=\"runner\">ci-box <span class=\"hint\">(imported)</span></td>"))
         }
-        #expect(try runs(repo).count == Self.samples.count)
+        let hostile = folder + "/hostile.json"
+        try #"{"<script>alert(1)</script>": {"value": 1, "unit": "<b>ms</b>"}}"#.write(toFile: hostile, atomically: true, encoding: .utf8)
+        let hostileID = try JSONValue.parse(try runTjctl(["submit", "--commit", "HEAD", hostile, "--json"], in: repo.path).stdout)["id"]?.stringValue
+        let hostilePage = try await server.get("/run/\(try #require(hostileID))/").body
+        #expect(hostilePage.contains("<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"))
+        #expect(hostilePage.contains("<td>&lt;b&gt;ms&lt;/b&gt;</td>"))
+        #expect(!hostilePage.contains("<script>"))
+        let missing = try await server.get("/run/no-such-run/")
+        #expect(missing.status == 404)
+        #expect(missing.body.contains("No run named <code>no-such-run</code>."))
+
+        #expect(try runs(repo).count == Self.samples.count + 1)
 
         // Forcing a format that does not fit, or content in no format: exit 1, a clear message, no run.
         let wrong = try runTjctl(["submit", "--commit", "HEAD", "--format", "hyperfine", folder + "/go.out"], in: repo.path)
@@ -65,7 +81,7 @@ struct ExternalResultsTests {
         let junk = try runTjctl(["submit", "--commit", "HEAD", folder + "/junk.txt"], in: repo.path)
         #expect(junk.status == 1)
         #expect(junk.stderr.contains("file 1: no supported result format recognised"))
-        #expect(try runs(repo).count == Self.samples.count)
+        #expect(try runs(repo).count == Self.samples.count + 1)
         _ = try await server.stop()
     }
 

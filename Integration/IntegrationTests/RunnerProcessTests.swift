@@ -108,6 +108,12 @@ struct RunnerProcessTests {
         let crashed = try #require(byCommit[crash])
         #expect(crashed["exit_code"] == 3)
         #expect(crashed["output"]?.arrayValue?.contains(["stderr", "about to crash"]) == true)
+        // Its page tells the streams apart.
+        let page = try await server.get("/run/\(try #require(crashed["id"]?.stringValue))/").body
+        #expect(page.contains("<span class=\"error\">failed, exit code 3</span>"))
+        #expect(page.contains("<span class=\"stderr\"><span class=\"source\">err</span> about to crash</span>"))
+        #expect(page.contains("<span class=\"stdout\"><span class=\"source\">out</span> benchmarking \(crash)"))
+        #expect(page.contains("<span class=\"internal\"><span class=\"source\">tj </span> tablejohn: exited with code 3</span>"))
         let hung = try #require(byCommit[hang])
         #expect(hung["exit_code"] == 137)
         #expect(hung["output"]?.arrayValue?.contains(["stdout", "hanging"]) == true)

@@ -77,6 +77,17 @@ struct CommitWriter {
 
 extension Store {
     /// The number of stored commits, and how many are reachable from any ref.
+    /// Who made commit `hash`, when, and the first line of its message; nil if unknown.
+    public func commitSummary(_ hash: String) throws -> CommitSummary? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT author_name, author_time, message FROM commits WHERE hash = ?", arguments: [hash]).map { row in
+                let message: String = row[2]
+                return CommitSummary(hash: hash, authorName: row[0], authorTime: row[1],
+                                     summary: String(message.prefix { $0 != "\n" }))
+            }
+        }
+    }
+
     public func commitCounts() throws -> (total: Int, reachable: Int) {
         try read { db in
             let row = try Row.fetchOne(db, sql: "SELECT count(*), coalesce(sum(reachable > 0), 0) FROM commits")!
@@ -116,4 +127,14 @@ enum CommitText {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         return trimmed.count > 200 ? String(trimmed.prefix(199)) + "…" : trimmed
     }
+}
+
+/// A commit as pages mention it.
+public struct CommitSummary: Sendable, Equatable {
+    public var hash: String
+    public var authorName: String
+    /// Unix seconds.
+    public var authorTime: Int64
+    /// The message's first line.
+    public var summary: String
 }

@@ -1,4 +1,5 @@
 // Every HTTP route the daemon serves, in one place.
+import Foundation
 import Hummingbird
 import Logging
 
@@ -30,6 +31,19 @@ enum WebRoutes {
                                  queueLength: try web.store.queueLength(),
                                  sync: web.sync.snapshot)
             return HTMLResponse(page.render())
+        }
+        // The router matches /run/ID and /run/ID/ alike; the canonical address ends with a slash.
+        router.get("/run/:id") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            guard request.uri.path.hasSuffix("/") else {
+                let encoded = id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
+                return Response(status: .movedPermanently, headers: [.location: "/run/\(encoded)/"])
+            }
+            guard let run = try web.store.run(id: id) else {
+                return try HTMLResponse(NotFoundPage(what: "run", name: id).render(), status: .notFound).response(from: request, context: context)
+            }
+            return try HTMLResponse(RunPage(run: run, commit: try web.store.commitSummary(run.commit)).render())
+                .response(from: request, context: context)
         }
         router.get("/api/export.csv") { request, _ in try ExportRoute.response(request, web) }
         RunnerRoutes.add(to: router, runners: web.runners, resolver: web.resolver)

@@ -17,6 +17,9 @@ enum PageLayout {
         .status{list-style:none;padding:0;display:flex;gap:1.5rem;flex-wrap:wrap}\
         .error{color:#a00}.hint{color:#666}\
         table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .6rem;border-bottom:1px solid #ddd;vertical-align:top}\
-        tr.tracked td:first-child{font-weight:600}code{font-size:.95em}
+        tr.tracked td:first-child{font-weight:600}code{font-size:.95em}\
+        .facts{width:auto}.facts th{padding-right:1.5rem}.ok{color:#060}td.number{text-align:right;font-variant-numeric:tabular-nums}\
+        pre.log{background:#f6f6f6;padding:.6rem;overflow-x:auto;line-height:1.35}pre.log .source{color:#888;user-select:none}\
+        pre.log .stderr{color:#a00}pre.log .internal{color:#555;font-style:italic}
         """
 }
