@@ -128,6 +128,9 @@ public final class RunnerService: Sendable {
             let queue = try store.queue(limit: 100).map(\.hash)
             var queued = Set(queue)
             if case .working(_, let hash) = activity, !queued.contains(hash), try store.isQueued(hash) { queued.insert(hash) }
+            // Known before the registry reserves a commit, so a bench method that cannot be
+            // named (a bench repository without HEAD) refuses the call without a reservation.
+            let method = requestRun && activity == .idle ? try benchMethod() : nil
             let call = RunnerStatusCall(name: name, secret: secret, activity: activity, requestRun: requestRun)
             let decision = registry.withLock { registry in
                 registry.status(call, now: now, queue: queue, isQueued: { queued.contains($0) }, newRunID: { UUID().uuidString.lowercased() })
@@ -137,7 +140,6 @@ public final class RunnerService: Sendable {
                 throw RunnerAPIError(kind: .conflict, message: message)
             case .reply(let run, let abort):
                 try noteSeen(name, now: now, fingerprint: fingerprint == .null ? nil : fingerprint)
-                let method = try run.map { _ throws(RunnerAPIError) in try benchMethod() }
                 return ["run": run.map { run in
                     ["id": .string(run.runID), "hash": .string(run.hash), "bench_method": method ?? .null,
                      "timeout_s": .integer(max(1, (bench.timeout.milliseconds + 999) / 1000)), "start": .string(Timestamp.rfc3339(milliseconds: now))]

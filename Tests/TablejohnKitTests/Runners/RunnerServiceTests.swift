@@ -44,4 +44,23 @@ struct RunnerServiceTests {
         #expect(short["run"]?["timeout_s"] == 2)
         #expect(try store.runs(RunFilter(), limit: 10).isEmpty)
     }
+
+    @Test("a bench repository without a HEAD commit refuses the call before anything is reserved")
+    func benchRepositoryWithoutHead() async throws {
+        let repo = try TestRepository()
+        let hashes = try repo.commits(1)
+        let empty = try TestRepository()
+        let store = try Store.inMemory()
+        _ = try Importer(repository: GitRepository(opening: repo.path), store: store, logger: Logger(label: "test")).run()
+        _ = try store.enqueue([hashes[0]], priority: 0, now: 0)
+        var bench = TablejohnConfiguration.Bench()
+        bench.method = .benchRepo(path: empty.path, entry: "run.sh")
+        let service = RunnerService(store: store, bench: bench, benchRepository: try GitRepository(opening: empty.path))
+
+        let error = await #expect(throws: RunnerAPIError.self) {
+            try await service.status(name: "box", body: ["secret": "0123456789", "status": ["type": "idle"], "request_run": true], now: 1000)
+        }
+        #expect(error?.message == "the bench repository has no HEAD commit")
+        #expect(service.liveRunners(now: 1000)["box"]?.run == nil)
+    }
 }
