@@ -3,6 +3,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import TablejohnKit
 import TestSupport
 
 /// A running `tablejohnd`, killed when released if still running.
@@ -122,6 +123,23 @@ final class DaemonProcess: @unchecked Sendable {  // used by one test at a time
         }
         return process.terminationStatus
     }
+}
+
+/// Every run of the daemon serving `directory`, newest first, each with its output (through tjctl).
+func storedRuns(in directory: String) throws -> [JSONValue] {
+    let list = try JSONValue.parse(try runTjctl(["runs", "--json", "--limit", "100"], in: directory).stdout)["runs"]?.arrayValue ?? []
+    return try list.map { try JSONValue.parse(try runTjctl(["run", $0["id"]?.stringValue ?? "", "--json"], in: directory).stdout) }
+}
+
+/// Polls until the daemon serving `directory` has at least `count` runs; fails with `logs` otherwise.
+func waitForRuns(_ count: Int, in directory: String, seconds: Double = 60, logs: @autoclosure () -> String) async throws -> [JSONValue] {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        let runs = try storedRuns(in: directory)
+        if runs.count >= count { return runs }
+        try await Task.sleep(for: .milliseconds(200))
+    }
+    throw TestFailure("expected \(count) runs, have \(try storedRuns(in: directory).count)\n\(logs())")
 }
 
 /// Runs the binary to completion and captures what it printed.

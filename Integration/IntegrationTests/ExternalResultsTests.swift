@@ -26,9 +26,7 @@ struct ExternalResultsTests {
             """, "Fib 20/mean", 29087.5),
     ]
 
-    func runs(_ repo: TestRepository) throws -> [JSONValue] {
-        try JSONValue.parse(try runTjctl(["runs", "--json", "--limit", "100"], in: repo.path).stdout)["runs"]?.arrayValue ?? []
-    }
+    func runs(_ repo: TestRepository) throws -> [JSONValue] { try storedRuns(in: repo.path) }
 
     func run(_ id: String, _ repo: TestRepository) throws -> JSONValue {
         try JSONValue.parse(try runTjctl(["run", id, "--json"], in: repo.path).stdout)

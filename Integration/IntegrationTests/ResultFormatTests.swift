@@ -29,15 +29,7 @@ struct ResultFormatTests {
         let server = try DaemonProcess(serve: ["--config", config, "--local-runner"], in: repo.path)
         try await server.waitUntilServing()
         #expect(try runTjctl(["queue", "add", "HEAD"], in: repo.path).status == 0)
-        var run: JSONValue = .null
-        for _ in 0..<300 {
-            let runs = try JSONValue.parse(try runTjctl(["runs", "--json"], in: repo.path).stdout)["runs"]?.arrayValue ?? []
-            if let id = runs.first?["id"]?.stringValue {
-                run = try JSONValue.parse(try runTjctl(["run", id, "--json"], in: repo.path).stdout)
-                break
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        let run = try await waitForRuns(1, in: repo.path, logs: server.log)[0]
         #expect(run["exit_code"] == 0, "\(server.log)")
         let measurements = try #require(run["measurements"]?.objectValue)
         #expect(measurements.entries.map(\.key).sorted() == [

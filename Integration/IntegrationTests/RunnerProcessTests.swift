@@ -66,19 +66,10 @@ struct RunnerProcessTests {
     }
 
     /// Every run, newest first, with its output.
-    func runs() throws -> [JSONValue] {
-        let list = try JSONValue.parse(try tjctl("runs", "--json").stdout)["runs"]?.arrayValue ?? []
-        return try list.map { try JSONValue.parse(try tjctl("run", $0["id"]?.stringValue ?? "", "--json").stdout) }
-    }
+    func runs() throws -> [JSONValue] { try storedRuns(in: repo.path) }
 
-    func waitForRuns(_ count: Int, seconds: Double = 60, _ server: DaemonProcess, _ runner: DaemonProcess) async throws -> [JSONValue] {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            let runs = try runs()
-            if runs.count >= count { return runs }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        throw TestFailure("expected \(count) runs, have \(try runs().count)\nserver:\n\(server.log)\nrunner:\n\(runner.log)")
+    func waitForRuns(_ count: Int, _ server: DaemonProcess, _ runner: DaemonProcess) async throws -> [JSONValue] {
+        try await IntegrationTests.waitForRuns(count, in: repo.path, logs: "server:\n\(server.log)\nrunner:\n\(runner.log)")
     }
 
     @Test("new commits on a tracked branch are benchmarked; a crash and a hang become failed runs and the queue moves on")
@@ -226,15 +217,7 @@ struct BenchRepositoryTests {
         try await server.waitUntilServing()
         let head = try project.head()
         #expect(try runTjctl(["queue", "add", head], in: project.path).status == 0)
-        var run: JSONValue = .null
-        for _ in 0..<300 {
-            let runs = try JSONValue.parse(try runTjctl(["runs", "--json"], in: project.path).stdout)["runs"]?.arrayValue ?? []
-            if let id = runs.first?["id"]?.stringValue {
-                run = try JSONValue.parse(try runTjctl(["run", id, "--json"], in: project.path).stdout)
-                break
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        let run = try await waitForRuns(1, in: project.path, logs: server.log)[0]
         #expect(run["bench_method"] == "bench-repo", "\(server.log)")
         #expect(run["exit_code"] == 0)
         #expect(run["measurements"]?["data/lines"]?["value"] == .real(3))

@@ -20,7 +20,7 @@ public struct BenchExecution: Sendable {
     }
 
     public func run() async -> FinishedRun {
-        let start = Self.now()
+        let start = Timestamp.now()
         // The run id comes from the server: only its safe characters name the folder.
         let directory = workDirectory + "/run-" + String(order.id.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }.prefix(64))
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -53,7 +53,7 @@ public struct BenchExecution: Sendable {
             output.append(.internal, "tablejohn: \(error)")
             exitCode = Self.setupFailure
         }
-        return FinishedRun(order: order, start: start, end: Self.now(), exitCode: exitCode, output: output.lines,
+        return FinishedRun(order: order, start: start, end: Timestamp.now(), exitCode: exitCode, output: output.lines,
                            measurements: measurements)
     }
 
@@ -89,5 +89,4 @@ public struct BenchExecution: Sendable {
         }
     }
 
-    static func now() -> Int64 { Timestamp.now() }
 }

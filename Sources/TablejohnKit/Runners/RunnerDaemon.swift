@@ -81,10 +81,10 @@ public final class RunnerDaemon: Service, Sendable {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             if let finished = ended.take() {
                 if lifecycle.current?.order.id == finished.order.id { active = nil }
-                lifecycle.runEnded(finished, now: Self.now())
+                lifecycle.runEnded(finished, now: Timestamp.now())
                 logger.info("run finished", metadata: ["run": "\(finished.order.id)", "exit-code": "\(finished.exitCode)"])
             }
-            for server in lifecycle.due(now: Self.now()) {
+            for server in lifecycle.due(now: Timestamp.now()) {
                 let plan = lifecycle.plan(for: server)
                 let body = RunnerWire.statusBody(plan, secret: secret, info: settings.info, fingerprint: settings.fingerprint,
                                                  lastOutput: active?.execution.output.lastLines ?? [])
@@ -93,7 +93,7 @@ public final class RunnerDaemon: Service, Sendable {
                     if let submitted = plan.submission {
                         logger.info("result delivered", metadata: ["run": "\(submitted.order.id)", "server": "\(clients[server].url)"])
                     }
-                    for action in lifecycle.replied(plan, reply, now: Self.now()) {
+                    for action in lifecycle.replied(plan, reply, now: Timestamp.now()) {
                         switch action {
                         case .start(let order, let server):
                             active = start(order, from: clients[server], workDirectory: workDirectory, ended: ended)
@@ -105,13 +105,13 @@ public final class RunnerDaemon: Service, Sendable {
                     }
                 } catch let error as RunnerClientError where error.status == 400 && plan.submission != nil {
                     logger.error("the server refused a result; dropping it", metadata: ["error": "\(error)"])
-                    lifecycle.rejected(plan, now: Self.now())
+                    lifecycle.rejected(plan, now: Timestamp.now())
                 } catch {
                     logger.warning("status call failed; retrying", metadata: ["error": "\(error)"])
-                    lifecycle.failed(server, now: Self.now())
+                    lifecycle.failed(server, now: Timestamp.now())
                 }
             }
-            let wait = min(max(lifecycle.nextCallTime - Self.now(), 10), 100)
+            let wait = min(max(lifecycle.nextCallTime - Timestamp.now(), 10), 100)
             try? await Task.sleep(for: .milliseconds(wait))
         }
         if let active {
@@ -145,5 +145,4 @@ public final class RunnerDaemon: Service, Sendable {
         return (directory, true)
     }
 
-    static func now() -> Int64 { Timestamp.now() }
 }
