@@ -42,6 +42,8 @@ let package = Package(
             providers: [.apt(["libarchive-dev"])]
         ),
         .target(name: "CProcess"),
+        .executableTarget(name: "AssetEmbedder", swiftSettings: strict),
+        .plugin(name: "EmbedAssets", capability: .buildTool(), dependencies: ["AssetEmbedder"]),
         .target(
             name: "TablejohnKit",
             dependencies: [
@@ -59,7 +61,9 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
-            swiftSettings: strict
+            exclude: ["Web/Assets"],
+            swiftSettings: strict,
+            plugins: ["EmbedAssets"]
         ),
         .executableTarget(
             name: "tablejohnd",

@@ -14,6 +14,7 @@ packages=(
   ca-certificates  # fetching over https
   curl             # the benchmark harness measures HTTP exports with it
   wrk              # the benchmark harness loads the runner API with it
+  libjs-dygraphs   # the graph page's plotting library, served by the daemon from /usr/share/javascript
 )
 
 missing=()

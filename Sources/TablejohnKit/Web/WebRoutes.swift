@@ -22,14 +22,15 @@ public struct WebContext: Sendable {
 
 enum WebRoutes {
     /// Builds the router with all of tablejohn's pages.
-    static func router(_ web: WebContext) -> Router<BasicRequestContext> {
-        let router = Router()
-        router.get("/") { _, _ in
+    static func router(_ web: WebContext) -> Router<WebRequestContext> {
+        let router = Router(context: WebRequestContext.self)
+        router.get("/") { _, context in
             let page = IndexPage(repositoryPath: web.repositoryPath,
                                  refs: try web.store.refSummaries(),
                                  commitCount: try web.store.commitCounts().total,
                                  queueLength: try web.store.queueLength(),
-                                 sync: web.sync.snapshot)
+                                 sync: web.sync.snapshot,
+                                 viewer: context.viewer)
             return HTMLResponse(page.render())
         }
         // The router matches /run/ID and /run/ID/ alike; the canonical address ends with a slash.
@@ -40,11 +41,12 @@ enum WebRoutes {
                 return Response(status: .movedPermanently, headers: [.location: "/run/\(encoded)/"])
             }
             guard let run = try web.store.run(id: id) else {
-                return try HTMLResponse(NotFoundPage(what: "run", name: id).render(), status: .notFound).response(from: request, context: context)
+                return try HTMLResponse(NotFoundPage(what: "run", name: id, viewer: context.viewer).render(), status: .notFound).response(from: request, context: context)
             }
-            return try HTMLResponse(RunPage(run: run, commit: try web.store.commitSummary(run.commit)).render())
+            return try HTMLResponse(RunPage(run: run, commit: try web.store.commitSummary(run.commit), viewer: context.viewer).render())
                 .response(from: request, context: context)
         }
+        StaticAssets.add(to: router)
         router.get("/api/export.csv") { request, _ in try ExportRoute.response(request, web) }
         RunnerRoutes.add(to: router, runners: web.runners, resolver: web.resolver)
         return router

@@ -8,10 +8,11 @@ struct IndexPage {
     var commitCount: Int
     var queueLength: Int
     var sync: SyncState
+    var viewer = Viewer.anonymous
 
     func render() -> String {
         var html = HTMLWriter()
-        PageLayout.open(&html, title: "tablejohn")
+        PageLayout.open(&html, title: "tablejohn", viewer: viewer)
         html.raw("<h1>tablejohn</h1>\n<p class=\"repo\">Repository ")
         html.element("code", repositoryPath)
         html.raw("</p>\n")

@@ -1,25 +1,37 @@
-// The frame every page shares: document head, stylesheet and closing tags.
+// The frame every page shares: document head, stylesheet, the top bar with who is logged in, closing tags.
 enum PageLayout {
-    static func open(_ html: inout HTMLWriter, title: String) {
+    /// Opens the document and `<main>`. `scripts` and `styles` are trusted addresses.
+    static func open(_ html: inout HTMLWriter, title: String, viewer: Viewer, scripts: [String] = [], styles: [String] = []) {
         html.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         html.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
         html.text(title)
-        html.raw("</title>\n<style>\(stylesheet)</style>\n</head>\n<body>\n")
+        html.raw("</title>\n")
+        for style in [StaticAssets.url("style.css")] + styles {
+            html.raw("<link rel=\"stylesheet\" href=\"\(style)\">\n")
+        }
+        for script in scripts {
+            html.raw("<script src=\"\(script)\" defer></script>\n")
+        }
+        html.raw("</head>\n<body>\n<header class=\"top\"><a class=\"brand\" href=\"/\">tablejohn</a>")
+        html.raw("<a href=\"/graph/\">Graph</a><a href=\"/queue/\">Queue</a><span class=\"who\">")
+        if let user = viewer.user {
+            html.element("span", user, attributes: "id=\"viewer\"")
+            html.raw("<form method=\"post\" action=\"/logout\">\(viewer.csrfField)<button type=\"submit\">Log out</button></form>")
+        } else {
+            html.raw("<a id=\"login-link\" href=\"/login\">Log in</a>")
+        }
+        html.raw("</span></header>\n<main>\n")
     }
 
     static func close(_ html: inout HTMLWriter) {
-        html.raw("</body>\n</html>\n")
+        html.raw("</main>\n</body>\n</html>\n")
     }
+}
 
-    static let stylesheet = """
-        body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:80rem}\
-        h1{margin-bottom:.2rem}.repo{color:#555;margin-top:0}\
-        .status{list-style:none;padding:0;display:flex;gap:1.5rem;flex-wrap:wrap}\
-        .error{color:#a00}.hint{color:#666}\
-        table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .6rem;border-bottom:1px solid #ddd;vertical-align:top}\
-        tr.tracked td:first-child{font-weight:600}code{font-size:.95em}\
-        .facts{width:auto}.facts th{padding-right:1.5rem}.ok{color:#060}td.number{text-align:right;font-variant-numeric:tabular-nums}\
-        pre.log{background:#f6f6f6;padding:.6rem;overflow-x:auto;line-height:1.35}pre.log .source{color:#888;user-select:none}\
-        pre.log .stderr{color:#a00}pre.log .internal{color:#555;font-style:italic}
-        """
+extension Viewer {
+    /// The hidden form field every form of a logged-in user carries; empty without a session.
+    var csrfField: String {
+        guard let csrfToken else { return "" }
+        return "<input type=\"hidden\" name=\"csrf\" value=\"\(HTMLEscaping.escape(csrfToken))\">"
+    }
 }

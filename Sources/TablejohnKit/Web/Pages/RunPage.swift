@@ -6,11 +6,12 @@ import Foundation
 struct RunPage {
     var run: Run
     var commit: CommitSummary?
+    var viewer = Viewer.anonymous
 
     func render() -> String {
         var html = HTMLWriter()
-        PageLayout.open(&html, title: "Run \(run.id) · tablejohn")
-        html.raw("<p><a href=\"/\">tablejohn</a></p>\n<h1>Run <code>")
+        PageLayout.open(&html, title: "Run \(run.id) · tablejohn", viewer: viewer)
+        html.raw("<h1>Run <code>")
         html.text(run.id)
         html.raw("</code></h1>\n")
         renderFacts(&html)
@@ -96,21 +97,5 @@ struct RunPage {
     static func number(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         return String(format: "%.6g", value)
-    }
-}
-
-/// A page saying what was looked up and not found.
-struct NotFoundPage {
-    var what: String
-    var name: String
-
-    func render() -> String {
-        var html = HTMLWriter()
-        PageLayout.open(&html, title: "Not found · tablejohn")
-        html.raw("<p><a href=\"/\">tablejohn</a></p>\n<h1>Not found</h1>\n<p id=\"not-found\">No \(what) named <code>")
-        html.text(name)
-        html.raw("</code>.</p>\n")
-        PageLayout.close(&html)
-        return html.output
     }
 }
