@@ -205,7 +205,7 @@ extension Store {
     }
 
     /// A text column of the current row.
-    private static func string(_ handle: SQLiteStatement, _ column: Int32) -> String {
+    static func string(_ handle: SQLiteStatement, _ column: Int32) -> String {
         String(decoding: UnsafeBufferPointer(start: sqlite3_column_text(handle, column), count: Int(sqlite3_column_bytes(handle, column))),
                as: UTF8.self)
     }

@@ -10,6 +10,8 @@ public struct WebContext: Sendable {
     public var repositoryPath: String
     public var resolver: RevisionResolver
     public var runners: RunnerService
+    /// Metric series kept for the graph until the database changes.
+    var series: SeriesCache
 
     public init(store: Store, sync: SyncStatus, repositoryPath: String, resolver: RevisionResolver, runners: RunnerService? = nil) {
         self.store = store
@@ -17,6 +19,7 @@ public struct WebContext: Sendable {
         self.repositoryPath = repositoryPath
         self.resolver = resolver
         self.runners = runners ?? RunnerService(store: store)
+        self.series = SeriesCache(store: store)
     }
 }
 
@@ -47,6 +50,7 @@ enum WebRoutes {
                 .response(from: request, context: context)
         }
         StaticAssets.add(to: router)
+        GraphRoutes.add(to: router, web)
         router.get("/api/export.csv") { request, _ in try ExportRoute.response(request, web) }
         RunnerRoutes.add(to: router, runners: web.runners, resolver: web.resolver)
         return router

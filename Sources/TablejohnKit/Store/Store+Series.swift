@@ -1,0 +1,95 @@
+// Reads for the graph: every value of one metric with its commit's time, and the data version that tells when to read again.
+import GRDB
+import GRDBSQLite
+
+/// One successful run's value of a metric, placed on its commit.
+struct SeriesPoint: Sendable, Equatable {
+    /// The commit's committer time, Unix seconds.
+    var time: Int64
+    var commitID: Int64
+    /// Whether the commit is reachable from a tracked ref.
+    var tracked: Bool
+    var runnerName: String?
+    /// The run's runner fingerprint as stored (JSON text), nil for runs without one.
+    var fingerprint: String?
+    var value: Double
+}
+
+/// A metric's name, unit and direction, without counting its measurements.
+public struct MetricHeader: Sendable, Equatable {
+    public var name: String
+    public var unit: String?
+    public var direction: MetricDirection
+}
+
+extension Store {
+    /// Every metric by name: cheap enough for a page, unlike `metrics()`, which counts measurements.
+    public func metricHeaders() throws -> [MetricHeader] {
+        try readStatement { db in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT name, unit, direction FROM metrics ORDER BY name")).map { row in
+                MetricHeader(name: row[0], unit: row[1], direction: MetricDirection(rawValue: row[2]) ?? .neutral)
+            }
+        }
+    }
+
+    /// The metric's header, nil when no run measured it.
+    public func metricHeader(_ name: String) throws -> MetricHeader? {
+        try readStatement { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT name, unit, direction FROM metrics WHERE name = ?"), arguments: [name]).map { row in
+                MetricHeader(name: row[0], unit: row[1], direction: MetricDirection(rawValue: row[2]) ?? .neutral)
+            }
+        }
+    }
+
+    /// Every value of `metric` from runs that exited with 0, in no particular order.
+    func seriesPoints(metric: String) throws -> [SeriesPoint] {
+        try read { db in
+            let statement = try db.cachedStatement(sql: """
+                SELECT c.committer_time, r.commit_id, c.reachable, r.runner_name, r.runner_fingerprint, m.value
+                FROM measurements m CROSS JOIN runs r ON r.id = m.run_id CROSS JOIN commits c ON c.id = r.commit_id
+                WHERE m.metric = ? AND r.exit_code = 0
+                """)
+            try statement.setArguments([metric])
+            // Stepped with the C API: a metric may have 100k values and GRDB's `Row` costs more than the join.
+            let handle = statement.sqliteStatement
+            defer { sqlite3_reset(handle) }
+            var points: [SeriesPoint] = []
+            while true {
+                let code = sqlite3_step(handle)
+                if code == SQLITE_DONE { return points }
+                guard code == SQLITE_ROW else { throw Self.sqliteError(handle, code) }
+                points.append(SeriesPoint(
+                    time: sqlite3_column_int64(handle, 0), commitID: sqlite3_column_int64(handle, 1),
+                    tracked: sqlite3_column_int64(handle, 2) == 2,
+                    runnerName: sqlite3_column_type(handle, 3) == SQLITE_NULL ? nil : Self.string(handle, 3),
+                    fingerprint: sqlite3_column_type(handle, 4) == SQLITE_NULL ? nil : Self.string(handle, 4),
+                    value: sqlite3_column_double(handle, 5)))
+            }
+        }
+    }
+
+    /// The hashes of the given commits, by id.
+    func commitHashes(_ ids: some Sequence<Int64>) throws -> [Int64: String] {
+        try read { db in
+            let statement = try db.cachedStatement(sql: "SELECT hash FROM commits WHERE id = ?")
+            let handle = statement.sqliteStatement
+            var hashes: [Int64: String] = [:]
+            for id in ids where hashes[id] == nil {
+                sqlite3_reset(handle)
+                sqlite3_bind_int64(handle, 1, id)
+                if sqlite3_step(handle) == SQLITE_ROW { hashes[id] = Self.string(handle, 0) }
+            }
+            sqlite3_reset(handle)
+            return hashes
+        }
+    }
+
+    /// A number that changes whenever the database changes: SQLite's data version (commits by
+    /// other connections) plus this connection's own changes. Read it through a dedicated reader.
+    func dataVersion() throws -> Int64 {
+        try readStatement { db in
+            let version = try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0
+            return version &* 1_000_003 &+ Int64(sqlite3_total_changes64(db.sqliteConnection))
+        }
+    }
+}
