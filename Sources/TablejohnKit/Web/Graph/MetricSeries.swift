@@ -46,7 +46,7 @@ struct SeriesLine: Sendable, Equatable {
     var value: [Double] = []
 
     init(fingerprint: String, points: [SeriesPoint]) {
-        runner = points.first?.runnerName ?? "unknown"
+        runner = points.first?.runnerName ?? "submitted"
         key = SHA256.hash(data: Data(fingerprint.utf8)).prefix(4).map { String(format: "%02x", $0) }.joined()
         let sorted = points.sorted { ($0.time, $0.commitID) < ($1.time, $1.commitID) }
         var start = 0
