@@ -108,7 +108,11 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["TablejohnKit", "TestSupport"],
+            dependencies: [
+                "TablejohnKit",
+                "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Integration/IntegrationTests",
             swiftSettings: strict
         ),

@@ -109,12 +109,44 @@ extension TablejohnConfiguration {
         if var runner = try top.section("runner") {
             configuration.runner = try runnerSettings(&runner)
         }
+        if var detect = try top.section("detect") {
+            configuration.detect = try detectSettings(&detect)
+        }
+        if var hooks = try top.section("hooks") {
+            if let urls = try hooks.stringOrStrings("webhook") {
+                for url in urls.value where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+                    throw hooks.error("webhook", line: urls.line, "expected http:// or https:// URLs, found \"\(url)\"")
+                }
+                configuration.hooks.webhooks = urls.value
+            }
+            try hooks.finish()
+        }
         try top.finish()
         return configuration
     }
 }
 
 extension TablejohnConfiguration {
+    static func detectSettings(_ section: inout SectionReader) throws -> Detect {
+        var detect = Detect()
+        if let enabled = try section.boolean("enabled") { detect.enabled = enabled }
+        if let interval = try section.duration("interval") { detect.interval = interval }
+        if let window = try section.number("window") {
+            guard window.value >= 10, window.value <= 1_000_000, window.value == window.value.rounded() else {
+                throw section.error("window", line: window.line, "expected a whole number of commits from 10 to 1000000")
+            }
+            detect.window = Int(window.value)
+        }
+        if let priority = try section.number("priority") {
+            guard abs(priority.value) <= 1_000_000, priority.value == priority.value.rounded() else {
+                throw section.error("priority", line: priority.line, "expected a whole number")
+            }
+            detect.priority = Int(priority.value)
+        }
+        try section.finish()
+        return detect
+    }
+
     static func runnerSettings(_ section: inout SectionReader) throws -> Runner {
         var runner = Runner()
         if let name = try section.string("name") {
@@ -197,6 +229,21 @@ struct SectionReader {
             values.append(value)
         }
         return (values, entry.line)
+    }
+
+    /// A string or an array of strings.
+    mutating func stringOrStrings(_ key: String) throws -> (value: [String], line: Int)? {
+        guard let entry = entry(key) else { return nil }
+        if case .string(let value) = entry.value { return ([value], entry.line) }
+        return try strings(key)
+    }
+
+    mutating func boolean(_ key: String) throws -> Bool? {
+        guard let entry = entry(key) else { return nil }
+        guard case .bool(let value) = entry.value else {
+            throw error(key, line: entry.line, "expected true or false, found \(entry.value.typeName)")
+        }
+        return value
     }
 
     /// The tables of an array of tables (`[[section.key]]`).

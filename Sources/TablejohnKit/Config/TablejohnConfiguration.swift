@@ -81,10 +81,34 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         public init() {}
     }
 
+    /// Change detection (SPEC §9).
+    public struct Detect: Sendable, Equatable {
+        /// Whether the daemon looks for changes at all.
+        public var enabled = true
+        /// How often it checks for new results.
+        public var interval: Duration = .seconds(5)
+        /// How many commits of each tracked ref's first-parent history are scanned.
+        public var window = 1000
+        /// The queue priority of bisection and confirmation runs (new commits get 0).
+        public var priority = 10
+
+        public init() {}
+    }
+
+    /// Where confirmed regressions are announced.
+    public struct Hooks: Sendable, Equatable {
+        /// URLs that receive a JSON POST per confirmed regression.
+        public var webhooks: [String] = []
+
+        public init() {}
+    }
+
     public var web = Web()
     public var repo = Repo()
     public var bench = Bench()
     public var runner = Runner()
+    public var detect = Detect()
+    public var hooks = Hooks()
 
     public init() {}
 }

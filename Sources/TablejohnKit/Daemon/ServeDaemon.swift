@@ -143,6 +143,13 @@ public struct ServeDaemon: Sendable {
                                      repositoryPath: repositoryPath, databasePath: databasePath, runners: runners)
         let rpc = RPCServer(path: socketPath, rpc: JSONRPCProtocol(handle: methods.handler), logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: sync), .init(service: rpc), .init(service: app)]
+        if configuration.detect.enabled {
+            services.append(.init(service: DetectionService(store: store, settings: configuration.detect,
+                                                            hooks: configuration.hooks.webhooks, logger: logger)))
+        }
+        if !configuration.hooks.webhooks.isEmpty {
+            services.append(.init(service: WebhookService(store: store, logger: logger)))
+        }
         if let localToken {
             services.append(.init(service: RunnerDaemon(settings: localRunnerSettings(token: localToken), logger: logger)))
         }

@@ -75,6 +75,7 @@ public struct ControlMethods: Sendable {
             case .exists: .conflict(error.description)
             case .unknown(let name): .notFound("runner", name)
             }
+        case ChangeError.unknown(let id): .notFound("change", String(id))
         default: .internalError("\(error)")
         }
     }
@@ -109,6 +110,8 @@ public struct ControlMethods: Sendable {
         case "runners.list": return try runnersList(RPCParams(params, names: []))
         case "runners.add": return try runnerAdd(RPCParams(params, names: ["name"]))
         case "runners.revoke": return try runnerRevoke(RPCParams(params, names: ["name"]))
+        case "changes.list": return try changesList(RPCParams(params, names: ["state", "all", "commit", "limit"]))
+        case "changes.ack": return try changeAck(RPCParams(params, names: ["id"]))
         default: throw RPCError.methodNotFound(method)
         }
     }

@@ -115,6 +115,45 @@ extension Store {
                 ) STRICT;
                 """)
         }
+        // Changes found in tracked refs' histories, and the webhook deliveries of confirmed regressions.
+        migrator.registerMigration("v5 detected changes") { db in
+            try db.execute(sql: """
+                -- One step in one metric's series on one machine along a tracked ref's first-parent history.
+                -- low_commit is the last commit known at the old level, high_commit the first known at the new one;
+                -- bisection narrows them until high_commit's first parent is low_commit.
+                CREATE TABLE changes (
+                    id INTEGER PRIMARY KEY,
+                    ref TEXT NOT NULL,
+                    metric TEXT NOT NULL REFERENCES metrics(name),
+                    fingerprint TEXT NOT NULL,        -- the runs' runner fingerprint (JSON), '' for none
+                    runner_name TEXT,
+                    low_commit INTEGER NOT NULL REFERENCES commits(id),
+                    high_commit INTEGER NOT NULL REFERENCES commits(id),
+                    before REAL NOT NULL,
+                    after REAL NOT NULL,
+                    magnitude REAL NOT NULL,          -- (after - before) / |before|
+                    direction TEXT NOT NULL CHECK (direction IN ('regression', 'improvement', 'neutral')),
+                    confidence REAL NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('bisecting', 'confirming', 'confirmed', 'unconfirmed', 'detected')),
+                    requeues INTEGER NOT NULL DEFAULT 0,  -- commits queued for it so far
+                    detected INTEGER NOT NULL,        -- Unix milliseconds
+                    updated INTEGER NOT NULL,
+                    acked INTEGER                     -- Unix milliseconds, when someone acknowledged it
+                ) STRICT;
+                CREATE INDEX changes_high ON changes(high_commit);
+                CREATE INDEX changes_detected ON changes(detected);
+
+                CREATE TABLE hook_deliveries (
+                    change_id INTEGER NOT NULL REFERENCES changes(id) ON DELETE CASCADE,
+                    url TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt INTEGER NOT NULL,    -- Unix milliseconds
+                    delivered INTEGER,                -- Unix milliseconds, nil until a 2xx answer
+                    last_error TEXT,
+                    PRIMARY KEY (change_id, url)
+                ) STRICT;
+                """)
+        }
         return migrator
     }
 }

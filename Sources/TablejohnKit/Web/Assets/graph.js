@@ -15,6 +15,7 @@
   var resetButton = document.getElementById('reset-zoom');
 
   var graph = null;
+  var marks = [];        // detected changes: {x, kind, label, commit}
   var rowCommits = [];   // rowCommits[row][line] = commit hash of that point
   var loadNumber = 0;    // answers to an older load are dropped
   var fetches = 0;
@@ -109,6 +110,7 @@
     var labels = ['commit date'];
     var points = [];
     var units = {};
+    marks = [];
     replies.forEach(function (reply) {
       units[reply.unit || ''] = true;
       reply.lines.forEach(function (line) {
@@ -120,6 +122,10 @@
         for (var i = 0; i < line.x.length; i += 1) {
           points.push([line.x[i], column, line.y[i] / scale, line.commit[i]]);
         }
+        (line.changes || []).forEach(function (change) {
+          marks.push({ x: change.x, kind: change.kind, commit: change.commit, state: change.state,
+                       label: labels[labels.length - 1], magnitude: change.magnitude });
+        });
       });
     });
     points.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
@@ -140,6 +146,35 @@
     var unitNames = Object.keys(units).filter(function (unit) { return unit; });
     var yLabel = view.normalise ? 'relative to each line\u2019s median' : (unitNames.length === 1 ? unitNames[0] : '');
     return { labels: labels, rows: rows, points: points.length, yLabel: yLabel };
+  }
+
+  var markColours = { regression: 'rgba(179, 38, 30, 0.6)', improvement: 'rgba(23, 115, 58, 0.6)', neutral: 'rgba(95, 107, 118, 0.5)' };
+
+  // Detected changes: a vertical bar at the commit where each new level starts.
+  function drawMarks(canvas, area, g) {
+    marks.forEach(function (mark) {
+      var x = g.toDomXCoord(mark.x);
+      if (x < area.x || x > area.x + area.w) { return; }
+      canvas.fillStyle = markColours[mark.kind] || markColours.neutral;
+      canvas.fillRect(x - 1, area.y, 2, area.h);
+    });
+  }
+
+  function listMarks() {
+    var list = document.getElementById('graph-changes');
+    list.textContent = '';
+    marks.forEach(function (mark) {
+      var item = document.createElement('li');
+      item.className = mark.kind === 'regression' ? 'worse' : (mark.kind === 'improvement' ? 'better' : 'neutral');
+      var link = document.createElement('a');
+      link.href = '/commit/' + mark.commit + '/';
+      link.textContent = mark.commit.slice(0, 10);
+      var sign = mark.magnitude > 0 ? '+' : '';
+      item.appendChild(document.createTextNode(mark.kind + ' ' + sign + (mark.magnitude * 100).toFixed(1) + '% in ' + mark.label + ' at '));
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    graphElement.setAttribute('data-marks', String(marks.length));
   }
 
   function openCommit(event, point) {
@@ -177,7 +212,8 @@
       xlabel: 'commit date',
       dateWindow: view.from !== null && view.to !== null ? [view.from, view.to] : null,
       zoomCallback: onZoom,
-      pointClickCallback: openCommit
+      pointClickCallback: openCommit,
+      underlayCallback: drawMarks
     };
     if (graph && graph.getLabels().join('\u0000') === merged.labels.join('\u0000')) {
       graph.updateOptions(Object.assign({ file: merged.rows }, options));
@@ -192,6 +228,8 @@
     var number = ++loadNumber;
     if (view.metrics.length === 0) {
       if (graph) { graph.destroy(); graph = null; }
+      marks = [];
+      listMarks();
       graphElement.setAttribute('data-points', '0');
       setStatus('Pick one or more metrics to draw.', 'ready');
       return;
@@ -203,10 +241,12 @@
       graphElement.setAttribute('data-points', String(merged.points));
       if (merged.points === 0) {
         if (graph) { graph.destroy(); graph = null; }
+        listMarks();
         setStatus('No values for these metrics on ' + (view.refs === 'all' ? 'any commit' : 'tracked refs') + ' in this range.', 'ready');
         return;
       }
       draw(merged, view);
+      listMarks();
       var inRange = 0;
       replies.forEach(function (reply) { reply.lines.forEach(function (line) { inRange += line.in_range; }); });
       setStatus(merged.points === inRange ? inRange + ' points' : merged.points + ' of ' + inRange + ' points drawn (zoom in for detail)', 'ready');

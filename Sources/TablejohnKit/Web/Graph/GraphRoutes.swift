@@ -31,15 +31,17 @@ enum GraphRoutes {
             guard let series = try web.series.series(query.metric) else {
                 return .plainText(.notFound, "no metric named \(query.metric.debugDescription)")
             }
-            let body = try reply(series, query, hashes: web.store.commitHashes)
+            let body = try reply(series, query, changes: try web.store.reportedChanges(metric: query.metric), hashes: web.store.commitHashes)
             return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-cache"],
                             body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
     }
 
-    /// `{"metric", "unit", "direction", "refs", "from", "to", "points", "lines": [{"runner", "key", "x", "y", "commit"}]}`:
-    /// x in Unix milliseconds (commit time), y the value, commit the full hash; see README's graph section.
-    static func reply(_ series: MetricSeries, _ query: GraphQuery, hashes: ([Int64]) throws -> [Int64: String]) throws -> [UInt8] {
+    /// `{"metric", "unit", "direction", "refs", "points", "lines": [{"runner", "key", "in_range", "x", "y", "commit", "changes"}]}`:
+    /// x in Unix milliseconds (commit time), y the value, commit the full hash; `changes` are the line's
+    /// reported changes in range. See README's graph section.
+    static func reply(_ series: MetricSeries, _ query: GraphQuery, changes: [(fingerprint: String, time: Int64, change: PerformanceChange)],
+                      hashes: ([Int64]) throws -> [Int64: String]) throws -> [UInt8] {
         let lines = query.trackedOnly ? series.tracked : series.all
         var picked: [(line: SeriesLine, indices: [Int], inRange: Int)] = []
         for line in lines {
@@ -55,6 +57,12 @@ enum GraphRoutes {
                 "x": .array(entry.indices.map { .integer(entry.line.time[$0] * 1000) }),
                 "y": .array(entry.indices.map { .real(entry.line.value[$0]) }),
                 "commit": .array(entry.indices.map { .string(names[entry.line.commitID[$0]] ?? "") }),
+                "changes": .array(changes.filter { mark in
+                    SeriesLine.key(fingerprint: mark.fingerprint) == entry.line.key && mark.time >= query.from && mark.time <= query.to
+                }.map { mark in
+                    ["x": .integer(mark.time * 1000), "commit": .string(mark.change.commit), "kind": .string(mark.change.kind.rawValue),
+                     "magnitude": .real(mark.change.magnitude), "state": .string(mark.change.state.rawValue), "id": .integer(mark.change.id)]
+                }),
             ])
         }
         let reply: JSONValue = [

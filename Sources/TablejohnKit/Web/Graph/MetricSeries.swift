@@ -47,7 +47,7 @@ struct SeriesLine: Sendable, Equatable {
 
     init(fingerprint: String, points: [SeriesPoint]) {
         runner = points.first?.runnerName ?? "submitted"
-        key = SHA256.hash(data: Data(fingerprint.utf8)).prefix(4).map { String(format: "%02x", $0) }.joined()
+        key = Self.key(fingerprint: fingerprint)
         let sorted = points.sorted { ($0.time, $0.commitID) < ($1.time, $1.commitID) }
         var start = 0
         while start < sorted.count {
@@ -59,6 +59,11 @@ struct SeriesLine: Sendable, Equatable {
             value.append(Self.median(sorted[start..<end].map(\.value)))
             start = end
         }
+    }
+
+    /// The short key of a fingerprint as stored ('' for runs without one).
+    static func key(fingerprint: String) -> String {
+        SHA256.hash(data: Data(fingerprint.utf8)).prefix(4).map { String(format: "%02x", $0) }.joined()
     }
 
     private init(runner: String, key: String) {

@@ -29,7 +29,7 @@ struct GraphPage {
         let defaults = (try? JSONValue.array(defaultMetrics.map(JSONValue.string)).serialized()).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
         html.raw("<div id=\"graph-app\" data-default-metrics=\"\(HTMLEscaping.escape(defaults))\">\n")
         renderControls(&html)
-        html.raw("<div class=\"graph-area\"><div id=\"graph\" data-state=\"loading\"></div><div id=\"graph-legend\"></div></div>\n")
+        html.raw("<div class=\"graph-area\"><div id=\"graph\" data-state=\"loading\"></div><div id=\"graph-legend\"></div><ul id=\"graph-changes\"></ul></div>\n")
         html.raw("<p id=\"graph-status\" class=\"hint\" aria-live=\"polite\"></p>\n</div>\n")
         html.raw("<noscript><p>The graph is drawn by JavaScript; every number is also on the commit and run pages.</p></noscript>\n")
         PageLayout.close(&html)

@@ -1,0 +1,254 @@
+// Detected changes: the series the detector reads, the tracker's actions written in one
+// transaction, listings for pages and RPC, acknowledgements and webhook deliveries.
+import GRDB
+
+/// A change as users see it (SPEC §9).
+public struct PerformanceChange: Sendable, Equatable {
+    public var id: Int64
+    public var ref: String
+    public var metric: String
+    public var runnerName: String?
+    /// The first commit at the new level (once bisection is done, the commit that changed it).
+    public var commit: String
+    public var summary: String
+    /// The last commit at the old level (once bisection is done, `commit`'s first parent).
+    public var base: String
+    public var before: Double
+    public var after: Double
+    public var magnitude: Double
+    public var kind: ChangeKind
+    public var confidence: Double
+    public var state: ChangeState
+    /// Unix milliseconds.
+    public var detected: Int64
+    public var acked: Int64?
+}
+
+/// Which changes a listing shows.
+public struct ChangeFilter: Sendable, Equatable {
+    public var states: [ChangeState] = [.confirmed, .detected]
+    public var includeAcked = true
+    public var commit: String?
+    public var id: Int64?
+    public var limit = 50
+
+    public init(states: [ChangeState] = [.confirmed, .detected], includeAcked: Bool = true, commit: String? = nil, limit: Int = 50) {
+        self.states = states
+        self.includeAcked = includeAcked
+        self.commit = commit
+        self.limit = limit
+    }
+}
+
+/// A webhook POST still to be made.
+struct HookDelivery: Sendable, Equatable {
+    var changeID: Int64
+    var url: String
+    var attempts: Int
+}
+
+public enum ChangeError: Error, Equatable, CustomStringConvertible {
+    case unknown(Int64)
+    public var description: String {
+        switch self {
+        case .unknown(let id): "no change with id \(id)"
+        }
+    }
+}
+
+extension Store {
+    /// The tracked refs' tips, by name.
+    func trackedTips() throws -> [(name: String, commitID: Int64)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT name, commit_id FROM refs WHERE tracked = 1 ORDER BY name").map { ($0[0], $0[1]) }
+        }
+    }
+
+    /// Every metric on every machine along the last `window` commits of the first-parent
+    /// history from `tip`: the series the detector scans for `ref`.
+    func detectionSeries(ref: String, tip: Int64, window: Int) throws -> [TrackedSeries] {
+        try read { db in
+            let chain = try Int64.fetchAll(db, sql: """
+                WITH RECURSIVE line(id, depth) AS (
+                    SELECT ?, 0
+                    UNION ALL
+                    SELECT p.parent, line.depth + 1 FROM commit_parents p JOIN line ON p.child = line.id AND p.position = 0
+                    WHERE line.depth + 1 < ?)
+                SELECT id FROM line ORDER BY depth DESC
+                """, arguments: [tip, window])
+            var position: [Int64: Int] = [:]
+            for (index, id) in chain.enumerated() { position[id] = index }
+            struct Key: Hashable { var metric: String; var fingerprint: String }
+            var grouped: [Key: (runner: String?, runs: [Int: [Double]])] = [:]
+            // Runs of the window's commits, oldest first, so each commit's list ends with its latest run.
+            let rows = try Row.fetchCursor(db, sql: """
+                WITH RECURSIVE line(id, depth) AS (
+                    SELECT ?, 0
+                    UNION ALL
+                    SELECT p.parent, line.depth + 1 FROM commit_parents p JOIN line ON p.child = line.id AND p.position = 0
+                    WHERE line.depth + 1 < ?)
+                SELECT r.commit_id, m.metric, coalesce(r.runner_fingerprint, ''), r.runner_name, m.value
+                FROM line CROSS JOIN runs r ON r.commit_id = line.id CROSS JOIN measurements m ON m.run_id = r.id
+                WHERE r.exit_code = 0 ORDER BY r.start_time, r.id
+                """, arguments: [tip, window])
+            while let row = try rows.next() {
+                guard let at = position[row[0]] else { continue }
+                let key = Key(metric: row[1], fingerprint: row[2])
+                grouped[key, default: (row[3], [:])].runs[at, default: []].append(row[4])
+            }
+            return grouped.sorted { ($0.key.metric, $0.key.fingerprint) < ($1.key.metric, $1.key.fingerprint) }.map { key, entry in
+                let positions = entry.runs.keys.sorted()
+                return TrackedSeries(ref: ref, metric: key.metric, fingerprint: key.fingerprint, runnerName: entry.runner,
+                                     chain: chain, positions: positions, runs: positions.map { entry.runs[$0]! })
+            }
+        }
+    }
+
+    /// The stored changes of one series.
+    func trackedChanges(ref: String, metric: String, fingerprint: String) throws -> [TrackedChange] {
+        try read { db in
+            try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT id, low_commit, high_commit, before, after, magnitude, direction, confidence, state, requeues
+                FROM changes WHERE ref = ? AND metric = ? AND fingerprint = ?
+                """), arguments: [ref, metric, fingerprint]).map { row in
+                TrackedChange(id: row[0], fields: ChangeFields(
+                    lowCommit: row[1], highCommit: row[2], before: row[3], after: row[4], magnitude: row[5],
+                    kind: ChangeKind(rawValue: row[6]) ?? .neutral, confidence: row[7],
+                    state: ChangeState(rawValue: row[8]) ?? .detected, requeues: row[9]))
+            }
+        }
+    }
+
+    /// The ids of every queued commit.
+    func queuedCommitIDs() throws -> Set<Int64> {
+        try read { db in Set(try Int64.fetchAll(db, sql: "SELECT commit_id FROM queue")) }
+    }
+
+    /// Writes the tracker's actions for `series` in one transaction. A change that becomes
+    /// confirmed gets a delivery per webhook URL. Returns how many changes became reportable.
+    @discardableResult
+    func apply(_ actions: [ChangeAction], for series: TrackedSeries, priority: Int, hooks: [String], now: Int64) throws -> Int {
+        try writer.write { db in
+            var reported = 0
+            func deliver(_ id: Int64, _ fields: ChangeFields) throws {
+                guard fields.state == .confirmed || fields.state == .detected else { return }
+                reported += 1
+                guard fields.state == .confirmed else { return }
+                for url in hooks {
+                    try db.execute(sql: "INSERT OR IGNORE INTO hook_deliveries (change_id, url, next_attempt) VALUES (?, ?, ?)",
+                                   arguments: [id, url, now])
+                }
+            }
+            for action in actions {
+                switch action {
+                case .enqueue(let commit):
+                    try db.execute(sql: """
+                        INSERT INTO queue (commit_id, priority, added) VALUES (?, ?, ?)
+                        ON CONFLICT (commit_id) DO UPDATE SET priority = max(priority, excluded.priority)
+                        """, arguments: [commit, priority, now])
+                case .insert(let fields):
+                    try db.execute(sql: """
+                        INSERT INTO changes (ref, metric, fingerprint, runner_name, low_commit, high_commit, before, after,
+                                             magnitude, direction, confidence, state, requeues, detected, updated)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [series.ref, series.metric, series.fingerprint, series.runnerName, fields.lowCommit,
+                                         fields.highCommit, fields.before, fields.after, fields.magnitude, fields.kind.rawValue,
+                                         fields.confidence, fields.state.rawValue, fields.requeues, now, now])
+                    try deliver(db.lastInsertedRowID, fields)
+                case .update(let id, let fields):
+                    let previous = try String.fetchOne(db, sql: "SELECT state FROM changes WHERE id = ?", arguments: [id])
+                    try db.execute(sql: """
+                        UPDATE changes SET low_commit = ?, high_commit = ?, before = ?, after = ?, magnitude = ?, direction = ?,
+                                           confidence = ?, state = ?, requeues = ?, updated = ?
+                        WHERE id = ?
+                        """, arguments: [fields.lowCommit, fields.highCommit, fields.before, fields.after, fields.magnitude,
+                                         fields.kind.rawValue, fields.confidence, fields.state.rawValue, fields.requeues, now, id])
+                    if previous != fields.state.rawValue { try deliver(id, fields) }
+                case .delete(let id):
+                    try db.execute(sql: "DELETE FROM changes WHERE id = ?", arguments: [id])
+                }
+            }
+            return reported
+        }
+    }
+
+    /// Changes matching `filter`, newest first.
+    public func changes(_ filter: ChangeFilter = ChangeFilter()) throws -> [PerformanceChange] {
+        try read { db in
+            var conditions = ["ch.state IN (\(filter.states.map { "'\($0.rawValue)'" }.joined(separator: ", ")))"]
+            var arguments: StatementArguments = []
+            if !filter.includeAcked { conditions.append("ch.acked IS NULL") }
+            if let id = filter.id {
+                conditions.append("ch.id = ?")
+                arguments += [id]
+            }
+            if let commit = filter.commit {
+                conditions.append("ch.high_commit = (SELECT id FROM commits WHERE hash = ?)")
+                arguments += [commit]
+            }
+            arguments += [filter.limit]
+            return try Row.fetchAll(db, sql: """
+                SELECT ch.id, ch.ref, ch.metric, ch.runner_name, hi.hash, hi.message, lo.hash, ch.before, ch.after, ch.magnitude,
+                       ch.direction, ch.confidence, ch.state, ch.detected, ch.acked
+                FROM changes ch CROSS JOIN commits hi ON hi.id = ch.high_commit CROSS JOIN commits lo ON lo.id = ch.low_commit
+                WHERE \(conditions.joined(separator: " AND ")) ORDER BY ch.detected DESC, ch.id DESC LIMIT ?
+                """, arguments: arguments).map { row in
+                PerformanceChange(id: row[0], ref: row[1], metric: row[2], runnerName: row[3], commit: row[4],
+                                  summary: CommitText.summary(of: row[5]), base: row[6], before: row[7], after: row[8],
+                                  magnitude: row[9], kind: ChangeKind(rawValue: row[10]) ?? .neutral, confidence: row[11],
+                                  state: ChangeState(rawValue: row[12]) ?? .detected, detected: row[13], acked: row[14])
+            }
+        }
+    }
+
+    /// Marks a change as seen; acknowledging twice keeps the first time.
+    public func acknowledgeChange(_ id: Int64, now: Int64) throws {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE changes SET acked = coalesce(acked, ?) WHERE id = ?", arguments: [now, id])
+            guard db.changesCount == 1 else { throw ChangeError.unknown(id) }
+        }
+    }
+
+    /// Webhook POSTs due at `now`.
+    func dueDeliveries(now: Int64, limit: Int = 100) throws -> [HookDelivery] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT change_id, url, attempts FROM hook_deliveries WHERE delivered IS NULL AND next_attempt <= ?
+                ORDER BY next_attempt LIMIT ?
+                """, arguments: [now, limit]).map { HookDelivery(changeID: $0[0], url: $0[1], attempts: $0[2]) }
+        }
+    }
+
+    /// Records how a delivery went: delivered, or failed and due again at `retryAt`.
+    func deliveryFinished(_ delivery: HookDelivery, error: String?, retryAt: Int64, now: Int64) throws {
+        try writer.write { db in
+            if let error {
+                try db.execute(sql: """
+                    UPDATE hook_deliveries SET attempts = attempts + 1, next_attempt = ?, last_error = ? WHERE change_id = ? AND url = ?
+                    """, arguments: [retryAt, error, delivery.changeID, delivery.url])
+            } else {
+                try db.execute(sql: """
+                    UPDATE hook_deliveries SET attempts = attempts + 1, delivered = ?, last_error = NULL WHERE change_id = ? AND url = ?
+                    """, arguments: [now, delivery.changeID, delivery.url])
+            }
+        }
+    }
+
+    /// The reported changes of one metric, for marks on its graph: (fingerprint, commit time in seconds, change).
+    func reportedChanges(metric: String) throws -> [(fingerprint: String, time: Int64, change: PerformanceChange)] {
+        let ids = try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT ch.id, ch.fingerprint, c.committer_time FROM changes ch CROSS JOIN commits c ON c.id = ch.high_commit
+                WHERE ch.metric = ? AND ch.state IN ('confirmed', 'detected')
+                """, arguments: [metric]).map { (id: $0[0] as Int64, fingerprint: $0[1] as String, time: $0[2] as Int64) }
+        }
+        return try ids.compactMap { entry in try change(id: entry.id).map { (entry.fingerprint, entry.time, $0) } }
+    }
+
+    /// One change by id, in any state.
+    public func change(id: Int64) throws -> PerformanceChange? {
+        var filter = ChangeFilter(states: ChangeState.allCases, limit: 1)
+        filter.id = id
+        return try changes(filter).first
+    }
+}

@@ -1,0 +1,47 @@
+// tjctl changes: detected performance changes, and acknowledging them.
+import ArgumentParser
+import Foundation
+import TablejohnKit
+
+struct Changes: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List detected changes, newest first, or acknowledge one.",
+        discussion: """
+            By default: confirmed regressions and detected improvements not yet acknowledged. \
+            States: bisecting (narrowing down the commit), confirming (waiting for re-runs), \
+            confirmed, unconfirmed (re-runs did not agree), detected (improvements and neutral changes).
+            Exit code 0 whether or not changes are listed; CI scripts can read --json.
+            """)
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: ArgumentHelp("Acknowledge the change with this id (it stays listed with --all).", valueName: "id"))
+    var ack: Int64?
+    @Option(help: "Only changes in this state, or any.") var state: String?
+    @Flag(help: "Include acknowledged changes.") var all = false
+    @Option(help: "Only changes at this commit (any revision).") var commit: String?
+    @Option(help: "At most this many.") var limit: Int = 50
+
+    func run() throws {
+        if let ack {
+            try connection.show(try connection.call("changes.ack", ["id": .integer(ack)])) { change in
+                print("acknowledged change \(Output.text(change["id"])): \(Output.text(change["metric"])) at \(Output.shortHash(change["commit"]))")
+            }
+            return
+        }
+        var params: JSONObject = ["all": .bool(all), "limit": JSONValue(limit)]
+        if let state { params["state"] = .string(state) }
+        if let commit { params["commit"] = .string(commit) }
+        try connection.show(try connection.call("changes.list", params)) { result in
+            Output.table(["ID", "STATE", "KIND", "METRIC", "CHANGE", "COMMIT", "REF", "RUNNER", "SUMMARY"], result.arrayValue?.map { change in
+                [Output.text(change["id"]), Output.text(change["state"]), Output.text(change["kind"]),
+                 Output.text(change["metric"]), Self.percent(change["magnitude"]),
+                 Output.shortHash(change["commit"]), Output.text(change["ref"]),
+                 Output.text(change["runner"]), Output.text(change["summary"])]
+            } ?? [])
+        }
+    }
+
+    static func percent(_ value: JSONValue?) -> String {
+        guard let value = value?.doubleValue else { return "-" }
+        return String(format: "%+.1f%%", value * 100)
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Logging
+import Testing
+import TestSupport
+@testable import TablejohnKit
+
+@Suite("Detection rounds")
+struct DetectionServiceTests {
+    @Test("a step between sampled commits of a tracked ref is recorded as bisecting and its midpoint queued")
+    func roundFindsStep() throws {
+        // Given 61 commits on main, every fourth benchmarked, values stepping 10 % at commit 31
+        let repo = try TestRepository()
+        let hashes = try repo.commits(61)
+        let store = try Store.inMemory()
+        _ = try Importer(repository: GitRepository(opening: repo.path), store: store, logger: Logger(label: "test")).run()
+        try store.setMetric("parse_time", unit: "ms", direction: .lower)
+        for index in stride(from: 0, to: 61, by: 4) {
+            let value = (index < 30 ? 100.0 : 110.0) + Double((index * 37) % 11 - 5) * 0.1
+            try store.record(Run(id: "run-\(index)", commit: hashes[index], benchMethod: "command", runnerName: "bench-1",
+                                 fingerprint: ["cpu": "test"], start: Int64(index), end: Int64(index) + 1, exitCode: 0,
+                                 origin: .runner, measurements: [Measurement(metric: "parse_time", value: value, unit: "ms")]))
+        }
+        let service = DetectionService(store: store, settings: .init(), hooks: [], logger: Logger(label: "test"))
+
+        // When a round runs
+        let report = try service.round(now: 1_000)
+
+        // Then the step between commits 29 and 33 is bisecting and commit 31 is queued
+        #expect(report.series == 1)
+        let changes = try store.changes(ChangeFilter(states: ChangeState.allCases))
+        #expect(changes.count == 1)
+        #expect(changes.first?.state == .bisecting)
+        #expect(changes.first?.base == hashes[28])
+        #expect(changes.first?.commit == hashes[32])
+        #expect(changes.first?.kind == .regression)
+        #expect(try store.queue().map(\.hash) == [hashes[30]])
+
+        // And a second round with nothing new writes nothing
+        let before = try store.totalChanges()
+        let again = try service.round(now: 2_000)
+        #expect(again.queued == 0)
+        #expect(try store.totalChanges() == before)
+    }
+}
