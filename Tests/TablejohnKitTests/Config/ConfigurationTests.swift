@@ -86,6 +86,28 @@ struct ConfigurationTests {
                                                  .init(url: "https://b.example", token: "bbb", weight: 2.5)])
     }
 
+    @Test("reads change detection and webhooks")
+    func detectAndHooks() throws {
+        let configuration = try TablejohnConfiguration.parse("""
+            [detect]
+            enabled = false
+            interval = "2s"
+            window = 500
+            priority = 50
+
+            [hooks]
+            webhook = ["http://127.0.0.1:9000/hook", "https://ci.example.com/h"]
+            """, file: "t.toml")
+        #expect(configuration.detect.enabled == false)
+        #expect(configuration.detect.interval == .seconds(2))
+        #expect(configuration.detect.window == 500)
+        #expect(configuration.detect.priority == 50)
+        #expect(configuration.hooks.webhooks == ["http://127.0.0.1:9000/hook", "https://ci.example.com/h"])
+        let single = try TablejohnConfiguration.parse("[hooks]\nwebhook = \"http://h/x\"\n", file: "t.toml")
+        #expect(single.hooks.webhooks == ["http://h/x"])
+        #expect(TablejohnConfiguration().detect.enabled)
+    }
+
     @Test("durations accept seconds and units")
     func durations() throws {
         for (text, expected) in [("30", Duration.seconds(30)), ("\"90s\"", .seconds(90)), ("\"500ms\"", .milliseconds(500)), ("\"2h\"", .seconds(7200))] {
@@ -115,6 +137,9 @@ struct ConfigurationTests {
         ("[[runner.server]]\ntoken = \"t\"\n", "my.toml:1: [runner.server] url: each [[runner.server]] needs url = \"http://host:port\""),
         ("[[runner.server]]\nurl = \"http://a:1\"\ntoken = \"t\"\nweight = 0\n", "my.toml:4: [runner.server] weight: must be a positive number"),
         ("[[runner.server]]\nurl = \"http://a:1\"\ntoken = \"t\"\nwieght = 2\n", "my.toml:4: [runner.server] wieght: unknown key"),
+        ("[detect]\nenabled = \"yes\"\n", "my.toml:2: [detect] enabled: expected true or false, found a string"),
+        ("[detect]\nwindow = 2.5\n", "my.toml:2: [detect] window: expected a whole number of commits from 10 to 1000000"),
+        ("[hooks]\nwebhook = \"ftp://x\"\n", "my.toml:2: [hooks] webhook: expected http:// or https:// URLs, found \"ftp://x\""),
     ])
     func errors(text: String, message: String) {
         let error = #expect(throws: ConfigurationError.self) { try TablejohnConfiguration.parse(text, file: "my.toml") }
