@@ -45,17 +45,17 @@ final class WebhookReceiver: Sendable {
 struct ChangeDetectionTests {
     @Test("a 10 % step between benchmarked commits is bisected to its commit, confirmed by re-runs, shown and posted once")
     func bisectConfirmReport() async throws {
-        // Given 61 commits whose benchmark reads value.txt: about 100 ms up to commit 30, about 110 ms from commit 31 on
+        // Given 101 commits whose benchmark reads value.txt: about 100 ms up to commit 50, about 110 ms from commit 51 on
         let repo = try TestRepository()
         var hashes: [String] = []
-        for index in 0..<61 {
+        for index in 0..<101 {
             let jitter = Double((index * 37) % 11 - 5) * 0.1
-            let value = (index < 30 ? 100.0 : 110.0) + jitter
+            let value = (index < 50 ? 100.0 : 110.0) + jitter
             try String(format: "%.2f\n", value).write(toFile: repo.path + "/value.txt", atomically: true, encoding: .utf8)
             try repo.git(["add", "value.txt"])
             hashes.append(try repo.commit("change \(index + 1)", file: "notes.txt"))
         }
-        let stepCommit = hashes[30]
+        let stepCommit = hashes[50]
         let receiver = try await WebhookReceiver()
         defer { receiver.stop() }
         let config = try TemporaryFolder.make(prefix: "tj-config") + "/tablejohn.toml"
@@ -77,12 +77,12 @@ struct ChangeDetectionTests {
         try await server.waitUntilServing()
         #expect(try runTjctl(["metric", "set", "parse_time", "--direction", "lower"], in: repo.path).status == 0)
 
-        // When every fourth commit is benchmarked (the step lies between commits 29 and 33)
-        for index in stride(from: 0, to: 61, by: 4) {
+        // When every fourth commit is benchmarked (the step lies between commits 49 and 53)
+        for index in stride(from: 0, to: 101, by: 4) {
             #expect(try runTjctl(["queue", "add", hashes[index]], in: repo.path).status == 0)
         }
 
-        // Then bisection pins the step to commit 31 and re-runs confirm it
+        // Then bisection pins the step to commit 51 and re-runs confirm it
         var change: JSONValue?
         for _ in 0..<600 where change == nil {
             let listed = try runTjctl(["changes", "--json", "--state", "confirmed"], in: repo.path)
@@ -91,7 +91,7 @@ struct ChangeDetectionTests {
         }
         let confirmed = try #require(change, "no confirmed change; log:\n\(server.log)")
         #expect(confirmed["commit"] == .string(stepCommit))
-        #expect(confirmed["base"] == .string(hashes[29]))
+        #expect(confirmed["base"] == .string(hashes[49]))
         #expect(confirmed["metric"] == "parse_time")
         #expect(confirmed["kind"] == "regression")
         let magnitude = try #require(confirmed["magnitude"]?.doubleValue)
@@ -100,9 +100,9 @@ struct ChangeDetectionTests {
         let runs = try storedRuns(in: repo.path)
         func runCount(_ hash: String) -> Int { runs.filter { $0["commit"] == .string(hash) }.count }
         // Bisection benchmarked commits that were not sampled, between the two around the step
-        #expect(runCount(hashes[30]) >= 2, "the commit was re-run")
-        #expect(runCount(hashes[29]) >= 2, "its parent was re-run")
-        #expect(runCount(hashes[31]) == 0 && runCount(hashes[1]) == 0, "commits away from the step were left alone")
+        #expect(runCount(hashes[50]) >= 2, "the commit was re-run")
+        #expect(runCount(hashes[49]) >= 2, "its parent was re-run")
+        #expect(runCount(hashes[51]) == 0 && runCount(hashes[1]) == 0, "commits away from the step were left alone")
 
         // And the change is on the front page, and the webhook got exactly one POST
         let page = try await server.waitForPage("/", until: { $0.contains(String(stepCommit.prefix(10))) })

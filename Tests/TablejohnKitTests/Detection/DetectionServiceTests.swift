@@ -8,14 +8,14 @@ import TestSupport
 struct DetectionServiceTests {
     @Test("a step between sampled commits of a tracked ref is recorded as bisecting and its midpoint queued")
     func roundFindsStep() throws {
-        // Given 61 commits on main, every fourth benchmarked, values stepping 10 % at commit 31
+        // Given 101 commits on main, every fourth benchmarked, values stepping 10 % at commit 51 (index 50)
         let repo = try TestRepository()
-        let hashes = try repo.commits(61)
+        let hashes = try repo.commits(101)
         let store = try Store.inMemory()
         _ = try Importer(repository: GitRepository(opening: repo.path), store: store, logger: Logger(label: "test")).run()
         try store.setMetric("parse_time", unit: "ms", direction: .lower)
-        for index in stride(from: 0, to: 61, by: 4) {
-            let value = (index < 30 ? 100.0 : 110.0) + Double((index * 37) % 11 - 5) * 0.1
+        for index in stride(from: 0, to: 101, by: 4) {
+            let value = (index < 50 ? 100.0 : 110.0) + Double((index * 37) % 11 - 5) * 0.1
             try store.record(Run(id: "run-\(index)", commit: hashes[index], benchMethod: "command", runnerName: "bench-1",
                                  fingerprint: ["cpu": "test"], start: Int64(index), end: Int64(index) + 1, exitCode: 0,
                                  origin: .runner, measurements: [Measurement(metric: "parse_time", value: value, unit: "ms")]))
@@ -25,15 +25,15 @@ struct DetectionServiceTests {
         // When a round runs
         let report = try service.round(now: 1_000)
 
-        // Then the step between commits 29 and 33 is bisecting and commit 31 is queued
+        // Then the step between indices 48 and 52 is bisecting and index 50 is queued
         #expect(report.series == 1)
         let changes = try store.changes(ChangeFilter(states: ChangeState.allCases))
         #expect(changes.count == 1)
         #expect(changes.first?.state == .bisecting)
-        #expect(changes.first?.base == hashes[28])
-        #expect(changes.first?.commit == hashes[32])
+        #expect(changes.first?.base == hashes[48])
+        #expect(changes.first?.commit == hashes[52])
         #expect(changes.first?.kind == .regression)
-        #expect(try store.queue().map(\.hash) == [hashes[30]])
+        #expect(try store.queue().map(\.hash) == [hashes[50]])
 
         // And a second round with nothing new writes nothing
         let before = try store.totalChanges()
