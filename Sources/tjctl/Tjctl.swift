@@ -17,6 +17,7 @@ struct Tjctl: ParsableCommand {
         subcommands: [
             Status.self, Fetch.self, Refs.self, Track.self, Untrack.self, Queue.self, Backfill.self,
             Runs.self, RunCommand.self, Export.self, Submit.self, Import.self, Metrics.self, MetricCommand.self, Runners.self, RunnerCommand.self,
+            Users.self, UserCommand.self,
             CheckConfig.self,
         ])
 
