@@ -148,13 +148,15 @@ func runTablejohnd(_ arguments: [String], in directory: String) throws -> (statu
 }
 
 /// Runs tjctl (built beside tablejohnd) to completion.
-func runTjctl(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+func runTjctl(_ arguments: [String], in directory: String, environment: [String: String] = [:],
+              stdin: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
     try runProgram(DaemonProcess.binary.deletingLastPathComponent().appendingPathComponent("tjctl"), arguments, in: directory,
-                   environment: environment)
+                   environment: environment, stdin: stdin)
 }
 
+/// Runs a program to completion; `stdin`, when given, is its whole standard input (a pipe, not a terminal).
 func runProgram(_ executable: URL, _ arguments: [String], in directory: String,
-                environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+                environment: [String: String] = [:], stdin: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
     process.executableURL = executable
     var merged = ProcessInfo.processInfo.environment
@@ -167,7 +169,13 @@ func runProgram(_ executable: URL, _ arguments: [String], in directory: String,
     let err = Pipe()
     process.standardOutput = out
     process.standardError = err
+    let input = Pipe()
+    if stdin != nil { process.standardInput = input }
     try process.run()
+    if let stdin {
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+    }
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()

@@ -195,6 +195,7 @@ struct CheckConfig: ParsableCommand {
             print("web.address = \(configuration.web.address)")
             print("web.runner-token = \(configuration.web.runnerToken == nil ? "(none: per-runner tokens only)" : "(set)")")
             print("web.runner-timeout = \(configuration.web.runnerTimeout)")
+            print("web.public = \(configuration.web.isPublic ? "true (anyone may read)" : "false (reading needs a login)")")
             print("repo.path = \(configuration.repo.path ?? "(current directory)")")
             print("repo.url = \(configuration.repo.url ?? "(none: no fetching)")")
             print("repo.fetch-interval = \(configuration.repo.fetchInterval)")

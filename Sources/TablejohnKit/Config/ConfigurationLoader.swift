@@ -55,6 +55,7 @@ extension TablejohnConfiguration {
                 configuration.web.runnerToken = token.value
             }
             if let timeout = try web.duration("runner-timeout") { configuration.web.runnerTimeout = timeout }
+            if let isPublic = try web.bool("public") { configuration.web.isPublic = isPublic }
             try web.finish()
         }
         if var repo = try top.section("repo") {
@@ -256,6 +257,14 @@ struct SectionReader {
             guard case .table(let inner) = item else { throw error(key, line: entry.line, "expected tables, found \(item.typeName)") }
             return SectionReader(table: inner, section: section.map { "\($0).\(key)" } ?? key, file: file)
         }
+    }
+
+    mutating func bool(_ key: String) throws -> Bool? {
+        guard let entry = entry(key) else { return nil }
+        guard case .bool(let value) = entry.value else {
+            throw error(key, line: entry.line, "expected true or false, found \(entry.value.typeName)")
+        }
+        return value
     }
 
     /// An integer or float.

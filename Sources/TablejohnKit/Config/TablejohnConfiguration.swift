@@ -10,6 +10,9 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         public var runnerToken: String?
         /// A runner silent this long loses its reservation (its late result is still accepted).
         public var runnerTimeout: Duration = .seconds(60)
+        /// Whether reading pages, graphs and exports is open to anyone (true) or needs a
+        /// login (false). Admin actions always need an admin login.
+        public var isPublic = true
     }
 
     public struct Repo: Sendable, Equatable {

@@ -15,6 +15,8 @@ public struct ControlMethods: Sendable {
     public var databasePath: String
     /// The runner API's live state (what each runner is doing), for `runners.list`.
     public var runners: RunnerService?
+    /// How `users.add` and `users.passwd` hash passwords; tests lower its cost.
+    var passwordHasher = PasswordHasher()
 
     public init(store: Store, exportStore: Store? = nil, sync: SyncService, resolver: RevisionResolver, repositoryPath: String,
                 databasePath: String, runners: RunnerService? = nil) {
@@ -76,12 +78,21 @@ public struct ControlMethods: Sendable {
             case .unknown(let name): .notFound("runner", name)
             }
         case ChangeError.unknown(let id): .notFound("change", String(id))
+        case let error as UserError:
+            switch error {
+            case .invalidName: .invalidParams(error.description, data: ["parameter": "name"])
+            case .invalidPassword: .invalidParams(error.description, data: ["parameter": "password"])
+            case .exists: .conflict(error.description)
+            case .unknown(let name): .notFound("user", name)
+            }
         default: .internalError("\(error)")
         }
     }
 
     func dispatch(_ method: String, _ params: JSONValue?) throws -> RPCResult {
         if method == "repo.fetch" { return fetch(try RPCParams(params, names: [])) }
+        if method == "users.add" { return try userAdd(RPCParams(params, names: ["name", "password", "admin"])) }
+        if method == "users.passwd" { return try userPasswd(RPCParams(params, names: ["name", "password"])) }
         if method == "runs.export", params?["stream"] == .bool(true) {
             return try exportStream(RPCParams(params, names: ["format", "stream"] + Self.filterNames))
         }
@@ -112,6 +123,8 @@ public struct ControlMethods: Sendable {
         case "runners.revoke": return try runnerRevoke(RPCParams(params, names: ["name"]))
         case "changes.list": return try changesList(RPCParams(params, names: ["state", "all", "commit", "limit"]))
         case "changes.ack": return try changeAck(RPCParams(params, names: ["id"]))
+        case "users.list": return try usersList(RPCParams(params, names: []))
+        case "users.remove": return try userRemove(RPCParams(params, names: ["name"]))
         default: throw RPCError.methodNotFound(method)
         }
     }
@@ -188,7 +201,7 @@ public struct ControlMethods: Sendable {
 
     func queueAdd(_ params: RPCParams) throws -> JSONValue {
         let rev = try params.requiredString("rev")
-        let priority = try params.int("priority", range: -1_000_000...1_000_000) ?? 0
+        let priority = try params.int("priority", range: Store.queuePriorities) ?? 0
         let hashes = try resolver.commits(rev, limit: 10_001)
         guard hashes.count <= 10_000 else { throw RPCError.invalidParams("\(rev) names more than 10000 commits; narrow the range") }
         let added = try store.enqueue(hashes, priority: Int(priority), now: Self.now())
@@ -205,7 +218,7 @@ public struct ControlMethods: Sendable {
 
     func queuePrioritize(_ params: RPCParams) throws -> JSONValue {
         let rev = try params.requiredString("rev")
-        let priority = try params.requiredInt("priority", range: -1_000_000...1_000_000)
+        let priority = try params.requiredInt("priority", range: Store.queuePriorities)
         let hash = try resolver.commit(rev)
         guard try store.prioritize(hash, priority: Int(priority)) else {
             throw RPCError.conflict("\(rev) (\(hash.prefix(10))) is not queued", data: ["hash": .string(hash)])
@@ -216,7 +229,7 @@ public struct ControlMethods: Sendable {
     func backfill(_ params: RPCParams) throws -> JSONValue {
         let ref = try resolver.ref(try params.requiredString("ref"))
         let last = try params.requiredInt("last", range: 1...100_000)
-        let priority = try params.int("priority", range: -1_000_000...1_000_000) ?? -1
+        let priority = try params.int("priority", range: Store.queuePriorities) ?? -1
         let hashes = try store.firstParentCommitsWithoutRuns(from: ref.hash, count: Int(last))
         let added = try store.enqueue(hashes, priority: Int(priority), now: Self.now())
         return ["ref": .string(ref.name), "commits": .array(hashes.map(JSONValue.string)),

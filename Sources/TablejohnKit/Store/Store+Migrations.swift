@@ -115,6 +115,25 @@ extension Store {
                 ) STRICT;
                 """)
         }
+        // Web logins. Passwords are kept as bcrypt hashes; sessions by the SHA-256 of their
+        // cookie token, so a copy of the database opens no session.
+        migrator.registerMigration("v4 users and sessions") { db in
+            try db.execute(sql: """
+                CREATE TABLE users (
+                    name TEXT PRIMARY KEY,
+                    password_hash TEXT NOT NULL,  -- bcrypt, $2b$…
+                    admin INTEGER NOT NULL CHECK (admin IN (0, 1)),
+                    created INTEGER NOT NULL      -- Unix milliseconds
+                ) STRICT;
+
+                CREATE TABLE sessions (
+                    token_sha256 BLOB PRIMARY KEY,
+                    user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+                    csrf_token TEXT NOT NULL,
+                    created INTEGER NOT NULL,     -- Unix milliseconds
+                    expires INTEGER NOT NULL      -- Unix milliseconds
+                ) STRICT;
+                CREATE INDEX sessions_user ON sessions(user);
         // Changes found in tracked refs' histories, and the webhook deliveries of confirmed regressions.
         migrator.registerMigration("v5 detected changes") { db in
             try db.execute(sql: """

@@ -12,6 +12,9 @@ public struct QueueEntry: Sendable, Equatable {
 }
 
 extension Store {
+    /// The priorities a user may give a queued commit (RPC and web forms alike).
+    public static let queuePriorities: ClosedRange<Int64> = -1_000_000...1_000_000
+
     /// Queues every commit with an id above `afterID` that is reachable from a
     /// tracked ref (the commits one import just added). Returns how many were queued.
     static func queueNewTrackedCommits(_ db: Database, afterID: Int64, now: Int64) throws -> Int {

@@ -12,14 +12,21 @@ public struct WebContext: Sendable {
     public var runners: RunnerService
     /// Metric series kept for the graph until the database changes.
     var series: SeriesCache
+    /// `[web] public`: whether reading needs no login.
+    public var isPublic: Bool
+    /// The sync loop the admin "fetch now" action runs a round of; nil: the action is unavailable.
+    public var syncService: SyncService?
 
-    public init(store: Store, sync: SyncStatus, repositoryPath: String, resolver: RevisionResolver, runners: RunnerService? = nil) {
+    public init(store: Store, sync: SyncStatus, repositoryPath: String, resolver: RevisionResolver, runners: RunnerService? = nil,
+                isPublic: Bool = true, syncService: SyncService? = nil) {
         self.store = store
         self.sync = sync
         self.repositoryPath = repositoryPath
         self.resolver = resolver
         self.runners = runners ?? RunnerService(store: store)
         self.series = SeriesCache(store: store)
+        self.isPublic = isPublic
+        self.syncService = syncService
     }
 }
 
@@ -27,6 +34,7 @@ enum WebRoutes {
     /// Builds the router with all of tablejohn's pages.
     static func router(_ web: WebContext) -> Router<WebRequestContext> {
         let router = Router(context: WebRequestContext.self)
+        router.add(middleware: SessionMiddleware(store: web.store, isPublic: web.isPublic))  // before every route
         router.get("/") { _, context in
             let page = IndexPage(repositoryPath: web.repositoryPath,
                                  refs: try web.store.refSummaries(),
@@ -53,6 +61,7 @@ enum WebRoutes {
         GraphRoutes.add(to: router, web)
         router.get("/api/export.csv") { request, _ in try ExportRoute.response(request, web) }
         RunnerRoutes.add(to: router, runners: web.runners, resolver: web.resolver)
+        AuthRoutes.add(to: router, web)
         return router
     }
 }

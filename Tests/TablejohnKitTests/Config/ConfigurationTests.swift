@@ -14,6 +14,7 @@ struct ConfigurationTests {
         #expect(configuration.repo.refspecs == ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"])
         #expect(configuration.bench.method == .internalStatistics)
         #expect(configuration.bench.timeout == .seconds(3600))
+        #expect(configuration.web.isPublic)
         // A command alone implies the command method.
         #expect(try TablejohnConfiguration.parse("[bench]\ncommand = \"./bench.sh\"\n", file: "t.toml").bench.method == .command("./bench.sh"))
     }
@@ -23,6 +24,7 @@ struct ConfigurationTests {
         let configuration = try TablejohnConfiguration.parse("""
             [web]
             address = "[::1]:9000"
+            public = false
 
             [repo]
             path = "/srv/project.git"
@@ -42,6 +44,7 @@ struct ConfigurationTests {
             return bench
         }())
         #expect(configuration.web.address == SocketAddressSetting(host: "::1", port: 9000))
+        #expect(configuration.web.isPublic == false)
         #expect(configuration.repo.path == "/srv/project.git")
         #expect(configuration.repo.url == "https://example.com/project.git")
         #expect(configuration.repo.fetchInterval == .seconds(300))
@@ -132,6 +135,7 @@ struct ConfigurationTests {
         ("[bench]\nmethod = \"bench-repo\"\nrepo = \"/b\"\nentry = \"../x.sh\"\n", "my.toml:4: [bench] entry: must be a path inside the bench repository, such as \"run.sh\""),
         ("[bench]\nentry = \"x.sh\"\n", "my.toml:2: [bench] entry: is only used with method = \"bench-repo\""),
         ("[bench]\nformat = \"junit\"\n", "my.toml:2: [bench] format: expected one of tablejohn, go, google-benchmark, hyperfine, pytest-benchmark, libtest, jmh, criterion, catch2, found \"junit\""),
+        ("[web]\n\npublic = \"no\"\n", "my.toml:3: [web] public: expected true or false, found a string"),
         ("[web]\nrunner-token = \"short\"\n", "my.toml:2: [web] runner-token: must be at least 16 characters; tjctl runner add NAME issues per-runner tokens"),
         ("[runner]\nname = \"has space\"\n", "my.toml:2: [runner] name: use letters, digits, '.', '_' and '-' (at most 64)"),
         ("[[runner.server]]\ntoken = \"t\"\n", "my.toml:1: [runner.server] url: each [[runner.server]] needs url = \"http://host:port\""),
@@ -170,5 +174,6 @@ struct ExampleConfigurationTests {
         let configuration = try TablejohnConfiguration.load(path: path)
         #expect(configuration.repo.url == "https://example.com/project.git")
         #expect(configuration.repo.fetchInterval == .seconds(60))
+        #expect(configuration.web.isPublic)
     }
 }

@@ -1,0 +1,52 @@
+// Errors of form posts that answer with a page of their own: a title, a message and a status.
+import Hummingbird
+
+/// A refused or failed form post, rendered as a small page (`HTTPResponseError`), so
+/// a route can throw it from anywhere and the browser shows what went wrong.
+struct WebPageError: HTTPResponseError, Equatable {
+    var status: HTTPResponse.Status
+    var title: String
+    var message: String
+    /// A link offered under the message, such as the login page.
+    var link: (href: String, text: String)?
+    var viewer = Viewer.anonymous
+
+    init(status: HTTPResponse.Status, title: String, message: String, link: (href: String, text: String)? = nil) {
+        self.status = status
+        self.title = title
+        self.message = message
+        self.link = link
+    }
+
+    static func badRequest(_ message: String) -> WebPageError {
+        WebPageError(status: .badRequest, title: "Cannot do that", message: message)
+    }
+
+    static let loginRequired = WebPageError(status: .forbidden, title: "Admins only",
+                                            message: "Log in as an admin to do this.", link: ("/login", "Log in"))
+    static let notAdmin = WebPageError(status: .forbidden, title: "Admins only",
+                                       message: "Your account is not an admin; log in as an admin to do this.",
+                                       link: ("/login", "Log in as someone else"))
+    static let badCSRF = WebPageError(status: .forbidden, title: "Form expired",
+                                      message: "This form is out of date or did not come from this site; reload the page and try again.")
+    static let crossSite = WebPageError(status: .forbidden, title: "Refused",
+                                        message: "Forms may only be sent from this site's own pages.")
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var html = HTMLWriter()
+        PageLayout.open(&html, title: "\(title) · tablejohn", viewer: viewer)
+        html.element("h1", title)
+        html.element("p", message, attributes: "id=\"error-message\" class=\"error\"")
+        if let link {
+            html.raw("<p><a href=\"\(HTMLEscaping.escape(link.href))\">")
+            html.text(link.text)
+            html.raw("</a></p>\n")
+        }
+        PageLayout.close(&html)
+        return try HTMLResponse(html.output, status: status).response(from: request, context: context)
+    }
+
+    static func == (lhs: WebPageError, rhs: WebPageError) -> Bool {
+        lhs.status == rhs.status && lhs.title == rhs.title && lhs.message == rhs.message
+    }
+}
