@@ -55,14 +55,14 @@ struct ExternalResultsTests {
             // The run's page shows it, the metric escaped like any text from outside.
             let page = try await server.get("/run/\(try #require(reply["id"]?.stringValue))/")
             #expect(page.status == 200)
-            #expect(page.body.contains("<td>\(metric.replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;"))</td>"), "\(format)")
-            #expect(page.body.contains("<td id=\"runner\">ci-box <span class=\"hint\">(imported)</span></td>"))
+            #expect(page.body.contains("<td class=\"metric\">\(metric.replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;"))</td>"), "\(format)")
+            #expect(page.body.contains("<td id=\"runner\"><a href=\"/runner/ci-box/\">ci-box</a> <span class=\"hint\">(imported)</span></td>"))
         }
         let hostile = folder + "/hostile.json"
         try #"{"<script>alert(1)</script>": {"value": 1, "unit": "<b>ms</b>"}}"#.write(toFile: hostile, atomically: true, encoding: .utf8)
         let hostileID = try JSONValue.parse(try runTjctl(["submit", "--commit", "HEAD", hostile, "--json"], in: repo.path).stdout)["id"]?.stringValue
         let hostilePage = try await server.get("/run/\(try #require(hostileID))/").body
-        #expect(hostilePage.contains("<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"))
+        #expect(hostilePage.contains("<td class=\"metric\">&lt;script&gt;alert(1)&lt;/script&gt;</td>"))
         #expect(hostilePage.contains("<td>&lt;b&gt;ms&lt;/b&gt;</td>"))
         #expect(!hostilePage.contains("<script>"))
         let missing = try await server.get("/run/no-such-run/")

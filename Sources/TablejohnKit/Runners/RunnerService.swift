@@ -32,6 +32,7 @@ public final class RunnerService: Sendable {
     private let benchRepository: GitRepository?
     private let sharedTokenDigests: [Data]
     private let persisted = Mutex<[String: (time: Int64, fingerprint: JSONValue?)]>([:])
+    private let outputs = Mutex(LiveOutput())
 
     /// - Parameters:
     ///   - repository: the watched repository, for tree archives.
@@ -103,6 +104,11 @@ public final class RunnerService: Sendable {
         return live
     }
 
+    /// The last output lines of each runner's run in progress, by runner name.
+    public func liveOutput() -> [String: LiveOutput.Entry] {
+        outputs.withLock { $0.entries }
+    }
+
     /// The reply to runner `name`'s status call `body`, made at `now` (Unix milliseconds).
     public func status(name: String, body: JSONValue, now: Int64) async throws(RunnerAPIError) -> JSONValue {
         guard case .object(let request) = body else { throw .bad("the body must be a JSON object") }
@@ -123,6 +129,7 @@ public final class RunnerService: Sendable {
                     throw RunnerAPIError.bad("submit_run: commit \(hash) is not in this repository")
                 }
                 registry.withLock { $0.finished(runID: run.id) }
+                outputs.withLock { $0.finished(runID: run.id) }
             }
             // Read before taking the registry's lock, which other runners' calls wait on.
             let queue = try store.queue(limit: 100).map(\.hash)
@@ -130,7 +137,7 @@ public final class RunnerService: Sendable {
             if case .working(_, let hash) = activity, !queued.contains(hash), try store.isQueued(hash) { queued.insert(hash) }
             // Known before the registry reserves a commit, so a bench method that cannot be
             // named (a bench repository without HEAD) refuses the call without a reservation.
-            let method = requestRun && activity == .idle ? try benchMethod() : nil
+            let method: JSONValue = requestRun && activity == .idle ? try benchMethod() : .null
             let call = RunnerStatusCall(name: name, secret: secret, activity: activity, requestRun: requestRun)
             let decision = registry.withLock { registry in
                 registry.status(call, now: now, queue: queue, isQueued: { queued.contains($0) }, newRunID: { UUID().uuidString.lowercased() })
@@ -140,8 +147,15 @@ public final class RunnerService: Sendable {
                 throw RunnerAPIError(kind: .conflict, message: message)
             case .reply(let run, let abort):
                 try noteSeen(name, now: now, fingerprint: fingerprint == .null ? nil : fingerprint)
+                outputs.withLock { live in
+                    if case .working(let runID, _) = activity, !abort {
+                        live.report(runner: name, runID: runID, window: LiveOutput.window(from: request["status"]))
+                    } else {
+                        live.clear(runner: name)
+                    }
+                }
                 return ["run": run.map { run in
-                    ["id": .string(run.runID), "hash": .string(run.hash), "bench_method": method ?? .null,
+                    ["id": .string(run.runID), "hash": .string(run.hash), "bench_method": method,
                      "timeout_s": .integer(max(1, (bench.timeout.milliseconds + 999) / 1000)), "start": .string(Timestamp.rfc3339(milliseconds: now))]
                 } ?? .null, "abort_run": .bool(abort)]
             }

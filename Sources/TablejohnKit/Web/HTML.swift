@@ -58,4 +58,41 @@ enum DisplayFormat {
     static func count(_ value: Int, _ noun: String) -> String {
         value == 1 ? "1 \(noun)" : "\(value) \(noun)s"
     }
+
+    /// Up to 6 significant digits, without a trailing `.0` for whole numbers.
+    static func number(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return String(format: "%.6g", value)
+    }
+
+    /// A fingerprint as one line: `cpu: Xeon · cores: 8 · …`.
+    static func fingerprint(_ fingerprint: JSONValue?) -> String {
+        guard case .object(let object)? = fingerprint else { return "" }
+        return object.entries.map { "\($0.key): \($0.value.stringValue ?? ((try? $0.value.jsonString()) ?? ""))" }
+            .joined(separator: " · ")
+    }
+
+    /// A machine as one line: the runner's name, then its fingerprint.
+    static func machine(_ machine: Machine) -> String {
+        let details = fingerprint(machine.fingerprint)
+        let name = machine.runner ?? "no runner"
+        return details.isEmpty ? name : "\(name) (\(details))"
+    }
+}
+
+enum URLPath {
+    /// `value` percent-encoded to sit in one path segment of a page address.
+    static func segment(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: segmentCharacters) ?? ""
+    }
+
+    /// RFC 3986's unreserved characters, ASCII only: the result is safe in an attribute too.
+    private static let segmentCharacters = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    static func commit(_ hash: String) -> String { "/commit/\(hash)/" }
+    static func run(_ id: String) -> String { "/run/\(segment(id))/" }
+    static func runner(_ name: String) -> String { "/runner/\(segment(name))/" }
+    static func compare(_ id: String, _ other: String? = nil) -> String {
+        "/compare/\(segment(id))/" + (other.map { "\(segment($0))/" } ?? "")
+    }
 }

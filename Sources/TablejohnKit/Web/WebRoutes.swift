@@ -35,28 +35,7 @@ enum WebRoutes {
     static func router(_ web: WebContext) -> Router<WebRequestContext> {
         let router = Router(context: WebRequestContext.self)
         router.add(middleware: SessionMiddleware(store: web.store, isPublic: web.isPublic))  // before every route
-        router.get("/") { _, context in
-            let page = IndexPage(repositoryPath: web.repositoryPath,
-                                 refs: try web.store.refSummaries(),
-                                 commitCount: try web.store.commitCounts().total,
-                                 queueLength: try web.store.queueLength(),
-                                 sync: web.sync.snapshot,
-                                 viewer: context.viewer)
-            return HTMLResponse(page.render())
-        }
-        // The router matches /run/ID and /run/ID/ alike; the canonical address ends with a slash.
-        router.get("/run/:id") { request, context in
-            let id = context.parameters.get("id") ?? ""
-            guard request.uri.path.hasSuffix("/") else {
-                let encoded = id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
-                return Response(status: .movedPermanently, headers: [.location: "/run/\(encoded)/"])
-            }
-            guard let run = try web.store.run(id: id) else {
-                return try HTMLResponse(NotFoundPage(what: "run", name: id, viewer: context.viewer).render(), status: .notFound).response(from: request, context: context)
-            }
-            return try HTMLResponse(RunPage(run: run, commit: try web.store.commitSummary(run.commit), viewer: context.viewer).render())
-                .response(from: request, context: context)
-        }
+        PageRoutes.add(to: router, web)
         StaticAssets.add(to: router)
         GraphRoutes.add(to: router, web)
         router.get("/api/export.csv") { request, _ in try ExportRoute.response(request, web) }

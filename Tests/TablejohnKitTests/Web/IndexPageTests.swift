@@ -40,4 +40,47 @@ struct IndexPageTests {
             }
         }
     }
+
+    @Test("tracked refs show their latest results, from the tip or the nearest benchmarked ancestor; runners and queue are summarised")
+    func latestResultsAndSummaries() async throws {
+        var hashes: [String] = []
+        let fixture = try PageFixture { repo in
+            hashes = try repo.commits(3)
+            try repo.git(["branch", "side", hashes[0]])
+        }
+        try fixture.record("old", commit: hashes[0], values: ["x": 1, "y": 2], start: 1_700_000_000_000)
+        try fixture.record("newer", commit: hashes[1], values: ["x": 1, "y": 2, "z": 3], start: 1_700_000_100_000)
+        _ = try fixture.store.addRunner("bench-2", now: 1)
+        _ = try fixture.store.enqueue([hashes[2]], priority: 4, now: 1)
+
+        let body = try await fixture.get("/").body
+        // main's tip has no run: its parent's newest run stands in, one commit below the tip.
+        #expect(body.contains("<a href=\"/run/newer/\">"))
+        #expect(body.contains("3 measurements"))
+        #expect(body.contains("1 commit below the tip"))
+        #expect(body.contains("<a href=\"/commit/\(hashes[2])/\"><code title=\"\(hashes[2])\">"))
+        #expect(body.contains("<a class=\"runner-name\" href=\"/runner/bench-2/\">bench-2</a>"))
+        #expect(body.contains("never seen"))
+        #expect(body.contains("<p id=\"queue-summary\"><a href=\"/queue/\">1 waiting</a>, next:</p>"))
+        #expect(body.contains("priority 4"))
+        #expect(!body.contains("/admin/"))
+    }
+
+    @Test("admins get track and untrack buttons per ref and a fetch button, each with the CSRF field")
+    func adminForms() async throws {
+        let fixture = try PageFixture { repo in
+            try repo.commit("first")
+            try repo.git(["branch", "feature/<x>"])
+        }
+        let body = try await fixture.get("/", viewer: PageFixture.admin).body
+        let csrf = "<input type=\"hidden\" name=\"csrf\" value=\"tok&lt;en&gt;\">"
+        let untrack = try #require(body.form(action: "/admin/untrack"))
+        #expect(untrack.contains(csrf))
+        #expect(untrack.contains("<input type=\"hidden\" name=\"ref\" value=\"refs/heads/main\">"))
+        #expect(untrack.contains("<input type=\"hidden\" name=\"back\" value=\"/\">"))
+        let track = try #require(body.form(action: "/admin/track"))
+        #expect(track.contains(csrf))
+        #expect(track.contains("<input type=\"hidden\" name=\"ref\" value=\"refs/heads/feature/&lt;x&gt;\">"))
+        #expect(try #require(body.form(action: "/admin/fetch")).contains(csrf))
+    }
 }

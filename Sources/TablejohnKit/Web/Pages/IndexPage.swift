@@ -1,4 +1,4 @@
-// The front page: the repository, its refs with their tips, the sync state and the queue length.
+// The front page: the repository, its refs with their tips and latest results, the sync state, runners and queue.
 import Foundation
 
 /// What `/` shows.
@@ -8,7 +8,15 @@ struct IndexPage {
     var commitCount: Int
     var queueLength: Int
     var sync: SyncState
+    /// The newest results of each tracked ref, by full ref name.
+    var latest: [String: LatestRun] = [:]
+    var runners: [RunnerOverview] = []
+    /// The first few queued commits.
+    var nextQueued: [QueueEntry] = []
     var viewer = Viewer.anonymous
+
+    /// How many queued commits the summary names.
+    static let queuePreview = 5
 
     func render() -> String {
         var html = HTMLWriter()
@@ -16,10 +24,19 @@ struct IndexPage {
         html.raw("<h1>tablejohn</h1>\n<p class=\"repo\">Repository ")
         html.element("code", repositoryPath)
         html.raw("</p>\n")
+        // Sections in page order; each is self-contained (heading and content), so a new
+        // one, such as recent significant changes, is one more call here.
         renderStatus(&html)
         renderRefs(&html)
+        IndexSummaries(runners: runners, nextQueued: nextQueued, queueLength: queueLength).render(&html)
+        if viewer.isAdmin { renderAdmin(&html) }
         PageLayout.close(&html)
         return html.output
+    }
+
+    private func renderAdmin(_ html: inout HTMLWriter) {
+        html.raw("<h2>Repository</h2>\n<form method=\"post\" action=\"/admin/fetch\" id=\"fetch\" class=\"panel\">\(viewer.csrfField)")
+        html.raw("<input type=\"hidden\" name=\"back\" value=\"/\"><button type=\"submit\">Fetch now</button></form>\n")
     }
 
     private func renderStatus(_ html: inout HTMLWriter) {
@@ -57,17 +74,47 @@ struct IndexPage {
             html.raw("<p>No refs yet.</p>\n")
             return
         }
-        html.raw("<table class=\"refs\">\n<thead><tr><th>Ref</th><th>Tracked</th><th>Tip</th><th>Date</th><th>Author</th><th>Message</th></tr></thead>\n<tbody>\n")
+        html.raw("<table class=\"refs\">\n<thead><tr><th>Ref</th><th>Tracked</th><th>Tip</th><th>Date</th><th>Author</th><th>Message</th>")
+        html.raw("<th>Latest results</th>\(viewer.isAdmin ? "<th></th>" : "")</tr></thead>\n<tbody>\n")
         for ref in refs {
             html.raw(ref.tracked ? "<tr class=\"tracked\">" : "<tr>")
             html.element("td", RefName.short(ref.name), attributes: "title=\"\(HTMLEscaping.escape(ref.name))\"")
             html.raw(ref.tracked ? "<td>tracked</td>" : "<td></td>")
-            html.raw("<td><code title=\"\(ref.hash)\">\(ref.hash.prefix(10))</code></td>")
+            html.raw("<td><a href=\"\(URLPath.commit(ref.hash))\"><code title=\"\(ref.hash)\">\(ref.hash.prefix(10))</code></a></td>")
             html.element("td", DisplayFormat.date(seconds: ref.committerTime))
             html.element("td", ref.authorName)
-            html.element("td", ref.summary)
+            html.element("td", ref.summary, attributes: "class=\"message\"")
+            renderLatest(&html, ref)
+            if viewer.isAdmin { renderTracking(&html, ref) }
             html.raw("</tr>\n")
         }
         html.raw("</tbody>\n</table>\n")
+    }
+
+    private func renderLatest(_ html: inout HTMLWriter, _ ref: RefSummary) {
+        html.raw("<td class=\"latest\">")
+        if let latest = latest[ref.name] {
+            let run = latest.run
+            html.raw("<a href=\"\(URLPath.run(run.id))\">")
+            html.text(DisplayFormat.date(seconds: run.start / 1000))
+            html.raw("</a> ")
+            html.raw(run.exitCode == 0 ? "<span class=\"ok\">\(DisplayFormat.count(run.measurementCount, "measurement"))</span>"
+                : "<span class=\"error\">failed</span>")
+            if latest.depth > 0 {
+                html.raw(" <span class=\"hint\">on <a href=\"\(URLPath.commit(run.commit))\">\(run.commit.prefix(7))</a>, ")
+                html.raw("\(DisplayFormat.count(latest.depth, "commit")) below the tip</span>")
+            }
+        } else if ref.tracked {
+            html.raw("<span class=\"hint\">none yet</span>")
+        }
+        html.raw("</td>")
+    }
+
+    /// The admin's track or untrack button for one ref.
+    private func renderTracking(_ html: inout HTMLWriter, _ ref: RefSummary) {
+        html.raw("<td class=\"admin\"><form class=\"inline\" method=\"post\" action=\"\(ref.tracked ? "/admin/untrack" : "/admin/track")\">")
+        html.raw(viewer.csrfField)
+        html.raw("<input type=\"hidden\" name=\"ref\" value=\"\(HTMLEscaping.escape(ref.name))\"><input type=\"hidden\" name=\"back\" value=\"/\">")
+        html.raw("<button type=\"submit\">\(ref.tracked ? "Untrack" : "Track")</button></form></td>")
     }
 }

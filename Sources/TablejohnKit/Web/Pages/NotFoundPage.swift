@@ -1,16 +1,46 @@
-// The 404 page: says what kind of thing was looked up and under which name.
-/// A page saying what was looked up and not found.
+// The page for a name that leads nowhere: says what kind of thing was looked up and under which name.
+/// A page saying what was looked up and not found, or found several times over.
 struct NotFoundPage {
     var what: String
     var name: String
+    /// A sentence of our own explaining more (trusted text, escaped anyway).
+    var note: String?
+    /// What the name could mean, when it is ambiguous (an abbreviated hash, a short ref name).
+    var candidates: [Candidate] = []
     var viewer = Viewer.anonymous
+
+    var isAmbiguous: Bool { !candidates.isEmpty }
+
+    /// One meaning of an ambiguous name: a link, its label (a hash or ref name) and a summary.
+    struct Candidate {
+        var href: String
+        var label: String
+        var summary: String
+    }
 
     func render() -> String {
         var html = HTMLWriter()
-        PageLayout.open(&html, title: "Not found · tablejohn", viewer: viewer)
-        html.raw("<h1>Not found</h1>\n<p id=\"not-found\">No \(what) named <code>")
-        html.text(name)
-        html.raw("</code>.</p>\n")
+        PageLayout.open(&html, title: (isAmbiguous ? "Ambiguous" : "Not found") + " · tablejohn", viewer: viewer)
+        if isAmbiguous {
+            html.raw("<h1>Ambiguous</h1>\n<p id=\"not-found\"><code>")
+            html.text(name)
+            html.raw("</code> could mean any of these:</p>\n<ul class=\"candidates\">\n")
+            for candidate in candidates {
+                html.raw("<li><a href=\"\(HTMLEscaping.escape(candidate.href))\"><code>")
+                html.text(candidate.label)
+                html.raw("</code></a> ")
+                html.text(candidate.summary)
+                html.raw("</li>\n")
+            }
+            html.raw("</ul>\n")
+        } else {
+            html.raw("<h1>Not found</h1>\n<p id=\"not-found\">No \(what) named <code>")
+            html.text(name)
+            html.raw("</code>.</p>\n")
+        }
+        if let note {
+            html.element("p", note, attributes: "class=\"hint\"")
+        }
         PageLayout.close(&html)
         return html.output
     }

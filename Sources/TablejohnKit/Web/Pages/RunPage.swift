@@ -1,4 +1,4 @@
-// /run/<id>/: one run with its commit, runner, measurements and output log.
+// /run/<id>/: one run with its commit, runner, measurements against the parent's runs, and output log.
 import Foundation
 
 /// What `/run/<id>/` shows. Everything from the run (metric names, output, runner,
@@ -6,6 +6,10 @@ import Foundation
 struct RunPage {
     var run: Run
     var commit: CommitSummary?
+    /// The commit's first parent, and its successful runs (on any machine).
+    var parent: CommitSummary?
+    var parentRuns: [RunValues] = []
+    var readings: [String: MetricReading] = [:]
     var viewer = Viewer.anonymous
 
     func render() -> String {
@@ -15,14 +19,16 @@ struct RunPage {
         html.text(run.id)
         html.raw("</code></h1>\n")
         renderFacts(&html)
+        html.raw("<p class=\"actions\"><a id=\"compare-link\" href=\"\(URLPath.compare(run.id))\">Compare with…</a></p>\n")
         renderMeasurements(&html)
-        renderOutput(&html)
+        html.raw("<h2>Output</h2>\n")
+        OutputLog(lines: run.output, id: "output").render(&html)
         PageLayout.close(&html)
         return html.output
     }
 
     private func renderFacts(_ html: inout HTMLWriter) {
-        html.raw("<table class=\"facts\">\n<tr><th>Commit</th><td><code id=\"commit\" title=\"\(run.commit)\">\(run.commit.prefix(12))</code>")
+        html.raw("<table class=\"facts\">\n<tr><th>Commit</th><td><a href=\"\(URLPath.commit(run.commit))\"><code id=\"commit\" title=\"\(run.commit)\">\(run.commit.prefix(12))</code></a>")
         if let commit {
             html.raw(" ")
             html.text(commit.summary)
@@ -35,7 +41,13 @@ struct RunPage {
         html.raw("</td></tr>\n<tr><th>Result</th><td id=\"result\">")
         html.raw(run.exitCode == 0 ? "<span class=\"ok\">succeeded</span>" : "<span class=\"error\">failed, exit code \(run.exitCode)</span>")
         html.raw("</td></tr>\n<tr><th>Runner</th><td id=\"runner\">")
-        html.text(run.runnerName ?? "—")
+        if let runner = run.runnerName {
+            html.raw("<a href=\"\(URLPath.runner(runner))\">")
+            html.text(runner)
+            html.raw("</a>")
+        } else {
+            html.raw("—")
+        }
         html.raw(run.origin == .import ? " <span class=\"hint\">(imported)</span>" : "")
         html.raw("</td></tr>\n<tr><th>Bench method</th>")
         html.element("td", run.benchMethod)
@@ -43,9 +55,9 @@ struct RunPage {
         html.text(DisplayFormat.date(seconds: run.start / 1000))
         html.raw(String(format: " <span class=\"hint\">(%.1f s)</span>", Double(run.end - run.start) / 1000))
         html.raw("</td></tr>\n")
-        if case .object(let fingerprint)? = run.fingerprint {
+        if run.fingerprint?.objectValue != nil {
             html.raw("<tr><th>Machine</th><td id=\"fingerprint\">")
-            html.text(fingerprint.entries.map { "\($0.key): \($0.value.stringValue ?? ((try? $0.value.jsonString()) ?? ""))" }.joined(separator: " · "))
+            html.text(DisplayFormat.fingerprint(run.fingerprint))
             html.raw("</td></tr>\n")
         }
         html.raw("</table>\n")
@@ -57,45 +69,24 @@ struct RunPage {
             html.raw("<p id=\"measurements\">No measurements.</p>\n")
             return
         }
-        html.raw("<table id=\"measurements\">\n<thead><tr><th>Metric</th><th>Value</th><th>Unit</th><th>Range</th><th>Samples</th></tr></thead>\n<tbody>\n")
-        for measurement in run.measurements {
+        ParentComparison(values: MetricComparison.values(of: run), units: MetricComparison.units(of: run),
+                         machine: Machine(runner: run.runnerName, fingerprint: run.fingerprint), parent: parent, parentRuns: parentRuns, readings: readings, valueHeading: "This run",
+                         id: "measurements").render(&html)
+        renderBounds(&html)
+    }
+
+    /// Ranges and sample counts, for the measurements that have them.
+    private func renderBounds(_ html: inout HTMLWriter) {
+        let detailed = run.measurements.filter { $0.lower != nil || $0.upper != nil || $0.samples != nil }
+        guard !detailed.isEmpty else { return }
+        html.raw("<table id=\"bounds\" class=\"bounds\">\n<thead><tr><th>Metric</th><th>Range</th><th class=\"number\">Samples</th></tr></thead>\n<tbody>\n")
+        for measurement in detailed {
             html.raw("<tr>")
             html.element("td", measurement.metric)
-            html.element("td", Self.number(measurement.value), attributes: "class=\"number\"")
-            html.element("td", measurement.unit ?? "")
-            let range = [measurement.lower, measurement.upper].compactMap { $0 }.map(Self.number).joined(separator: " – ")
-            html.element("td", range)
+            html.element("td", [measurement.lower, measurement.upper].compactMap { $0 }.map(DisplayFormat.number).joined(separator: " – "))
             html.element("td", measurement.samples.map { "\($0.count)" } ?? "", attributes: "class=\"number\"")
             html.raw("</tr>\n")
         }
         html.raw("</tbody>\n</table>\n")
-    }
-
-    /// The log, each line tagged with its stream: a class for colour and a label for
-    /// readers without it.
-    private func renderOutput(_ html: inout HTMLWriter) {
-        html.raw("<h2>Output</h2>\n")
-        guard !run.output.isEmpty else {
-            html.raw("<p id=\"output\">No output.</p>\n")
-            return
-        }
-        html.raw("<pre id=\"output\" class=\"log\">")
-        for line in run.output {
-            let label = switch line.source {
-            case .stdout: "out"
-            case .stderr: "err"
-            case .internal: "tj "
-            }
-            html.raw("<span class=\"\(line.source.rawValue)\"><span class=\"source\">\(label)</span> ")
-            html.text(line.text)
-            html.raw("</span>\n")
-        }
-        html.raw("</pre>\n")
-    }
-
-    /// Up to 6 significant digits, without a trailing `.0` for whole numbers.
-    static func number(_ value: Double) -> String {
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return String(format: "%.6g", value)
     }
 }

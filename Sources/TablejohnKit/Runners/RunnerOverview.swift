@@ -1,0 +1,66 @@
+// Each runner as pages show it: registered or seen, its state as `tjctl runners` names it, its run and live output.
+
+/// A runner's state and what it is doing, from the runners table (tokens, last seen,
+/// fingerprint) and the registry's memory of status calls since the daemon started.
+public struct RunnerOverview: Sendable {
+    public enum State: String, Sendable {
+        case idle, busy, working, offline
+        case neverSeen = "never seen"
+    }
+
+    public var name: String
+    public var state: State
+    /// Unix milliseconds of its last status call.
+    public var lastSeen: Int64?
+    public var fingerprint: JSONValue?
+    /// The run it works on, while it is alive.
+    public var run: RunAssignment?
+    /// The last lines of that run's output.
+    public var output: [LiveOutput.Line]
+
+    /// Every runner with a token, and every runner seen with a shared token since the
+    /// daemon started, by name.
+    public static func all(records: [RunnerRecord], live: [String: RunnerRegistry.Snapshot],
+                           outputs: [String: LiveOutput.Entry]) -> [RunnerOverview] {
+        var names = Set(records.map(\.name))
+        names.formUnion(live.keys)
+        let byName = Dictionary(records.map { ($0.name, $0) }) { first, _ in first }
+        return names.sorted().map { name in
+            let record = byName[name]
+            let now = live[name]
+            let state: State = switch now {
+            case nil: record?.lastSeen == nil ? .neverSeen : .offline
+            case let now? where !now.alive: .offline
+            case let now?:
+                switch now.activity {
+                case .idle: .idle
+                case .busy: .busy
+                case .working: .working
+                }
+            }
+            let lastSeen = max(record?.lastSeen ?? 0, now?.lastSeen ?? 0)
+            let run = state == .working ? now?.run : nil
+            let output = run.flatMap { run in outputs[name].flatMap { $0.runID == run.runID ? $0.lines : nil } } ?? []
+            return RunnerOverview(name: name, state: state, lastSeen: lastSeen == 0 ? nil : lastSeen,
+                                  fingerprint: now?.fingerprint ?? record?.fingerprint, run: run, output: output)
+        }
+    }
+
+    /// Every runner, now.
+    public static func all(store: Store, runners: RunnerService, now: Int64) throws -> [RunnerOverview] {
+        all(records: try store.runners(), live: runners.liveRunners(now: now), outputs: runners.liveOutput())
+    }
+
+    /// Runner `name`, if it has a token or was seen since the daemon started.
+    public static func named(_ name: String, store: Store, runners: RunnerService, now: Int64) throws -> RunnerOverview? {
+        try all(store: store, runners: runners, now: now).first { $0.name == name }
+    }
+
+    /// The runner as the live-output API sends it (`GET /api/queue/live`).
+    public var json: JSONValue {
+        ["name": .string(name), "state": .string(state.rawValue),
+         "last_seen": lastSeen.map { JSONValue.string(Timestamp.rfc3339(milliseconds: $0)) } ?? .null,
+         "run": run.map { run -> JSONValue in ["id": .string(run.runID), "hash": .string(run.hash)] } ?? .null,
+         "output": .array(output.map { line -> JSONValue in [.string(line.source.rawValue), .string(line.text)] })]
+    }
+}

@@ -1,0 +1,100 @@
+// Measurements as comparisons read them: successful runs of a commit with their machine, and how metrics read.
+import GRDB
+
+/// The machine a run's numbers came from: the runner's name and the fingerprint it
+/// reported. Numbers are compared only between runs on the same machine; fingerprints
+/// are equal when they hold the same keys and values, in any order.
+public struct Machine: Sendable, Equatable {
+    public var runner: String?
+    public var fingerprint: JSONValue?
+
+    public init(runner: String?, fingerprint: JSONValue?) {
+        self.runner = runner
+        self.fingerprint = fingerprint
+    }
+}
+
+/// One run's measured values by metric.
+public struct RunValues: Sendable, Equatable {
+    public var runID: String
+    public var machine: Machine
+    /// Unix milliseconds.
+    public var start: Int64
+    public var values: [String: Double]
+    public var units: [String: String]
+}
+
+/// How a metric's values read: its unit and which way is better.
+public struct MetricReading: Sendable, Equatable {
+    public var unit: String?
+    public var direction: MetricDirection
+}
+
+extension Store {
+    /// Comparisons use at most this many runs of one commit.
+    static let comparedRunLimit = 50
+
+    /// The newest successful runs of commit `hash` (at most `comparedRunLimit`), with
+    /// their measurements; `runner` keeps only the runs of that runner (`.some(nil)`: of
+    /// no runner). One indexed lookup of the commit's runs, then each run's measurements
+    /// by primary key.
+    public func runValues(commit hash: String, runner: String?? = nil) throws -> [RunValues] {
+        try read { db in
+            var condition = "commit_id = (SELECT id FROM commits WHERE hash = ?) AND exit_code = 0"
+            var arguments: StatementArguments = [hash]
+            if let runner {
+                condition += " AND runner_name IS ?"
+                arguments += [runner]
+            }
+            arguments += [Self.comparedRunLimit]
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT r.id, r.runner_name, r.runner_fingerprint, r.start_time, m.metric, m.value, m.unit
+                FROM (SELECT id, runner_name, runner_fingerprint, start_time FROM runs INDEXED BY runs_commit
+                      WHERE \(condition) ORDER BY start_time DESC, id DESC LIMIT ?) r
+                CROSS JOIN measurements m ON m.run_id = r.id
+                ORDER BY r.start_time DESC, r.id DESC
+                """), arguments: arguments)
+            var runs: [RunValues] = []
+            for row in rows {
+                let id: String = row[0]
+                if runs.last?.runID != id {
+                    let fingerprint = (row[2] as String?).flatMap { try? JSONValue.parse($0) }
+                    runs.append(RunValues(runID: id, machine: Machine(runner: row[1], fingerprint: fingerprint), start: row[3],
+                                          values: [:], units: [:]))
+                }
+                let metric: String = row[4]
+                let value: Double = row[5]
+                runs[runs.count - 1].values[metric] = value
+                if let unit = row[6] as String? { runs[runs.count - 1].units[metric] = unit }
+            }
+            return runs
+        }
+    }
+
+    /// The machines the runs `ids` ran on, by run id (primary-key lookups); unknown ids are left out.
+    public func machines(ofRuns ids: some Collection<String>) throws -> [String: Machine] {
+        try read { db in
+            let statement = try db.cachedStatement(sql: "SELECT runner_name, runner_fingerprint FROM runs WHERE id = ?")
+            var machines: [String: Machine] = [:]
+            for id in Set(ids) {
+                guard let row = try Row.fetchOne(statement, arguments: [id]) else { continue }
+                machines[id] = Machine(runner: row[0], fingerprint: (row[1] as String?).flatMap { try? JSONValue.parse($0) })
+            }
+            return machines
+        }
+    }
+
+    /// Units and directions of the metrics named, by primary key; unknown names are left out.
+    public func metricReadings(_ names: some Collection<String>) throws -> [String: MetricReading] {
+        guard !names.isEmpty else { return [:] }
+        return try read { db in
+            let statement = try db.cachedStatement(sql: "SELECT unit, direction FROM metrics WHERE name = ?")
+            var readings: [String: MetricReading] = [:]
+            for name in Set(names) {
+                guard let row = try Row.fetchOne(statement, arguments: [name]) else { continue }
+                readings[name] = MetricReading(unit: row[0], direction: MetricDirection(rawValue: row[1]) ?? .neutral)
+            }
+            return readings
+        }
+    }
+}

@@ -1,0 +1,110 @@
+// The HTML pages of SPEC §8 (all but the graph and login) and the live-output API the queue page polls.
+import Foundation
+import Hummingbird
+
+/// Registers the pages. Each handler reads what its page shows with bounded, indexed
+/// queries and answers through `PageAnswer`, so redirects to canonical addresses and
+/// not-found pages look the same everywhere. Canonical addresses end with a slash;
+/// the router matches `/run/ID` and `/run/ID/` alike.
+enum PageRoutes {
+    static func add(to router: Router<WebRequestContext>, _ web: WebContext) {
+        router.get("/") { _, context in try index(web, context.viewer).response }
+        router.get("/commit/**") { request, context in try CommitLookup(web: web).page(request, viewer: context.viewer).response }
+        router.get("/run/:id") { request, context in try run(request, context, web).response }
+        router.get("/compare/:base") { request, context in try comparePicker(request, context, web).response }
+        router.get("/compare/:base/:other") { request, context in try compare(request, context, web).response }
+        router.get("/runner/:name") { request, context in try runner(request, context, web).response }
+        router.get("/queue") { request, context in try queue(request, context.viewer, web).response }
+        router.get("/api/queue/live") { _, _ in try live(web) }
+    }
+
+    static func index(_ web: WebContext, _ viewer: Viewer) throws -> PageAnswer {
+        let refs = try web.store.refSummaries()
+        let tips = try web.store.refs()
+        var latest: [String: LatestRun] = [:]
+        for ref in refs where ref.tracked {
+            if let tip = tips[ref.name], let run = try web.store.latestRun(fromTip: tip.commitID) { latest[ref.name] = run }
+        }
+        let queueLength = try web.store.queueLength()
+        return .page(IndexPage(repositoryPath: web.repositoryPath, refs: refs, commitCount: try web.store.commitTotal(),
+                               queueLength: queueLength, sync: web.sync.snapshot, latest: latest,
+                               runners: try RunnerOverview.all(store: web.store, runners: web.runners, now: Timestamp.now()),
+                               nextQueued: queueLength == 0 ? [] : try web.store.queue(limit: IndexPage.queuePreview),
+                               viewer: viewer).render())
+    }
+
+    static func run(_ request: Request, _ context: WebRequestContext, _ web: WebContext) throws -> PageAnswer {
+        let id = context.parameters.decoded("id")
+        if let redirect = PageAnswer.canonical(request, URLPath.run(id)) { return redirect }
+        guard let run = try web.store.run(id: id) else { return .notFound("run", id, viewer: context.viewer) }
+        let parent = try web.store.firstParent(of: run.commit)
+        let parentRuns = try parent.map { try web.store.runValues(commit: $0.hash, runner: .some(run.runnerName)) } ?? []
+        let metrics = run.measurements.map(\.metric) + parentRuns.flatMap(\.values.keys)
+        return .page(RunPage(run: run, commit: try web.store.commitSummary(run.commit), parent: parent, parentRuns: parentRuns,
+                             readings: try web.store.metricReadings(metrics), viewer: context.viewer).render())
+    }
+
+    static func compare(_ request: Request, _ context: WebRequestContext, _ web: WebContext) throws -> PageAnswer {
+        let ids = (context.parameters.decoded("base"), context.parameters.decoded("other"))
+        if let redirect = PageAnswer.canonical(request, URLPath.compare(ids.0, ids.1)) { return redirect }
+        let runs = (try web.store.run(id: ids.0), try web.store.run(id: ids.1))
+        guard let base = runs.0, let other = runs.1 else {
+            let missing = [runs.0 == nil ? ids.0 : nil, runs.1 == nil ? ids.1 : nil].compactMap { $0 }
+            return .notFound(missing.count == 1 ? "run" : "runs", missing.joined(separator: ", "), viewer: context.viewer)
+        }
+        let metrics = base.measurements.map(\.metric) + other.measurements.map(\.metric)
+        return .page(ComparePage(base: base, other: other, baseCommit: try web.store.commitSummary(base.commit),
+                                 otherCommit: try web.store.commitSummary(other.commit),
+                                 readings: try web.store.metricReadings(metrics), viewer: context.viewer).render())
+    }
+
+    static func comparePicker(_ request: Request, _ context: WebRequestContext, _ web: WebContext) throws -> PageAnswer {
+        let id = context.parameters.decoded("base")
+        // The picker's form asks for `?other=ID`.
+        if let other = request.uri.queryParameters["other"].map({ String($0).trimmingCharacters(in: .whitespaces) }), !other.isEmpty {
+            return .redirect(URLPath.compare(id, other), permanent: false)
+        }
+        if let redirect = PageAnswer.canonical(request, URLPath.compare(id)) { return redirect }
+        guard let run = try web.store.run(id: id) else { return .notFound("run", id, viewer: context.viewer) }
+        let limit = ComparePickerPage.sectionLimit
+        var sections: [ComparePickerPage.Section] = []
+        if let parent = try web.store.firstParent(of: run.commit) {
+            let runs = try web.store.runs(RunFilter(commitID: try web.store.commitID(of: parent.hash)), limit: limit)
+            sections.append(.init(heading: "Runs of the parent commit", id: "parent-runs", runs: runs))
+        }
+        let sameCommit = try web.store.runs(RunFilter(commitID: try web.store.commitID(of: run.commit)), limit: limit)
+        sections.append(.init(heading: "Other runs of this commit", id: "commit-runs", runs: sameCommit))
+        if let runner = run.runnerName {
+            let recent = try web.store.runs(RunFilter(runner: runner), limit: limit)
+            sections.append(.init(heading: "Recent runs of this runner", id: "runner-runs", runs: recent))
+        }
+        let machines = try web.store.machines(ofRuns: sections.flatMap { $0.runs.map(\.id) })
+        return .page(ComparePickerPage(run: run, commit: try web.store.commitSummary(run.commit), sections: sections,
+                                       machines: machines, viewer: context.viewer).render())
+    }
+
+    static func runner(_ request: Request, _ context: WebRequestContext, _ web: WebContext) throws -> PageAnswer {
+        let name = context.parameters.decoded("name")
+        if let redirect = PageAnswer.canonical(request, URLPath.runner(name)) { return redirect }
+        let cursor = request.uri.queryParameters["before"].flatMap { RunnerPage.parseCursor(String($0)) }
+        let overview = try RunnerOverview.named(name, store: web.store, runners: web.runners, now: Timestamp.now())
+        let runs = try web.store.runs(RunFilter(runner: name), limit: RunnerPage.pageSize, after: cursor)
+        if overview == nil, runs.isEmpty, cursor == nil { return .notFound("runner", name, viewer: context.viewer) }
+        return .page(RunnerPage(name: name, runner: overview, runs: runs, isContinuation: cursor != nil, viewer: context.viewer).render())
+    }
+
+    static func queue(_ request: Request, _ viewer: Viewer, _ web: WebContext) throws -> PageAnswer {
+        if let redirect = PageAnswer.canonical(request, "/queue/") { return redirect }
+        return .page(QueuePage(runners: try RunnerOverview.all(store: web.store, runners: web.runners, now: Timestamp.now()),
+                               queue: try web.store.queue(limit: QueuePage.limit), total: try web.store.queueLength(),
+                               viewer: viewer).render())
+    }
+
+    /// `{"runners": [{"name", "state", "last_seen", "run": {"id", "hash"} | null, "output": [[source, text], …]}], "queue_length": n}`.
+    static func live(_ web: WebContext) throws -> Response {
+        let runners = try RunnerOverview.all(store: web.store, runners: web.runners, now: Timestamp.now())
+        let body: JSONValue = ["runners": .array(runners.map(\.json)), "queue_length": JSONValue(try web.store.queueLength())]
+        return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: try body.serialized())))
+    }
+}

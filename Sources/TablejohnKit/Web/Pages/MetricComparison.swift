@@ -1,0 +1,120 @@
+// The one place deltas are computed: values against a baseline, per metric, judged by each metric's direction.
+import Foundation
+
+/// Whether a change is good news, read through the metric's direction.
+enum ChangeVerdict: String, Sendable {
+    case better
+    case worse
+    /// Unchanged, or a metric without a better direction.
+    case neutral
+}
+
+/// The difference between a baseline and a value.
+struct MetricChange: Equatable {
+    var difference: Double
+    /// Relative to the baseline, in percent; nil when the baseline is zero.
+    var percent: Double?
+    var verdict: ChangeVerdict
+
+    init(from baseline: Double, to value: Double, direction: MetricDirection) {
+        difference = value - baseline
+        percent = baseline == 0 ? (value == 0 ? 0 : nil) : difference / abs(baseline) * 100
+        verdict = switch direction {
+        case _ where difference == 0: .neutral
+        case .neutral: .neutral
+        case .lower: difference < 0 ? .better : .worse
+        case .higher: difference > 0 ? .better : .worse
+        }
+    }
+
+    /// `+12.5 %`, `−3.1 %`, `±0 %`, or the signed difference when there is no percentage.
+    var text: String {
+        if let percent {
+            if percent == 0 { return "±0 %" }
+            return (percent > 0 ? "+" : "−") + String(format: "%.1f %%", abs(percent))
+        }
+        return (difference > 0 ? "+" : "−") + DisplayFormat.number(abs(difference))
+    }
+}
+
+/// Values of one side against values of the other, metric by metric. Each side may
+/// hold several runs of the same machine; a metric's value is their median.
+struct MetricComparison {
+    struct Row {
+        var metric: String
+        var unit: String?
+        var direction: MetricDirection
+        /// The median of this side's values, and how many runs it comes from.
+        var value: Double?
+        var valueCount: Int
+        var baseline: Double?
+        var baselineCount: Int
+        /// Present when both sides have the metric.
+        var change: MetricChange?
+    }
+
+    var rows: [Row]
+
+    /// Every metric of either side, by name. `units` fills in units the metrics table lacks.
+    init(values: [String: [Double]], baseline: [String: [Double]], readings: [String: MetricReading], units: [String: String] = [:]) {
+        let metrics = Set(values.keys).union(baseline.keys).sorted()
+        rows = metrics.map { metric in
+            let reading = readings[metric]
+            let direction = reading?.direction ?? .neutral
+            let value = values[metric].flatMap(Self.median)
+            let base = baseline[metric].flatMap(Self.median)
+            var change: MetricChange?
+            if let value, let base { change = MetricChange(from: base, to: value, direction: direction) }
+            return Row(metric: metric, unit: units[metric] ?? reading?.unit, direction: direction,
+                       value: value, valueCount: values[metric]?.count ?? 0,
+                       baseline: base, baselineCount: baseline[metric]?.count ?? 0, change: change)
+        }
+    }
+
+    /// The values of `runs` by metric.
+    static func values(of runs: [RunValues]) -> [String: [Double]] {
+        var result: [String: [Double]] = [:]
+        for run in runs {
+            for (metric, value) in run.values { result[metric, default: []].append(value) }
+        }
+        return result
+    }
+
+    /// The units `runs` reported, by metric.
+    static func units(of runs: [RunValues]) -> [String: String] {
+        var result: [String: String] = [:]
+        for run in runs { result.merge(run.units) { kept, _ in kept } }
+        return result
+    }
+
+    /// One run's values by metric.
+    static func values(of run: Run) -> [String: [Double]] {
+        Dictionary(run.measurements.map { ($0.metric, [$0.value]) }) { first, _ in first }
+    }
+
+    /// The units one run reported, by metric.
+    static func units(of run: Run) -> [String: String] {
+        Dictionary(run.measurements.compactMap { measurement in measurement.unit.map { (measurement.metric, $0) } }) { first, _ in first }
+    }
+
+    /// The middle value, or the mean of the two middle values; nil for no values.
+    static func median(_ values: [Double]) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+
+    /// `runs` grouped by machine, machines in the order their first run appears.
+    static func byMachine(_ runs: [RunValues]) -> [(machine: Machine, runs: [RunValues])] {
+        var groups: [(machine: Machine, runs: [RunValues])] = []
+        for run in runs {
+            if let index = groups.firstIndex(where: { $0.machine == run.machine }) {
+                groups[index].runs.append(run)
+            } else {
+                groups.append((run.machine, [run]))
+            }
+        }
+        return groups
+    }
+}

@@ -1,0 +1,53 @@
+import Testing
+@testable import TablejohnKit
+
+@Suite("Runner live output")
+struct RunnerLiveOutputTests {
+    func lines(_ texts: String...) -> [LiveOutput.Line] { texts.map { (source: OutputSource.stdout, text: $0) } }
+    func texts(_ output: LiveOutput, _ runner: String) -> [String] { output.entries[runner]?.lines.map(\.text) ?? [] }
+
+    @Test("overlapping windows are pieced together; a repeated window adds nothing")
+    func merges() {
+        var output = LiveOutput()
+        output.report(runner: "r", runID: "1", window: lines("a", "b", "c"))
+        output.report(runner: "r", runID: "1", window: lines("b", "c", "d"))
+        output.report(runner: "r", runID: "1", window: lines("b", "c", "d"))
+        output.report(runner: "r", runID: "1", window: lines("d", "d"))
+        #expect(texts(output, "r") == ["a", "b", "c", "d", "d"])
+        // No overlap (more lines came than a window holds): appended as they are.
+        output.report(runner: "r", runID: "1", window: lines("x", "y"))
+        #expect(texts(output, "r") == ["a", "b", "c", "d", "d", "x", "y"])
+    }
+
+    @Test("a line from another stream is not an overlap")
+    func streamsDiffer() {
+        var output = LiveOutput()
+        output.report(runner: "r", runID: "1", window: [(.stdout, "a")])
+        output.report(runner: "r", runID: "1", window: [(.stderr, "a")])
+        #expect(output.entries["r"]?.lines.map(\.source) == [.stdout, .stderr])
+    }
+
+    @Test("bounded per runner; a new run starts afresh; finished and cleared runs are forgotten")
+    func bounds() {
+        var output = LiveOutput()
+        output.report(runner: "r", runID: "1", window: (0..<500).map { (source: OutputSource.stdout, text: "line \($0)") })
+        #expect(output.entries["r"]?.lines.count == LiveOutput.maximumLines)
+        #expect(output.entries["r"]?.lines.last?.text == "line 499")
+        output.report(runner: "r", runID: "1", window: [(.stdout, String(repeating: "x", count: 5000))])
+        #expect(output.entries["r"]?.lines.last?.text.count == LiveOutput.maximumLineLength + 1)
+        output.report(runner: "r", runID: "2", window: lines("new"))
+        #expect(texts(output, "r") == ["new"])
+        output.report(runner: "s", runID: "3", window: lines("s"))
+        output.finished(runID: "2")
+        output.clear(runner: "s")
+        #expect(output.entries.isEmpty)
+    }
+
+    @Test("malformed last_output entries are skipped")
+    func lenient() {
+        let status: JSONValue = ["type": "working", "run": ["id": "1", "hash": "h",
+                                                            "last_output": [["stdout", "ok"], ["bogus", "x"], ["stderr"], 5, ["internal", "fine"]]]]
+        #expect(LiveOutput.window(from: status).map(\.text) == ["ok", "fine"])
+        #expect(LiveOutput.window(from: ["type": "idle"]).isEmpty)
+    }
+}
