@@ -134,6 +134,8 @@ extension Store {
                     expires INTEGER NOT NULL      -- Unix milliseconds
                 ) STRICT;
                 CREATE INDEX sessions_user ON sessions(user);
+                """)
+        }
         // Changes found in tracked refs' histories, and the webhook deliveries of confirmed regressions.
         migrator.registerMigration("v5 detected changes") { db in
             try db.execute(sql: """
