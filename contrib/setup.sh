@@ -14,6 +14,9 @@ packages=(
   ca-certificates  # fetching over https
   curl             # the benchmark harness measures HTTP exports with it
   wrk              # the benchmark harness loads the runner API with it
+  chromium         # the integration tests drive the web pages in headless chromium
+  chromium-driver  # … through chromedriver (W3C WebDriver on loopback)
+  fonts-dejavu-core  # a font for headless chromium, so screenshots have readable text
 )
 
 missing=()
