@@ -15,6 +15,9 @@ packages=(
   curl             # the benchmark harness measures HTTP exports with it
   wrk              # the benchmark harness loads the runner API with it
   libjs-dygraphs   # the graph page's plotting library, served by the daemon from /usr/share/javascript
+  chromium         # the integration tests drive the web pages in headless chromium
+  chromium-driver  # … through chromedriver (W3C WebDriver on loopback)
+  fonts-dejavu-core  # a font for headless chromium, so screenshots have readable text
 )
 
 missing=()
