@@ -50,10 +50,7 @@ struct BrowserPageTests {
         #expect(try browser.execute("return document.querySelectorAll('img').length") == 0)
         #expect(try browser.execute("return [...document.scripts].some(s => s.textContent.includes('__pwned'))") == false)
         let errors = try browser.consoleErrors()
-        #expect(errors.filter { !$0.isMissingFavicon }.isEmpty, "\(errors)")
-        withKnownIssue("the pages link no icon, so chromium asks for /favicon.ico and logs its 404") {
-            #expect(!errors.contains { $0.isMissingFavicon })
-        }
+        #expect(errors.isEmpty, "\(errors)")
         try browser.screenshot(named: "index")
 
         // And the browser keeps the cookies the site sets

@@ -25,6 +25,7 @@ struct CommitLookup {
         let metrics = (values + parentValues).flatMap(\.values.keys)
         return .page(CommitPage(commit: commit, runs: try web.store.runs(RunFilter(commitID: commit.id), limit: CommitPage.runLimit),
                                 values: values, parentValues: parentValues, readings: try web.store.metricReadings(metrics),
+                                changes: try web.store.changes(ChangeFilter(states: ChangeState.allCases, commit: hash)),
                                 viewer: viewer).render())
     }
 

@@ -30,6 +30,7 @@ enum PageRoutes {
                                queueLength: queueLength, sync: web.sync.snapshot, latest: latest,
                                runners: try RunnerOverview.all(store: web.store, runners: web.runners, now: Timestamp.now()),
                                nextQueued: queueLength == 0 ? [] : try web.store.queue(limit: IndexPage.queuePreview),
+                               changes: try web.store.changes(ChangeFilter(includeAcked: false, limit: IndexPage.changeLimit)),
                                viewer: viewer).render())
     }
 

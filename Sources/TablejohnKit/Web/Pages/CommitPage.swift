@@ -9,6 +9,8 @@ struct CommitPage {
     var values: [RunValues]
     var parentValues: [RunValues]
     var readings: [String: MetricReading]
+    /// Changes whose new level starts at this commit, in any state.
+    var changes: [PerformanceChange] = []
     var viewer = Viewer.anonymous
 
     /// The bound on the runs listed.
@@ -22,6 +24,10 @@ struct CommitPage {
         renderFacts(&html)
         html.raw("<h2>Message</h2>\n")
         html.element("pre", commit.message, attributes: "class=\"message\" id=\"message\"")
+        if !changes.isEmpty {
+            html.raw("<h2>Changes at this commit</h2>\n")
+            ChangeList(changes: changes, id: "changes", showsCommit: false).render(&html)
+        }
         renderMeasurements(&html)
         html.raw("<h2>Runs</h2>\n")
         if runs.isEmpty {

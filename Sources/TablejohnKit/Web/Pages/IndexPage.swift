@@ -13,7 +13,12 @@ struct IndexPage {
     var runners: [RunnerOverview] = []
     /// The first few queued commits.
     var nextQueued: [QueueEntry] = []
+    /// Reported changes nobody acknowledged yet, newest first.
+    var changes: [PerformanceChange] = []
     var viewer = Viewer.anonymous
+
+    /// How many changes the front page lists.
+    static let changeLimit = 10
 
     /// How many queued commits the summary names.
     static let queuePreview = 5
@@ -27,11 +32,22 @@ struct IndexPage {
         // Sections in page order; each is self-contained (heading and content), so a new
         // one, such as recent significant changes, is one more call here.
         renderStatus(&html)
+        renderChanges(&html)
         renderRefs(&html)
         IndexSummaries(runners: runners, nextQueued: nextQueued, queueLength: queueLength).render(&html)
         if viewer.isAdmin { renderAdmin(&html) }
         PageLayout.close(&html)
         return html.output
+    }
+
+    private func renderChanges(_ html: inout HTMLWriter) {
+        html.raw("<h2>Recent significant changes</h2>\n")
+        guard !changes.isEmpty else {
+            html.raw("<p id=\"no-changes\">No unacknowledged changes. Regressions are listed once re-runs confirm them.</p>\n")
+            return
+        }
+        ChangeList(changes: changes, id: "recent-changes").render(&html)
+        html.raw("<p class=\"hint\">Acknowledge one with <code>tjctl changes --ack ID</code>.</p>\n")
     }
 
     private func renderAdmin(_ html: inout HTMLWriter) {

@@ -5,7 +5,7 @@ enum PageLayout {
         html.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         html.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
         html.text(title)
-        html.raw("</title>\n")
+        html.raw("</title>\n<link rel=\"icon\" type=\"image/svg+xml\" href=\"\(StaticAssets.url("favicon.svg"))\">\n")
         for style in [StaticAssets.url("style.css")] + styles {
             html.raw("<link rel=\"stylesheet\" href=\"\(style)\">\n")
         }
