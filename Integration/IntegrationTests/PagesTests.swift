@@ -95,7 +95,7 @@ struct PagesTests {
     @Test("a real runner's output shows on /queue/ and /api/queue/live while its run is in progress")
     func liveOutput() async throws {
         let repo = try TestRepository()
-        try "#!/bin/sh\necho 'warming <up>'\necho 'on stderr' >&2\nsleep 4\necho '{\"t\": {\"value\": 1}}' > \"$TABLEJOHN_RESULTS\"\n"
+        try "#!/bin/sh\necho 'warming <up>'\necho 'on stderr' >&2\nsleep 8\necho '{\"t\": {\"value\": 1}}' > \"$TABLEJOHN_RESULTS\"\n"
             .write(toFile: repo.path + "/bench.sh", atomically: true, encoding: .utf8)
         try repo.git(["add", "bench.sh"])
         try repo.commit("first")
