@@ -113,6 +113,29 @@ struct GraphRouteTests {
         }
     }
 
+    @Test("a reported change is marked on its machine's line; unreported ones are not")
+    func changeMarks() async throws {
+        let (web, main, _, repo) = try Self.fixture()
+        _ = repo
+        let series = try #require(try web.store.detectionSeries(ref: "refs/heads/main", tip: try web.store.commitID(of: main[4]), window: 100).first)
+        let ids = try main.map { try web.store.commitID(of: $0) }
+        func fields(_ state: ChangeState, low: Int, high: Int) -> ChangeFields {
+            ChangeFields(lowCommit: ids[low], highCommit: ids[high], before: 100, after: 110, magnitude: 0.1, kind: .regression,
+                         confidence: 0.99, state: state, requeues: 0)
+        }
+        try web.store.apply([.insert(fields(.confirmed, low: 2, high: 3)), .insert(fields(.confirming, low: 0, high: 1))],
+                            for: series, priority: 10, hooks: [], now: 1_000)
+        try await Application(router: WebRoutes.router(web)).test(.router) { client in
+            let reply = try Self.json(try await client.execute(uri: "/api/graph/series?metric=parse%20time", method: .get))
+            let marks = reply["lines"]?.arrayValue?.first?["changes"]?.arrayValue ?? []
+            #expect(marks.count == 1)
+            #expect(marks.first?["commit"] == .string(main[3]))
+            #expect(marks.first?["kind"] == "regression")
+            #expect(marks.first?["state"] == "confirmed")
+            #expect(marks.first?["x"] == reply["lines"]?.arrayValue?.first?["x"]?.arrayValue?[3])
+        }
+    }
+
     @Test("a new run shows on the next request")
     func newRunsShow() async throws {
         let (web, main, _, repo) = try Self.fixture()
