@@ -151,10 +151,11 @@ final class RPCChannelHandler: ChannelInboundHandler {
                     return  // the connection is gone
                 }
             }
+            let finalTrailer = trailer
             loop.execute {
                 let (handler, context) = bound.value
                 guard context.channel.isActive else { return }
-                context.writeAndFlush(handler.wrapOutboundOut(ByteBuffer(bytes: trailer)), promise: nil)
+                context.writeAndFlush(handler.wrapOutboundOut(ByteBuffer(bytes: finalTrailer)), promise: nil)
                 handler.resume(context: context)
             }
         }
