@@ -25,23 +25,11 @@ public final class WebhookService: Service, Sendable {
         min(3_600_000, Int64(1000) << Int64(min(max(attempts, 0), 12)))
     }
 
-    /// The body sent for a change.
+    /// The body sent for a change: `changes.list`'s fields (RPC.md) and `"event": "regression"`.
     static func payload(_ change: PerformanceChange) -> JSONValue {
-        [
-            "event": "regression",
-            "id": .integer(change.id),
-            "ref": .string(change.ref),
-            "metric": .string(change.metric),
-            "runner": change.runnerName.map(JSONValue.string) ?? .null,
-            "commit": .string(change.commit),
-            "parent": .string(change.base),
-            "summary": .string(change.summary),
-            "before": .real(change.before),
-            "after": .real(change.after),
-            "magnitude": .real(change.magnitude),
-            "confidence": .real(change.confidence),
-            "detected": .string(Timestamp.rfc3339(milliseconds: change.detected)),
-        ]
+        guard case .object(var fields) = ControlMethods.json(change) else { return .null }
+        fields["event"] = "regression"
+        return .object(fields)
     }
 
     public func run() async throws {

@@ -57,6 +57,16 @@ public enum ChangeError: Error, Equatable, CustomStringConvertible {
 }
 
 extension Store {
+    /// `line(id, depth)`: the first-parent history from the commit with id `?`, at most `?` commits deep.
+    static let firstParentLine = """
+        WITH RECURSIVE line(id, depth) AS (
+            SELECT ?, 0
+            UNION ALL
+            SELECT p.parent, line.depth + 1 FROM commit_parents p JOIN line ON p.child = line.id AND p.position = 0
+            WHERE line.depth + 1 < ?)
+
+        """
+
     /// The tracked refs' tips, by name.
     func trackedTips() throws -> [(name: String, commitID: Int64)] {
         try read { db in
@@ -68,25 +78,14 @@ extension Store {
     /// history from `tip`: the series the detector scans for `ref`.
     func detectionSeries(ref: String, tip: Int64, window: Int) throws -> [TrackedSeries] {
         try read { db in
-            let chain = try Int64.fetchAll(db, sql: """
-                WITH RECURSIVE line(id, depth) AS (
-                    SELECT ?, 0
-                    UNION ALL
-                    SELECT p.parent, line.depth + 1 FROM commit_parents p JOIN line ON p.child = line.id AND p.position = 0
-                    WHERE line.depth + 1 < ?)
-                SELECT id FROM line ORDER BY depth DESC
-                """, arguments: [tip, window])
+            let chain = try Int64.fetchAll(db, sql: Self.firstParentLine + " SELECT id FROM line ORDER BY depth DESC",
+                                           arguments: [tip, window])
             var position: [Int64: Int] = [:]
             for (index, id) in chain.enumerated() { position[id] = index }
             struct Key: Hashable { var metric: String; var fingerprint: String }
             var grouped: [Key: (runner: String?, runs: [Int: [Double]])] = [:]
             // Runs of the window's commits, oldest first, so each commit's list ends with its latest run.
-            let rows = try Row.fetchCursor(db, sql: """
-                WITH RECURSIVE line(id, depth) AS (
-                    SELECT ?, 0
-                    UNION ALL
-                    SELECT p.parent, line.depth + 1 FROM commit_parents p JOIN line ON p.child = line.id AND p.position = 0
-                    WHERE line.depth + 1 < ?)
+            let rows = try Row.fetchCursor(db, sql: Self.firstParentLine + """
                 SELECT r.commit_id, m.metric, coalesce(r.runner_fingerprint, ''), r.runner_name, m.value
                 FROM line CROSS JOIN runs r ON r.commit_id = line.id CROSS JOIN measurements m ON m.run_id = r.id
                 WHERE r.exit_code = 0 ORDER BY r.start_time, r.id
