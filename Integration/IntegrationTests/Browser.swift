@@ -21,6 +21,8 @@ final class Browser: @unchecked Sendable {  // used by one test at a time
     }
 
     private let driver = Process()
+    /// chromedriver's log and chromium's temporary files, removed by `quit()`.
+    private let folder: String
     private let driverLogPath: String
     private var endpoint = ""
     private var browserPID: Int32?
@@ -34,9 +36,13 @@ final class Browser: @unchecked Sendable {  // used by one test at a time
             throw TestFailure("browser tests need Debian's \(package) (\(path) is missing): run contrib/setup.sh")
         }
         let port = try FreePort.find()
-        driverLogPath = try TemporaryFolder.make(prefix: "tj-chromedriver") + "/chromedriver.log"
+        folder = try TemporaryFolder.make(prefix: "tj-browser")
+        driverLogPath = folder + "/chromedriver.log"
         driver.executableURL = URL(fileURLWithPath: Self.chromedriver)
         driver.arguments = ["--port=\(port)", "--log-path=\(driverLogPath)"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["TMPDIR"] = folder
+        driver.environment = environment
         driver.standardOutput = FileHandle.nullDevice
         driver.standardError = FileHandle.nullDevice
         try driver.run()
@@ -92,6 +98,7 @@ final class Browser: @unchecked Sendable {  // used by one test at a time
         }
         // chromium outlives a chromedriver that died without closing its session.
         if let browserPID, kill(browserPID, 0) == 0 { kill(browserPID, SIGKILL) }
+        try? FileManager.default.removeItem(atPath: folder)
     }
 
     /// chromedriver's own log, for failure messages.

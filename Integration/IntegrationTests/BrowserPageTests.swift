@@ -64,7 +64,9 @@ struct BrowserPageTests {
     func runPage() async throws {
         // Given a run submitted for the hostile commit
         let site = try await HostileSite()
-        let results = try TemporaryFolder.make(prefix: "tj-browser-results") + "/results.json"
+        let folder = try TemporaryFolder.make(prefix: "tj-browser-results")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let results = folder + "/results.json"
         try #"{"parser/time": {"value": 12.5, "unit": "ms"}, "parser/allocations": {"value": 3400, "unit": "count"}}"#
             .write(toFile: results, atomically: true, encoding: .utf8)
         let submitted = try runTjctl(["submit", "--commit", "HEAD", "--runner", "ci-box", results, "--json"], in: site.repo.path)
