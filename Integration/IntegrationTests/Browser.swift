@@ -175,8 +175,6 @@ final class Browser: @unchecked Sendable {  // used by one test at a time
         var source: String
         var message: String
         var description: String { "\(level) \(source): \(message)" }
-        /// chromium asks for /favicon.ico when a page links no icon, and logs its 404.
-        var isMissingFavicon: Bool { source == "network" && message.contains("/favicon.ico") }
     }
 
     /// The console lines since the previous call (the driver hands each line out once).
@@ -191,11 +189,10 @@ final class Browser: @unchecked Sendable {  // used by one test at a time
     /// `console.error` and resources that failed to load.
     func consoleErrors() throws -> [ConsoleEntry] { try consoleLog().filter { $0.level == "SEVERE" } }
 
-    /// Expects no console errors since the previous check, apart from the 404 of a
-    /// missing /favicon.ico (a known issue of the pages, see `BrowserPageTests.frontPage`).
+    /// Expects no console errors since the previous check (a missing /favicon.ico counts too).
     func expectNoConsoleErrors(sourceLocation: SourceLocation = #_sourceLocation) throws {
         let errors = try consoleErrors()
-        #expect(errors.filter { !$0.isMissingFavicon }.isEmpty, "console errors on \((try? currentURL) ?? "?"): \(errors)",
+        #expect(errors.isEmpty, "console errors on \((try? currentURL) ?? "?"): \(errors)",
                 sourceLocation: sourceLocation)
     }
 
