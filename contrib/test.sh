@@ -6,4 +6,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/contrib/setup.sh"
 cd "$root"
 swift build --build-tests
-swift test --skip-build "$@"
+# One test at a time: many integration tests wait on processes (daemons, chromium, git)
+# from the test process's small task pool, and in parallel on 2 cores they starved each
+# other's timeouts.
+swift test --skip-build --no-parallel "$@"
