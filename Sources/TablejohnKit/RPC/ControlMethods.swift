@@ -393,19 +393,10 @@ public struct ControlMethods: Sendable {
         }
         return .array(records.sorted { $0.name < $1.name }.map { runner in
             let now = live[runner.name]
-            let state = switch now {
-            case nil: runner.lastSeen == nil ? "never seen" : "offline"
-            case let now? where !now.alive: "offline"
-            case let now?:
-                switch now.activity {
-                case .idle: "idle"
-                case .busy: "busy"
-                case .working: "working"
-                }
-            }
-            let lastSeen = max(runner.lastSeen ?? 0, now?.lastSeen ?? 0)
+            let state = RunnerOverview.State(storedLastSeen: runner.lastSeen, live: now)
+            let lastSeen = RunnerOverview.lastSeen(stored: runner.lastSeen, live: now)
             return ["name": .string(runner.name), "created": JSONValue(runner.created.map(Timestamp.rfc3339(milliseconds:))),
-                    "state": .string(state), "last_seen": lastSeen == 0 ? .null : .string(Timestamp.rfc3339(milliseconds: lastSeen)),
+                    "state": .string(state.rawValue), "last_seen": lastSeen.map { .string(Timestamp.rfc3339(milliseconds: $0)) } ?? .null,
                     "run": now?.run.map { ["id": .string($0.runID), "hash": .string($0.hash)] } ?? .null,
                     "fingerprint": now?.fingerprint ?? runner.fingerprint ?? .null]
         })

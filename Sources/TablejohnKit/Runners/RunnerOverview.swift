@@ -6,6 +6,21 @@ public struct RunnerOverview: Sendable {
     public enum State: String, Sendable {
         case idle, busy, working, offline
         case neverSeen = "never seen"
+
+        /// The state of a runner the database last saw at `storedLastSeen`, whose status calls
+        /// since the daemon started the registry summarises in `live`.
+        init(storedLastSeen: Int64?, live: RunnerRegistry.Snapshot?) {
+            self = switch live {
+            case nil: storedLastSeen == nil ? .neverSeen : .offline
+            case let live? where !live.alive: .offline
+            case let live?:
+                switch live.activity {
+                case .idle: .idle
+                case .busy: .busy
+                case .working: .working
+                }
+            }
+        }
     }
 
     public var name: String
@@ -28,22 +43,19 @@ public struct RunnerOverview: Sendable {
         return names.sorted().map { name in
             let record = byName[name]
             let now = live[name]
-            let state: State = switch now {
-            case nil: record?.lastSeen == nil ? .neverSeen : .offline
-            case let now? where !now.alive: .offline
-            case let now?:
-                switch now.activity {
-                case .idle: .idle
-                case .busy: .busy
-                case .working: .working
-                }
-            }
-            let lastSeen = max(record?.lastSeen ?? 0, now?.lastSeen ?? 0)
+            let state = State(storedLastSeen: record?.lastSeen, live: now)
+            let lastSeen = Self.lastSeen(stored: record?.lastSeen, live: now)
             let run = state == .working ? now?.run : nil
             let output = run.flatMap { run in outputs[name].flatMap { $0.runID == run.runID ? $0.lines : nil } } ?? []
-            return RunnerOverview(name: name, state: state, lastSeen: lastSeen == 0 ? nil : lastSeen,
+            return RunnerOverview(name: name, state: state, lastSeen: lastSeen,
                                   fingerprint: now?.fingerprint ?? record?.fingerprint, run: run, output: output)
         }
+    }
+
+    /// The newer of the stored last-seen time (written every 30 s) and the registry's.
+    static func lastSeen(stored: Int64?, live: RunnerRegistry.Snapshot?) -> Int64? {
+        let newest = max(stored ?? 0, live?.lastSeen ?? 0)
+        return newest == 0 ? nil : newest
     }
 
     /// Every runner, now.

@@ -24,12 +24,6 @@ public struct RunValues: Sendable, Equatable {
     public var units: [String: String]
 }
 
-/// How a metric's values read: its unit and which way is better.
-public struct MetricReading: Sendable, Equatable {
-    public var unit: String?
-    public var direction: MetricDirection
-}
-
 extension Store {
     /// Comparisons use at most this many runs of one commit.
     static let comparedRunLimit = 50
@@ -85,14 +79,12 @@ extension Store {
     }
 
     /// Units and directions of the metrics named, by primary key; unknown names are left out.
-    public func metricReadings(_ names: some Collection<String>) throws -> [String: MetricReading] {
+    public func metricReadings(_ names: some Collection<String>) throws -> [String: MetricHeader] {
         guard !names.isEmpty else { return [:] }
         return try read { db in
-            let statement = try db.cachedStatement(sql: "SELECT unit, direction FROM metrics WHERE name = ?")
-            var readings: [String: MetricReading] = [:]
+            var readings: [String: MetricHeader] = [:]
             for name in Set(names) {
-                guard let row = try Row.fetchOne(statement, arguments: [name]) else { continue }
-                readings[name] = MetricReading(unit: row[0], direction: MetricDirection(rawValue: row[1]) ?? .neutral)
+                readings[name] = try Self.metricHeader(db, name)
             }
             return readings
         }

@@ -34,10 +34,12 @@ extension Store {
 
     /// The metric's header, nil when no run measured it.
     public func metricHeader(_ name: String) throws -> MetricHeader? {
-        try readStatement { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT name, unit, direction FROM metrics WHERE name = ?"), arguments: [name]).map { row in
-                MetricHeader(name: row[0], unit: row[1], direction: MetricDirection(rawValue: row[2]) ?? .neutral)
-            }
+        try readStatement { db in try Self.metricHeader(db, name) }
+    }
+
+    static func metricHeader(_ db: Database, _ name: String) throws -> MetricHeader? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT name, unit, direction FROM metrics WHERE name = ?"), arguments: [name]).map { row in
+            MetricHeader(name: row[0], unit: row[1], direction: MetricDirection(rawValue: row[2]) ?? .neutral)
         }
     }
 

@@ -8,7 +8,7 @@ struct CommitPage {
     /// Its successful runs' measurements, and its first parent's.
     var values: [RunValues]
     var parentValues: [RunValues]
-    var readings: [String: MetricReading]
+    var readings: [String: MetricHeader]
     /// Changes whose new level starts at this commit, in any state.
     var changes: [PerformanceChange] = []
     var viewer = Viewer.anonymous

@@ -8,7 +8,7 @@ struct ComparePage {
     var other: Run
     var baseCommit: CommitSummary?
     var otherCommit: CommitSummary?
-    var readings: [String: MetricReading]
+    var readings: [String: MetricHeader]
     var viewer = Viewer.anonymous
 
     var baseMachine: Machine { Machine(runner: base.runnerName, fingerprint: base.fingerprint) }

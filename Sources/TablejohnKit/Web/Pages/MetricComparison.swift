@@ -56,7 +56,7 @@ struct MetricComparison {
     var rows: [Row]
 
     /// Every metric of either side, by name. `units` fills in units the metrics table lacks.
-    init(values: [String: [Double]], baseline: [String: [Double]], readings: [String: MetricReading], units: [String: String] = [:]) {
+    init(values: [String: [Double]], baseline: [String: [Double]], readings: [String: MetricHeader], units: [String: String] = [:]) {
         let metrics = Set(values.keys).union(baseline.keys).sorted()
         rows = metrics.map { metric in
             let reading = readings[metric]

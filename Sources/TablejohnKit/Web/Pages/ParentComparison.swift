@@ -10,7 +10,7 @@ struct ParentComparison {
     var parent: CommitSummary?
     /// The parent's successful runs on any machine; only those on `machine` count.
     var parentRuns: [RunValues]
-    var readings: [String: MetricReading]
+    var readings: [String: MetricHeader]
     var valueHeading: String
     /// Trusted id attribute of the table.
     var id: String

@@ -9,7 +9,7 @@ struct RunPage {
     /// The commit's first parent, and its successful runs (on any machine).
     var parent: CommitSummary?
     var parentRuns: [RunValues] = []
-    var readings: [String: MetricReading] = [:]
+    var readings: [String: MetricHeader] = [:]
     var viewer = Viewer.anonymous
 
     func render() -> String {
