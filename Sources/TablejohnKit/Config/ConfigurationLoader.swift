@@ -56,6 +56,13 @@ extension TablejohnConfiguration {
             }
             if let timeout = try web.duration("runner-timeout") { configuration.web.runnerTimeout = timeout }
             if let isPublic = try web.bool("public") { configuration.web.isPublic = isPublic }
+            if let idle = try web.duration("idle-timeout") { configuration.web.idleTimeout = idle }
+            if let connections = try web.number("max-connections") {
+                guard connections.value >= 1, connections.value <= 100_000, connections.value == connections.value.rounded() else {
+                    throw web.error("max-connections", line: connections.line, "expected a whole number from 1 to 100000")
+                }
+                configuration.web.maxConnections = Int(connections.value)
+            }
             try web.finish()
         }
         if var repo = try top.section("repo") {

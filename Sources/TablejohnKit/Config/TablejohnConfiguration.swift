@@ -13,6 +13,12 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         /// Whether reading pages, graphs and exports is open to anyone (true) or needs a
         /// login (false). Admin actions always need an admin login.
         public var isPublic = true
+        /// A connection with no request in flight, or one sending its request head too
+        /// slowly, is closed after this long.
+        public var idleTimeout: Duration = .seconds(30)
+        /// Connections served at once; further ones wait in the listen queue. The daemon's
+        /// descriptors are shared with SQLite and libgit2, so slow clients must not take them all.
+        public var maxConnections = 512
     }
 
     public struct Repo: Sendable, Equatable {

@@ -52,6 +52,10 @@ public struct ServeDaemon: Sendable {
         if let repo = options.repoPath { configuration.repo.path = repo }
         if let address = options.address { configuration.web.address = address }
 
+        // The database holds password hashes and token digests, the socket takes admin
+        // calls: everything the daemon creates from here on is its owner's alone.
+        umask(0o077)
+        DescriptorLimit.raise()
         let repository = try openRepository(configuration.repo, logger: logger)
         let databasePath: String
         if let explicit = options.databasePath {
@@ -60,6 +64,8 @@ public struct ServeDaemon: Sendable {
             let state = stateDirectory(for: repository)
             do {
                 try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+                // A state folder made by an earlier version under a looser umask is narrowed too.
+                chmod(state, 0o700)
             } catch {
                 throw DaemonError.stateDirectory(path: state, reason: error.localizedDescription)
             }
@@ -71,6 +77,9 @@ public struct ServeDaemon: Sendable {
             throw DaemonError.socketPathTooLong(path: socketPath, limit: socketLimit)
         }
         let lock = try InstanceLock(database: databasePath)
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: databasePath + suffix) {
+            chmod(databasePath + suffix, 0o600)
+        }
         let store: Store
         do {
             store = try Store(path: databasePath)
@@ -135,7 +144,8 @@ public struct ServeDaemon: Sendable {
                                     reservationTimeout: configuration.web.runnerTimeout)
         let web = WebContext(store: store, sync: sync.status, repositoryPath: repositoryPath, resolver: resolver, runners: runners,
                              isPublic: configuration.web.isPublic, syncService: sync)
-        let app = web.application(address: configuration.web.address, logger: logger)
+        let app = web.application(address: configuration.web.address, idleTimeout: configuration.web.idleTimeout,
+                                  maxConnections: configuration.web.maxConnections, logger: logger)
         // The control socket's calls are served one at a time on its own thread, so
         // they read through a connection of their own instead of the shared pool.
         let controlStore = try store.withDedicatedReader()

@@ -16,6 +16,8 @@ public struct WebContext: Sendable {
     public var isPublic: Bool
     /// The sync loop the admin "fetch now" action runs a round of; nil: the action is unavailable.
     public var syncService: SyncService?
+    /// Failed-login waits and the bound on password checks in flight.
+    let loginGate = LoginGate()
 
     public init(store: Store, sync: SyncStatus, repositoryPath: String, resolver: RevisionResolver, runners: RunnerService? = nil,
                 isPublic: Bool = true, syncService: SyncService? = nil) {
@@ -72,9 +74,14 @@ struct HTMLResponse: ResponseGenerator {
 
 extension WebContext {
     /// The Hummingbird application serving tablejohn's pages at `address`.
-    public func application(address: SocketAddressSetting, logger: Logger) -> some ApplicationProtocol {
+    /// Slow clients get `idleTimeout` to send a request head and are closed after that long
+    /// with nothing in flight; past `maxConnections` new connections wait to be accepted.
+    public func application(address: SocketAddressSetting, idleTimeout: Duration = .seconds(30), maxConnections: Int = 512,
+                            logger: Logger) -> some ApplicationProtocol {
         Application(router: WebRoutes.router(self),
-                    configuration: .init(address: .hostname(address.host, port: address.port), serverName: "tablejohn"),
+                    server: .http1(configuration: .init(idleTimeout: .seconds(max(1, min(idleTimeout.components.seconds, 86_400))))),
+                    configuration: .init(address: .hostname(address.host, port: address.port), serverName: "tablejohn",
+                                         availableConnectionsDelegate: .maximum(maxConnections, logger: logger)),
                     logger: logger)
     }
 }
