@@ -144,8 +144,10 @@ public struct ServeDaemon: Sendable {
                                     reservationTimeout: configuration.web.runnerTimeout)
         let web = WebContext(store: store, sync: sync.status, repositoryPath: repositoryPath, resolver: resolver, runners: runners,
                              isPublic: configuration.web.isPublic, syncService: sync)
+        let (listening, announceListening) = AsyncStream<Void>.makeStream()
         let app = web.application(address: configuration.web.address, idleTimeout: configuration.web.idleTimeout,
-                                  maxConnections: configuration.web.maxConnections, logger: logger)
+                                  maxConnections: configuration.web.maxConnections, logger: logger,
+                                  onListening: { announceListening.yield(); announceListening.finish() })
         // The control socket's calls are served one at a time on its own thread, so
         // they read through a connection of their own instead of the shared pool.
         let controlStore = try store.withDedicatedReader()
@@ -162,7 +164,8 @@ public struct ServeDaemon: Sendable {
             services.append(.init(service: WebhookService(store: store, logger: logger)))
         }
         if let localToken {
-            services.append(.init(service: RunnerDaemon(settings: localRunnerSettings(token: localToken), logger: logger)))
+            let runner = RunnerDaemon(settings: localRunnerSettings(token: localToken), logger: logger)
+            services.append(.init(service: StartAfterListening(service: runner, listening: listening)))
         }
         var groupConfiguration = ServiceGroupConfiguration(
             services: services,

@@ -76,12 +76,14 @@ extension WebContext {
     /// The Hummingbird application serving tablejohn's pages at `address`.
     /// Slow clients get `idleTimeout` to send a request head and are closed after that long
     /// with nothing in flight; past `maxConnections` new connections wait to be accepted.
+    /// `onListening` runs once the port is bound.
     public func application(address: SocketAddressSetting, idleTimeout: Duration = .seconds(30), maxConnections: Int = 512,
-                            logger: Logger) -> some ApplicationProtocol {
+                            logger: Logger, onListening: @escaping @Sendable () async -> Void = {}) -> some ApplicationProtocol {
         Application(router: WebRoutes.router(self),
                     server: .http1(configuration: .init(idleTimeout: .seconds(max(1, min(idleTimeout.components.seconds, 86_400))))),
                     configuration: .init(address: .hostname(address.host, port: address.port), serverName: "tablejohn",
                                          availableConnectionsDelegate: .maximum(maxConnections, logger: logger)),
+                    onServerRunning: { _ in await onListening() },
                     logger: logger)
     }
 }
