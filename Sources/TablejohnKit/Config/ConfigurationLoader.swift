@@ -106,6 +106,12 @@ extension TablejohnConfiguration {
                 throw bench.error(key, line: value?.line, "is only used with method = \"bench-repo\"")
             }
             if let timeout = try bench.duration("timeout") { configuration.bench.timeout = timeout }
+            if let backfill = try bench.number("initial-backfill") {
+                guard backfill.value >= 0, backfill.value <= 10_000, backfill.value == backfill.value.rounded() else {
+                    throw bench.error("initial-backfill", line: backfill.line, "expected a whole number of commits from 0 to 10000")
+                }
+                configuration.bench.initialBackfill = Int(backfill.value)
+            }
             if let format = try bench.string("format") {
                 guard let known = ResultFormat(rawValue: format.value) else {
                     throw bench.error("format", line: format.line, "expected one of \(ResultReader.names), found \"\(format.value)\"")

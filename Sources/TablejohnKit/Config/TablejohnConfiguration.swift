@@ -57,6 +57,9 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         public var format: ResultFormat?
         /// How long one run may take before the runner kills it.
         public var timeout: Duration = .seconds(3600)
+        /// With a local runner and no runs yet, this many recent commits of the tracked
+        /// branch are queued once, so the first start shows graphs; 0 turns it off.
+        public var initialBackfill = 20
 
         public init() {}
     }

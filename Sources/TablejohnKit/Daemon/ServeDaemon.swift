@@ -164,8 +164,15 @@ public struct ServeDaemon: Sendable {
             services.append(.init(service: WebhookService(store: store, logger: logger)))
         }
         if let localToken {
-            let runner = RunnerDaemon(settings: localRunnerSettings(token: localToken), logger: logger)
-            services.append(.init(service: StartAfterListening(service: runner, listening: listening)))
+            if configuration.bench.initialBackfill > 0 {
+                // Done once: its end must not end the group.
+                services.append(.init(service: InitialBackfillService(store: store, sync: sync.status,
+                                                                      count: configuration.bench.initialBackfill, logger: logger),
+                                      successTerminationBehavior: .ignore))
+            }
+            let settings = localRunnerSettings(token: localToken)
+            services.append(.init(service: StartAfterListening(make: { [logger] in RunnerDaemon(settings: settings, logger: logger) },
+                                                               listening: listening)))
         }
         var groupConfiguration = ServiceGroupConfiguration(
             services: services,

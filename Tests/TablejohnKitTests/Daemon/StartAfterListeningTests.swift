@@ -14,7 +14,7 @@ struct StartAfterListeningTests {
     func waitsForSignal() async throws {
         let recorder = Recorder()
         let (listening, announce) = AsyncStream<Void>.makeStream()
-        let gated = StartAfterListening(service: recorder, listening: listening)
+        let gated = StartAfterListening(make: { recorder }, listening: listening)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await gated.run() }
             for _ in 0..<50 { await Task.yield() }
@@ -29,7 +29,7 @@ struct StartAfterListeningTests {
     func cancelledFirst() async throws {
         let recorder = Recorder()
         let (listening, _) = AsyncStream<Void>.makeStream()
-        let task = Task { try await StartAfterListening(service: recorder, listening: listening).run() }
+        let task = Task { try await StartAfterListening(make: { recorder }, listening: listening).run() }
         task.cancel()
         try await task.value
         #expect(recorder.started.withLock { $0 } == false)
