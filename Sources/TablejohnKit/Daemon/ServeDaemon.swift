@@ -52,6 +52,7 @@ public struct ServeDaemon: Sendable {
         if let repo = options.repoPath { configuration.repo.path = repo }
         if let address = options.address { configuration.web.address = address }
 
+        GitRepository.setNetworkTimeout(configuration.repo.fetchTimeout)
         let repository = try openRepository(configuration.repo, logger: logger)
         let databasePath: String
         if let explicit = options.databasePath {
@@ -132,7 +133,7 @@ public struct ServeDaemon: Sendable {
         // a read costs a few microseconds instead of a pool checkout and a transaction.
         let runners = RunnerService(store: try store.withDedicatedReader(), bench: configuration.bench, repository: repository, benchRepository: benchRepository,
                                     sharedTokens: [configuration.web.runnerToken, localToken].compactMap { $0 },
-                                    reservationTimeout: configuration.web.runnerTimeout)
+                                    reservationTimeout: configuration.web.runnerTimeout, archiveLimits: configuration.repo.archiveLimits)
         let web = WebContext(store: store, sync: sync.status, repositoryPath: repositoryPath, resolver: resolver, runners: runners,
                              isPublic: configuration.web.isPublic, syncService: sync)
         let app = web.application(address: configuration.web.address, logger: logger)
