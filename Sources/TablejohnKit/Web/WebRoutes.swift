@@ -16,9 +16,11 @@ public struct WebContext: Sendable {
     public var isPublic: Bool
     /// The sync loop the admin "fetch now" action runs a round of; nil: the action is unavailable.
     public var syncService: SyncService?
+    /// Bounds the CSV exports streaming at once.
+    let exports: ExportGate
 
     public init(store: Store, sync: SyncStatus, repositoryPath: String, resolver: RevisionResolver, runners: RunnerService? = nil,
-                isPublic: Bool = true, syncService: SyncService? = nil) {
+                isPublic: Bool = true, syncService: SyncService? = nil, exportLimit: Int = 4) {
         self.store = store
         self.sync = sync
         self.repositoryPath = repositoryPath
@@ -27,6 +29,7 @@ public struct WebContext: Sendable {
         self.series = SeriesCache(store: store)
         self.isPublic = isPublic
         self.syncService = syncService
+        self.exports = ExportGate(limit: exportLimit)
     }
 }
 
