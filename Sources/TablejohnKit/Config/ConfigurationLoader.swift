@@ -69,6 +69,11 @@ extension TablejohnConfiguration {
             configuration.repo.path = try repo.string("path")?.value
             configuration.repo.url = try repo.string("url")?.value
             if let interval = try repo.duration("fetch-interval") { configuration.repo.fetchInterval = interval }
+            if let timeout = try repo.duration("fetch-timeout") { configuration.repo.fetchTimeout = timeout }
+            if let entries = try repo.count("archive-max-entries") { configuration.repo.archiveLimits.entries = entries }
+            if let bytes = try repo.byteSize("archive-max-bytes") { configuration.repo.archiveLimits.bytes = bytes }
+            if let bytes = try repo.byteSize("archive-max-blob") { configuration.repo.archiveLimits.blobBytes = bytes }
+            if let depth = try repo.count("archive-max-depth") { configuration.repo.archiveLimits.depth = depth }
             if let refspecs = try repo.strings("refspecs") {
                 guard !refspecs.value.isEmpty else { throw repo.error("refspecs", line: refspecs.line, "needs at least one refspec") }
                 configuration.repo.refspecs = refspecs.value
@@ -290,6 +295,30 @@ struct SectionReader {
         }
     }
 
+    /// A positive integer.
+    mutating func count(_ key: String) throws -> Int? {
+        guard let entry = entry(key) else { return nil }
+        guard case .integer(let value) = entry.value, value > 0 else {
+            throw error(key, line: entry.line, "expected a positive integer such as 1_000_000, found \(entry.value.typeName)")
+        }
+        return Int(value)
+    }
+
+    /// A positive number of bytes: an integer, or a string such as "4G", "512M", "64K".
+    mutating func byteSize(_ key: String) throws -> Int64? {
+        guard let entry = entry(key) else { return nil }
+        let expected = "expected a positive size such as \"4G\", \"512M\" or a number of bytes"
+        switch entry.value {
+        case .integer(let bytes) where bytes > 0:
+            return Int64(bytes)
+        case .string(let text):
+            guard let bytes = ByteSizeParser.parse(text), bytes > 0 else { throw error(key, line: entry.line, "\(expected), found \"\(text)\"") }
+            return bytes
+        default:
+            throw error(key, line: entry.line, "\(expected), found \(entry.value.typeName)")
+        }
+    }
+
     /// A positive duration: an integer number of seconds, or a string such as "90s", "5m", "2h", "500ms".
     mutating func duration(_ key: String) throws -> Duration? {
         guard let entry = entry(key) else { return nil }
@@ -328,5 +357,22 @@ enum DurationParser {
         }
         guard let seconds = Double(trimmed), seconds.isFinite else { return nil }
         return .milliseconds(Int64((seconds * 1000).rounded()))
+    }
+}
+
+/// Sizes written as text: "4G", "512M", "64K" (powers of 1024, an optional B or iB), or bytes.
+enum ByteSizeParser {
+    static func parse(_ text: String) -> Int64? {
+        var trimmed = Substring(text.trimmingCharacters(in: .whitespaces).uppercased())
+        if trimmed.hasSuffix("IB") { trimmed = trimmed.dropLast(2) } else if trimmed.hasSuffix("B") { trimmed = trimmed.dropLast() }
+        let shifts: [Character: Int64] = ["K": 10, "M": 20, "G": 30, "T": 40]
+        var shift: Int64 = 0
+        if let last = trimmed.last, let found = shifts[last] {
+            shift = found
+            trimmed = trimmed.dropLast()
+        }
+        guard let number = Int64(trimmed), number >= 0 else { return nil }
+        let (bytes, overflow) = number.multipliedReportingOverflow(by: 1 << shift)
+        return overflow ? nil : bytes
     }
 }

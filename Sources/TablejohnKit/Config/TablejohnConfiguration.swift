@@ -30,6 +30,10 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         public var fetchInterval: Duration = .seconds(60)
         /// What to fetch from `url`.
         public var refspecs: [String] = GitRepository.defaultRefspecs
+        /// A fetch whose remote stays silent this long fails (and is retried next round).
+        public var fetchTimeout: Duration = .seconds(300)
+        /// How large a commit's tree may expand to when a runner asks for it.
+        public var archiveLimits = TreeArchiveLimits()
     }
 
     public struct Bench: Sendable, Equatable {

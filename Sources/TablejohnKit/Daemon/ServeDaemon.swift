@@ -56,6 +56,7 @@ public struct ServeDaemon: Sendable {
         // calls: everything the daemon creates from here on is its owner's alone.
         umask(0o077)
         DescriptorLimit.raise()
+        GitRepository.setNetworkTimeout(configuration.repo.fetchTimeout)
         let repository = try openRepository(configuration.repo, logger: logger)
         let databasePath: String
         if let explicit = options.databasePath {
@@ -141,7 +142,7 @@ public struct ServeDaemon: Sendable {
         // a read costs a few microseconds instead of a pool checkout and a transaction.
         let runners = RunnerService(store: try store.withDedicatedReader(), bench: configuration.bench, repository: repository, benchRepository: benchRepository,
                                     sharedTokens: [configuration.web.runnerToken, localToken].compactMap { $0 },
-                                    reservationTimeout: configuration.web.runnerTimeout)
+                                    reservationTimeout: configuration.web.runnerTimeout, archiveLimits: configuration.repo.archiveLimits)
         let web = WebContext(store: store, sync: sync.status, repositoryPath: repositoryPath, resolver: resolver, runners: runners,
                              isPublic: configuration.web.isPublic, syncService: sync)
         let (listening, announceListening) = AsyncStream<Void>.makeStream()

@@ -4,7 +4,7 @@ import Synchronization
 
 /// Why an authenticated status call was refused: bad content (400), or its name in use (409).
 public struct RunnerAPIError: Error, Equatable, CustomStringConvertible {
-    public enum Kind: Sendable { case badRequest, conflict, notFound }
+    public enum Kind: Sendable { case badRequest, conflict, notFound, unprocessable }
     public var kind: Kind
     public var message: String
 
@@ -30,6 +30,7 @@ public final class RunnerService: Sendable {
     private let bench: TablejohnConfiguration.Bench
     private let repository: GitRepository?
     private let benchRepository: GitRepository?
+    private let archiveLimits: TreeArchiveLimits
     private let sharedTokenDigests: [Data]
     private let persisted = Mutex<[String: (time: Int64, fingerprint: JSONValue?)]>([:])
     private let outputs = Mutex(LiveOutput())
@@ -39,8 +40,11 @@ public final class RunnerService: Sendable {
     ///   - benchRepository: the `bench-repo` method's repository.
     ///   - sharedTokens: tokens accepted under any runner name (the config's `runner-token`,
     ///     the local runner's).
+    ///   - archiveLimits: how large a tree archives may expand to.
     public init(store: Store, bench: TablejohnConfiguration.Bench = .init(), repository: GitRepository? = nil,
-                benchRepository: GitRepository? = nil, sharedTokens: [String] = [], reservationTimeout: Duration = .seconds(60)) {
+                benchRepository: GitRepository? = nil, sharedTokens: [String] = [], reservationTimeout: Duration = .seconds(60),
+                archiveLimits: TreeArchiveLimits = TreeArchiveLimits()) {
+        self.archiveLimits = archiveLimits
         self.store = store
         self.recorder = RunRecorder(store: store)
         self.registry = Mutex(RunnerRegistry(timeout: reservationTimeout.milliseconds))
@@ -75,14 +79,18 @@ public final class RunnerService: Sendable {
         return .object(method)
     }
 
-    /// The tree of commit `hash` of the watched repository (or of the bench repository) as tar.gz.
-    public func treeArchive(hash: String, benchRepo: Bool) throws(RunnerAPIError) -> [UInt8] {
+    /// The tree of commit `hash` of the watched repository (or of the bench repository) as
+    /// a tar.gz stream, after checking it against the archive limits (422 past one).
+    /// Blocking: call it from `GitWorkers`.
+    public func treeArchive(hash: String, benchRepo: Bool) throws(RunnerAPIError) -> TreeArchiveStream {
         guard let oid = GitOID(hex: hash.lowercased()) else { throw .bad("\(hash.debugDescription) is not a full commit hash") }
         guard let repository = benchRepo ? benchRepository : repository else {
             throw RunnerAPIError(kind: .notFound, message: benchRepo ? "this server has no bench repository" : "no repository")
         }
         do {
-            return try repository.treeArchive(commit: oid)
+            return try repository.treeArchiveStream(commit: oid, limits: archiveLimits)
+        } catch let error as TreeArchiveLimitError {
+            throw RunnerAPIError(kind: .unprocessable, message: error.description)
         } catch let error as GitError where error.isNotFound {
             throw RunnerAPIError(kind: .notFound, message: "no commit \(oid.hex) in the \(benchRepo ? "bench " : "")repository")
         } catch {

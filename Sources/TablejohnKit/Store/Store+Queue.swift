@@ -29,7 +29,7 @@ extension Store {
     public func queue(limit: Int = 1000) throws -> [QueueEntry] {
         try readStatement { db in
             try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT c.hash, q.priority, c.message, q.added, c.committer_time FROM queue q CROSS JOIN commits c ON c.id = q.commit_id
+                SELECT c.hash, q.priority, substr(c.message, 1, 400), q.added, c.committer_time FROM queue q CROSS JOIN commits c ON c.id = q.commit_id
                 ORDER BY q.priority DESC, c.committer_time DESC, c.id ASC LIMIT ?
                 """), arguments: [limit]).map { row in
                 QueueEntry(hash: row[0], priority: row[1], summary: CommitText.summary(of: row[2]), added: row[3],

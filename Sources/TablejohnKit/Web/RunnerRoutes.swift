@@ -31,7 +31,9 @@ enum RunnerRoutes {
             }
             let commit: String
             do {
-                commit = try resolver.commit(revision)
+                commit = try resolver.commit(public: revision)
+            } catch let error as PublicRevisionError {
+                return .plainText(.badRequest, error.description)
             } catch let error as RevisionError {
                 return .plainText(.notFound, "\(error)")
             }
@@ -74,13 +76,24 @@ enum RunnerRoutes {
             router.get(RouterPath(path)) { request, context in
                 guard try authenticated(request, runners) != nil else { return unauthorized }
                 let hash = context.parameters.get("hash") ?? ""
-                do throws(RunnerAPIError) {
-                    let archive = try runners.treeArchive(hash: hash, benchRepo: benchRepo)
-                    return Response(status: .ok, headers: [.contentType: "application/gzip"],
-                                    body: .init(byteBuffer: ByteBuffer(bytes: archive)))
-                } catch {
-                    return response(error)
+                // The tree is measured against the limits before the answer starts, so a
+                // refusal is a status and message the runner shows; then it streams piece by
+                // piece from git's own threads.
+                let opened = try await GitWorkers.run { () -> Result<TreeArchiveStream, RunnerAPIError> in
+                    do throws(RunnerAPIError) { return .success(try runners.treeArchive(hash: hash, benchRepo: benchRepo)) } catch { return .failure(error) }
                 }
+                let stream: TreeArchiveStream
+                switch opened {
+                case .success(let opened): stream = opened
+                case .failure(let error): return response(error)
+                }
+                let body = ResponseBody { writer in
+                    while let piece = try await GitWorkers.run({ try stream.next() }) {
+                        try await writer.write(ByteBuffer(bytes: piece))
+                    }
+                    try await writer.finish(nil)
+                }
+                return Response(status: .ok, headers: [.contentType: "application/gzip"], body: body)
             }
         }
     }
@@ -111,6 +124,7 @@ enum RunnerRoutes {
         case .badRequest: .plainText(.badRequest, error.message)
         case .conflict: .plainText(.conflict, error.message)
         case .notFound: .plainText(.notFound, error.message)
+        case .unprocessable: .plainText(.unprocessableContent, error.message)
         }
     }
 

@@ -18,9 +18,11 @@ public struct WebContext: Sendable {
     public var syncService: SyncService?
     /// Failed-login waits and the bound on password checks in flight.
     let loginGate = LoginGate()
+    /// Bounds the CSV exports streaming at once.
+    let exports: ExportGate
 
     public init(store: Store, sync: SyncStatus, repositoryPath: String, resolver: RevisionResolver, runners: RunnerService? = nil,
-                isPublic: Bool = true, syncService: SyncService? = nil) {
+                isPublic: Bool = true, syncService: SyncService? = nil, exportLimit: Int = 4) {
         self.store = store
         self.sync = sync
         self.repositoryPath = repositoryPath
@@ -29,6 +31,7 @@ public struct WebContext: Sendable {
         self.series = SeriesCache(store: store)
         self.isPublic = isPublic
         self.syncService = syncService
+        self.exports = ExportGate(limit: exportLimit)
     }
 }
 
