@@ -5,7 +5,7 @@ import NIOCore
 
 enum RunnerRoutes {
     static func add(to router: Router<WebRequestContext>, runners: RunnerService, resolver: RevisionResolver) {
-        router.post("/api/runs") { request, _ in
+        router.post("/api/runs") { request, _ in try await storageTroubleAnswered {
             let (name, bytes): (String, ByteBuffer)
             switch try await admit(request, runners) {
             case .admitted(let runner, let body): (name, bytes) = (runner, body)
@@ -50,8 +50,8 @@ enum RunnerRoutes {
                                     "measurements": JSONValue(built.run.measurements.count)]
             return Response(status: .ok, headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: ByteBuffer(bytes: try reply.serialized())))
-        }
-        router.post("/api/runner/status") { request, _ in
+        } }
+        router.post("/api/runner/status") { request, _ in try await storageTroubleAnswered {
             let (name, bytes): (String, ByteBuffer)
             switch try await admit(request, runners) {
             case .admitted(let runner, let body): (name, bytes) = (runner, body)
@@ -71,9 +71,9 @@ enum RunnerRoutes {
             } catch {
                 return response(error)
             }
-        }
+        } }
         for (path, benchRepo) in [("/api/runner/repo/:hash/tree.tar.gz", false), ("/api/runner/bench-repo/:hash/tree.tar.gz", true)] {
-            router.get(RouterPath(path)) { request, context in
+            router.get(RouterPath(path)) { request, context in try await storageTroubleAnswered {
                 guard try authenticated(request, runners) != nil else { return unauthorized }
                 let hash = context.parameters.get("hash") ?? ""
                 // The tree is measured against the limits before the answer starts, so a
@@ -94,8 +94,24 @@ enum RunnerRoutes {
                     try await writer.finish(nil)
                 }
                 return Response(status: .ok, headers: [.contentType: "application/gzip"], body: body)
-            }
+            } }
         }
+    }
+
+    /// Runs a handler; the storage's own trouble (a busy database, a full disk) thrown
+    /// anywhere in it is `503` with `Retry-After`, so the caller keeps its data and retries.
+    private static func storageTroubleAnswered(_ handler: () async throws -> Response) async throws -> Response {
+        do {
+            return try await handler()
+        } catch let error where StorageTrouble.isTransient(error) {
+            return unavailable(StorageTrouble.message(error))
+        }
+    }
+
+    static func unavailable(_ message: String) -> Response {
+        var response = Response.plainText(.serviceUnavailable, message)
+        response.headers[.retryAfter] = String(StorageTrouble.retryAfterSeconds)
+        return response
     }
 
     private enum Admission {
@@ -122,9 +138,11 @@ enum RunnerRoutes {
     private static func response(_ error: RunnerAPIError) -> Response {
         switch error.kind {
         case .badRequest: .plainText(.badRequest, error.message)
+        case .forbidden: .plainText(.forbidden, error.message)
         case .conflict: .plainText(.conflict, error.message)
         case .notFound: .plainText(.notFound, error.message)
         case .unprocessable: .plainText(.unprocessableContent, error.message)
+        case .unavailable: unavailable(error.message)
         }
     }
 
