@@ -73,6 +73,7 @@ struct HostileRunnerTests {
             [bench]
             command = "sh bench.sh"
             timeout = 60
+            initial-backfill = 0
 
             [runner]
             ping-interval = "200ms"
