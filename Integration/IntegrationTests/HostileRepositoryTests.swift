@@ -254,6 +254,7 @@ struct HostileRepositoryTests {
         let branch = "<b>&\"'" + String(repeating: "x", count: 250 - 7) + ">"
         try repo.git(["update-ref", "refs/heads/\(branch)", huge])
         try repo.git(["update-ref", "refs/heads/-x", base])
+        try repo.git(["update-ref", "refs/heads/grüße/ünï😀", base])
 
         // When the daemon imports them
         let server = try DaemonProcess(serve: [], in: repo.path)
@@ -275,6 +276,10 @@ struct HostileRepositoryTests {
         #expect(byBranch.status == 302)
         #expect(byBranch.headers.contains("/commit/\(huge)/"))
         #expect(try Self.prompt(server, "/commit/refs/heads/-x/").status == 302)
+        #expect(index.contains("grüße/ünï😀"))
+        let unicode = try Self.curl(server, "/commit/" + "grüße/ünï😀".addingPercentEncoding(withAllowedCharacters: .urlPathAllowed)! + "/")
+        #expect(unicode.status == 302)
+        #expect(unicode.headers.contains("/commit/\(base)/"))
 
         // And the database holds the message cut to 64 KiB with a note
         let database = repo.path + "/.git/tablejohn/tablejohn.db"
