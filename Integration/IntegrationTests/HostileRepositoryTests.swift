@@ -126,6 +126,11 @@ struct HostileRepositoryTests {
         #expect(deepArchive.status == 422)
         #expect(deepArchive.body.contains("nests directories deeper than 64 levels"))
         #expect(deepArchive.body.contains("[repo] archive-max-depth"))
+        // And memory stayed bounded: the daemon's peak resident size is far from a billion files
+        let status = try String(contentsOfFile: "/proc/\(server.process.processIdentifier)/status", encoding: .utf8)
+        let peakKB = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
+            .flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true)[1]) } ?? Int.max
+        #expect(peakKB < 512 << 10, "peak resident size \(peakKB) kB")
         // And the daemon is up: pages and ordinary archives answer
         #expect(try Self.prompt(server, "/commit/\(hashes[0])/").status == 200)
         #expect(try Self.prompt(server, "/").status == 200)
