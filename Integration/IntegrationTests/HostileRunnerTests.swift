@@ -226,4 +226,46 @@ struct HostileRunnerTests {
         _ = try await again.stop()
         _ = try await restarted.stop()
     }
+
+    @Test("runner identity over HTTP: another runner's run id is 403 and the real result lands; the shared token cannot act as a registered runner; odd names are 401")
+    func identity() async throws {
+        let shared = "shared-token-for-tests"
+        try (try String(contentsOfFile: config, encoding: .utf8)).replacingOccurrences(of: "[web]\n", with: "[web]\nrunner-token = \"\(shared)\"\n")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let server = try DaemonProcess(serve: ["--config", config], in: repo.path)
+        try await server.waitUntilServing()
+        let token = try tjctl("runner", "add", "victim").stdout.trimmingCharacters(in: .newlines)
+        let hash = try queue(mode: "fds")
+        func call(_ name: String, _ token: String, _ body: JSONValue) async throws -> (status: Int, body: String) {
+            try await server.post("/api/runner/status", body: Data(try body.serialized()),
+                                  authorization: "Basic " + Data("\(name):\(token)".utf8).base64EncodedString())
+        }
+        let handed = try await call("victim", token, ["secret": "victim-secret", "status": ["type": "idle"], "request_run": true])
+        let runID = try #require(try JSONValue.parse(handed.body)["run"]?["id"]?.stringValue, "\(handed)")
+        func submission(_ files: Double) -> JSONValue {
+            ["id": .string(runID), "hash": .string(hash), "bench_method": "internal", "start": "2026-12-01T00:00:00Z",
+             "end": "2026-12-01T00:00:01Z", "exit_code": 0, "measurements": ["files": ["value": .real(files)]]]
+        }
+        // The shared token under the victim's registered name: 401.
+        #expect(try await call("victim", shared, ["secret": "evil-secret-1", "status": ["type": "idle"]]).status == 401)
+        // Under a name of its own it may call, but not submit the victim's run.
+        let hijack = try await call("evil", shared, ["secret": "evil-secret-1", "status": ["type": "idle"], "submit_run": submission(666)])
+        #expect(hijack.status == 403)
+        #expect(hijack.body.trimmingCharacters(in: .newlines) == "submit_run: run \(runID) was handed to another runner; nothing was stored")
+        #expect(try storedRuns(in: repo.path).isEmpty)
+        // Names with control characters, '/' or ':' never authenticate; a Unicode host name does.
+        for name in ["a/b", "tab\tname", String(repeating: "n", count: 65)] {
+            #expect(try await call(name, shared, ["secret": "some-secret-1", "status": ["type": "idle"]]).status == 401, "\(name)")
+        }
+        #expect(try await call("büro-ρ", shared, ["secret": "some-secret-2", "status": ["type": "idle"]]).status == 200)
+
+        // The victim's own result lands, and its resend is acknowledged without a second run.
+        #expect(try await call("victim", token, ["secret": "victim-secret", "status": ["type": "idle"], "submit_run": submission(7)]).status == 200)
+        #expect(try await call("victim", token, ["secret": "victim-secret", "status": ["type": "idle"], "submit_run": submission(8)]).status == 200)
+        let runs = try storedRuns(in: repo.path)
+        #expect(runs.count == 1)
+        #expect(runs.first?["runner"] == "victim")
+        #expect(runs.first?["measurements"]?["files"]?["value"] == .real(7))
+        _ = try await server.stop()
+    }
 }

@@ -182,6 +182,11 @@ public struct ServeDaemon: Sendable {
         var runner = configuration.runner
         runner.name = runner.name ?? "local"
         runner.servers = [.init(url: "http://\(host):\(address.port)", token: token)]
-        return RunnerDaemon.Settings(runner)
+        var settings = RunnerDaemon.Settings(runner)
+        // Unacknowledged results belong to this repository's server: kept beside its database.
+        if runner.workDirectory == nil {
+            settings.pendingDirectory = URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("runner-pending").path
+        }
+        return settings
     }
 }

@@ -18,6 +18,9 @@ public final class RunnerDaemon: Service, Sendable {
         public var workDirectory: String?
         public var pingInterval: Duration
         public var servers: [TablejohnConfiguration.Runner.Server]
+        /// Where unacknowledged results are kept; nil: `pending/` in the work directory, or
+        /// with a temporary one, `tablejohn-runner-pending-NAME` in the temporary directory.
+        public var pendingDirectory: String?
 
         public init(name: String, info: String? = nil, fingerprint: JSONValue = MachineFingerprint.current(), workDirectory: String? = nil,
                     pingInterval: Duration, servers: [TablejohnConfiguration.Runner.Server]) {
@@ -174,7 +177,7 @@ public final class RunnerDaemon: Service, Sendable {
     /// temporary directory (it must outlive the process). Nil when it cannot be made.
     private func openPendingResults() -> PendingResults? {
         let safeName = String(settings.name.unicodeScalars.map { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) ? Character($0) : "-" })
-        let directory = settings.workDirectory.map { $0 + "/pending" }
+        let directory = settings.pendingDirectory ?? settings.workDirectory.map { $0 + "/pending" }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("tablejohn-runner-pending-\(safeName)").path
         do {
             return try PendingResults(directory: directory)
