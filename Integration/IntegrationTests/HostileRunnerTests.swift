@@ -1,4 +1,6 @@
 import Foundation
+import Hummingbird
+import Synchronization
 import TablejohnKit
 import Testing
 import TestSupport
@@ -267,5 +269,47 @@ struct HostileRunnerTests {
         #expect(runs.first?["runner"] == "victim")
         #expect(runs.first?["measurements"]?["files"]?["value"] == .real(7))
         _ = try await server.stop()
+    }
+
+    @Test("a malicious server's replies (huge, negative or non-numeric time limits, odd ids and hashes) never crash the runner; it keeps calling")
+    func maliciousServer() async throws {
+        let calls = Mutex(0)
+        let hash = String(repeating: "a", count: 40)
+        let replies: [String] = [
+            #"{"run": {"id": "r1", "hash": "\#(hash)", "start": "x", "timeout_s": 1e300, "bench_method": {"type": "internal"}}, "abort_run": false}"#,
+            #"{"run": {"id": "r2", "hash": "\#(hash)", "start": "x", "timeout_s": -1, "bench_method": {"type": "internal"}}}"#,
+            #"{"run": {"id": "r3", "hash": "\#(hash)", "start": "x", "timeout_s": "NaN", "bench_method": {"type": "internal"}}}"#,
+            #"{"run": {"id": "r4", "hash": "../../x", "start": "x", "timeout_s": 1, "bench_method": {"type": "internal"}}}"#,
+            #"{"run": {"id": "\#(String(repeating: "i", count: 100_000))", "hash": "\#(hash)", "start": "x", "timeout_s": 1, "bench_method": {"type": "internal"}}}"#,
+            #"{"run": {"id": "r6", "hash": "\#(hash)", "start": "x", "timeout_s": 9223372036854775807, "bench_method": {"type": "bench_repo", "hash": "\#(hash)", "entry": "../../../bin/sh"}}}"#,
+            #"[1, 2, 3]"#,
+        ]
+        let router = Router()
+        router.post("/api/runner/status") { _, _ -> Response in
+            let index = calls.withLock { count in
+                defer { count += 1 }
+                return count
+            }
+            let body = index < replies.count ? replies[index] : #"{"run": null, "abort_run": false}"#
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
+        let port = try FreePort.find()
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
+        let serving = Task { try await app.runService() }
+        defer { serving.cancel() }
+
+        let runner = try DaemonProcess(runner: ["--config", config, "--name", "box", "--server", "http://127.0.0.1:\(port)", "--token", "t"],
+                                       in: repo.path)
+        // Bounded: each reply is answered within a few ping intervals (200 ms), or after a backoff of at most 2 s.
+        for _ in 0..<600 where calls.withLock({ $0 }) < replies.count + 3 {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(calls.withLock { $0 } >= replies.count + 3, "\(runner.log)")
+        #expect(runner.process.isRunning, "\(runner.log)")
+        #expect(runner.log.contains("the reply's timeout_s must be a positive number of seconds"))
+        #expect(runner.log.contains("the reply's run hash is not a full commit hash"))
+        #expect(runner.log.contains("a bench_repo entry must be a relative path inside the bench repository"))
+        #expect(runner.process.isRunning)
+        _ = try await runner.stop()
     }
 }

@@ -140,6 +140,15 @@ public final class RunnerDaemon: Service, Sendable {
                                      metadata: ["run": "\(plan.submission!.order.id)", "error": "\(error)"])
                         if let submitted = plan.submission { forget(submitted) }
                     }
+                } catch let error as RunnerClientError where error.status == 200 {
+                    // A 200 whose body cannot be used (out of range, malformed): the submission it
+                    // carried is acknowledged all the same; the rest of the reply is ignored.
+                    logger.error("the server's reply is unusable; ignoring it", metadata: ["server": "\(clients[server].url)", "error": "\(error)"])
+                    if let submitted = plan.submission {
+                        logger.info("result delivered", metadata: ["run": "\(submitted.order.id)", "server": "\(clients[server].url)"])
+                        forget(submitted)
+                    }
+                    _ = lifecycle.replied(plan, StatusReply(run: nil, abort: false), now: Timestamp.now())
                 } catch let error as RunnerClientError {
                     lifecycle.failed(server, now: Timestamp.now(), retryAfter: error.retryAfter)
                     logger.warning("status call failed; retrying", metadata: ["error": "\(error)", "attempts": "\(lifecycle.failures(server))"])
