@@ -80,7 +80,7 @@ public final class RunnerDaemon: Service, Sendable {
         defer { if temporary { try? FileManager.default.removeItem(atPath: workDirectory) } }
         let ping = settings.pingInterval.milliseconds
         var lifecycle = RunnerLifecycle(weights: settings.servers.map(\.weight), pingInterval: ping,
-                                        maximumBackoff: min(30_000, 10 * ping))
+                                        maximumBackoff: ping >= 3_000 ? 30_000 : 10 * ping)  // no overflow for a huge interval
         let ended = EndedRun()
         var active: Active?
         let pending = openPendingResults()

@@ -179,7 +179,7 @@ public final class RunnerService: Sendable {
                 }
                 return ["run": run.map { run in
                     ["id": .string(run.runID), "hash": .string(run.hash), "bench_method": method,
-                     "timeout_s": .integer(max(1, (bench.timeout.milliseconds + 999) / 1000)), "start": .string(Timestamp.rfc3339(milliseconds: now))]
+                     "timeout_s": .integer(max(1, bench.timeout.milliseconds / 1000 + (bench.timeout.milliseconds % 1000 == 0 ? 0 : 1))), "start": .string(Timestamp.rfc3339(milliseconds: now))]
                 } ?? .null, "abort_run": .bool(abort)]
             }
         } catch {
