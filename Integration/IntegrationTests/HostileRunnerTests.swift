@@ -58,6 +58,10 @@ struct HostileRunnerTests {
           escape) setsid sleep 100000 & echo started ;;
           flood) head -c 4000000 /dev/zero | tr '\000' '\001' ;;
           huge) truncate -s 64G "$TABLEJOHN_RESULTS"; exit 0 ;;
+          many)
+            awk 'BEGIN { printf "{"; for (i = 0; i < 400000; i++) printf "%s\"metric-%d\": {\"value\": %d}", (i ? ", " : ""), i, i; printf "}" }' \
+              > "$TABLEJOHN_RESULTS"
+            exit 0 ;;
           slow*) echo "sleeping"; sleep ${mode#slow} ;;
         esac
         printf '{"ok": {"value": 1}}' > "$TABLEJOHN_RESULTS"
@@ -313,5 +317,25 @@ struct HostileRunnerTests {
         #expect(runner.log.contains("a bench_repo entry must be a relative path inside the bench repository"))
         #expect(runner.process.isRunning)
         _ = try await runner.stop()
+    }
+
+    @Test("a result too large for the server even with its output cut (400,000 measurements) lands as a failed run without them; the runner goes on")
+    func tooLargeEvenTruncated() async throws {
+        let server = try DaemonProcess(serve: ["--config", config, "--local-runner"], in: repo.path)
+        try await server.waitUntilServing()
+        let hash = try queue(mode: "many")
+        let run = try #require(try await waitForRuns(1, in: repo.path, logs: server.log).first)
+        #expect(run["commit"] == .string(hash))
+        #expect(run["exit_code"] == 1)
+        #expect(run["measurements"]?.objectValue?.keys == [])
+        #expect(output(run).contains("tablejohn: 400000 measurements read from the results file as tablejohn JSON / Bencher Metric Format"))
+        #expect(output(run).contains("tablejohn: the result was too large for the server even with its output cut; its 400000 measurements were dropped"))
+        #expect(server.log.contains("the server refused a result as too large; resending it"))
+        // The commit left the queue, and the next one is benchmarked as usual.
+        #expect(try tjctl("queue", "--json").stdout == "[]\n")
+        _ = try queue(mode: "after")
+        let runs = try await waitForRuns(2, in: repo.path, logs: server.log)
+        #expect(runs.first?["measurements"]?["ok"]?["value"] == .real(1))
+        _ = try await server.stop()
     }
 }

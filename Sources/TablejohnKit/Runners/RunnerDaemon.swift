@@ -133,10 +133,10 @@ public final class RunnerDaemon: Service, Sendable {
                     if let submitted = plan.submission { forget(submitted) }
                 } catch let error as RunnerClientError where error.status == 413 && plan.submission != nil {
                     if lifecycle.tooLarge(plan, now: Timestamp.now()) {
-                        logger.warning("the server refused a result as too large; resending it with its output truncated",
+                        logger.warning("the server refused a result as too large; resending it with less output (then without measurements)",
                                        metadata: ["run": "\(plan.submission!.order.id)"])
                     } else {
-                        logger.error("the server refused a result as too large even with its output truncated; dropping it",
+                        logger.error("the server refused a result as too large even without output and measurements; dropping it",
                                      metadata: ["run": "\(plan.submission!.order.id)", "error": "\(error)"])
                         if let submitted = plan.submission { forget(submitted) }
                     }
