@@ -131,7 +131,8 @@ public struct ServeDaemon: Sendable {
         // Status calls read the queue and a token each: through a connection of their own,
         // a read costs a few microseconds instead of a pool checkout and a transaction.
         let runners = RunnerService(store: try store.withDedicatedReader(), bench: configuration.bench, repository: repository, benchRepository: benchRepository,
-                                    sharedTokens: [configuration.web.runnerToken, localToken].compactMap { $0 },
+                                    sharedTokens: [configuration.web.runnerToken].compactMap { $0 },
+                                    localRunner: localToken.map { (configuration.runner.name ?? "local", $0) },
                                     reservationTimeout: configuration.web.runnerTimeout)
         let web = WebContext(store: store, sync: sync.status, repositoryPath: repositoryPath, resolver: resolver, runners: runners,
                              isPublic: configuration.web.isPublic, syncService: sync)

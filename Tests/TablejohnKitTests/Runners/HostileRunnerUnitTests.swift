@@ -162,6 +162,15 @@ struct RunnerIdentityTests {
         #expect(try !service.authenticate(name: "anyone", token: "wrong"))
     }
 
+    @Test("the local runner's token works under its own name, even when that name is registered, and under no other")
+    func localRunnerToken() throws {
+        let store = try Store.inMemory()
+        let service = RunnerService(store: store, localRunner: ("local", "local-token-123"))
+        _ = try store.addRunner("local", now: 0)
+        #expect(try service.authenticate(name: "local", token: "local-token-123"))
+        #expect(try !service.authenticate(name: "other", token: "local-token-123"))
+    }
+
     @Test("runner names: Unicode host names work; control characters, '/', ':', spaces and over-long names do not")
     func names() {
         for name in ["box-1", "büro.lab", "ρ-runner", "ホスト_2"] { #expect(RunnerToken.isValidName(name), "\(name)") }
