@@ -13,6 +13,9 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         /// Whether reading pages, graphs and exports is open to anyone (true) or needs a
         /// login (false). Admin actions always need an admin login.
         public var isPublic = true
+        /// Host names, besides the listen address and loopback names, that requests may
+        /// name in `Host` (a reverse proxy's public name); "*" allows any.
+        public var allowedHosts: [String] = []
     }
 
     public struct Repo: Sendable, Equatable {

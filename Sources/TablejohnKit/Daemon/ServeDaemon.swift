@@ -133,8 +133,9 @@ public struct ServeDaemon: Sendable {
         let runners = RunnerService(store: try store.withDedicatedReader(), bench: configuration.bench, repository: repository, benchRepository: benchRepository,
                                     sharedTokens: [configuration.web.runnerToken, localToken].compactMap { $0 },
                                     reservationTimeout: configuration.web.runnerTimeout)
-        let web = WebContext(store: store, sync: sync.status, repositoryPath: repositoryPath, resolver: resolver, runners: runners,
+        var web = WebContext(store: store, sync: sync.status, repositoryPath: repositoryPath, resolver: resolver, runners: runners,
                              isPublic: configuration.web.isPublic, syncService: sync)
+        web.hostPolicy = HostPolicy(listenHost: configuration.web.address.host, allowedHosts: configuration.web.allowedHosts)
         let app = web.application(address: configuration.web.address, logger: logger)
         // The control socket's calls are served one at a time on its own thread, so
         // they read through a connection of their own instead of the shared pool.
