@@ -49,7 +49,6 @@ struct HostileValueTests {
         try repo.commit("base")
         let future = try Self.farCommit(repo, branch: "future", time: "9223372036854775807")
         let past = try Self.farCommit(repo, branch: "past", time: "-9223372036854775808")
-        #expect(try runProgram(URL(fileURLWithPath: "/usr/bin/git"), ["fsck"], in: repo.path).status == 0)
 
         // When the daemon imports them and the front page is asked for
         var server = try DaemonProcess(serve: [], in: repo.path)
@@ -109,7 +108,7 @@ struct HostileValueTests {
             """, "metric \"Fib/mean\": lower -inf is not a finite number"),
         ("tablejohn", #"{"m": {"value": 1e999}}"#, "not JSON"),
         ("tablejohn", "{\"\(String(repeating: "n", count: 201))\": {\"value\": 1}}", "the metric name is 201 bytes long; at most 200 are allowed"),
-        ("tablejohn", #"{"m": {"value": 1, "unit": "a very long unit name that goes on"}}"#, "metric \"m\": the unit is 35 bytes long; at most 32 are allowed"),
+        ("tablejohn", #"{"m": {"value": 1, "unit": "a very long unit name that goes on"}}"#, "metric \"m\": the unit is 34 bytes long; at most 32 are allowed"),
         ("tablejohn", #"{"m\u001b[2J": {"value": 1}}"#, "the metric name contains control characters"),
         ("tablejohn", "{" + (0...10_000).map { "\"m\($0)\": {\"value\": 1}" }.joined(separator: ",") + "}",
          "10001 measurements in one run; at most 10000 are allowed"),
@@ -228,7 +227,7 @@ struct HostileValueTests {
         }
 
         // Then the unit is the axis label's text, no element came of it and its handler never ran
-        #expect(try browser.execute("return window.tablejohnGraph.getLabels()") == ["commit date", "!a (ci-box)", "!b (ci-box)", "!c (ci-box)"])
+        #expect(try browser.execute("return window.tablejohnGraph.getLabels()") == ["commit date", "!a · ci-box", "!b · ci-box", "!c · ci-box"])
         #expect(try browser.execute("return document.querySelector('.dygraph-ylabel').textContent") == .string(unit))
         #expect(try browser.execute("return document.querySelectorAll('#graph img').length") == 0)
         #expect(try browser.execute("return typeof window.xss") == "undefined")
