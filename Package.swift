@@ -43,12 +43,14 @@ let package = Package(
             providers: [.apt(["libarchive-dev"])]
         ),
         .target(name: "CProcess"),
+        .target(name: "CGitStream", dependencies: ["CGit2"]),
         .executableTarget(name: "AssetEmbedder", swiftSettings: strict),
         .plugin(name: "EmbedAssets", capability: .buildTool(), dependencies: ["AssetEmbedder"]),
         .target(
             name: "TablejohnKit",
             dependencies: [
                 "CGit2",
+                "CGitStream",
                 "CArchive",
                 "CProcess",
                 "CJansson",

@@ -61,6 +61,7 @@ struct ChangeDetectionTests {
         let config = try TemporaryFolder.make(prefix: "tj-config") + "/tablejohn.toml"
         try """
             [bench]
+            initial-backfill = 0
             method = "command"
             command = "printf '{\\"parse_time\\": {\\"value\\": %s, \\"unit\\": \\"ms\\"}}' $(cat value.txt) > \\"$TABLEJOHN_RESULTS\\""
 

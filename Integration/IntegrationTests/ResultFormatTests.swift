@@ -24,7 +24,7 @@ struct ResultFormatTests {
         try repo.git(["add", "gobench.sh"])
         try repo.git(["commit", "-q", "-m", "bench script"])
         let config = try TemporaryFolder.make(prefix: "tj-config") + "/tablejohn.toml"
-        try "[bench]\ncommand = \"sh gobench.sh\"\n\n[runner]\nping-interval = \"200ms\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        try "[bench]\ncommand = \"sh gobench.sh\"\ninitial-backfill = 0\n\n[runner]\nping-interval = \"200ms\"\n".write(toFile: config, atomically: true, encoding: .utf8)
 
         let server = try DaemonProcess(serve: ["--config", config, "--local-runner"], in: repo.path)
         try await server.waitUntilServing()

@@ -102,7 +102,7 @@ struct Export: ParsableCommand {
             do {
                 _ = try client.stream("runs.export", params) { bytes in try Self.write(bytes, to: handle.fileDescriptor) }
             } catch let error as RPCError {
-                throw CallFailure(message: error.message)
+                throw CallFailure(error)
             } catch let error as CallFailure {
                 throw error
             } catch { throw CallFailure(message: "\(error)") }
@@ -119,7 +119,7 @@ struct Export: ParsableCommand {
         while true {
             let page: JSONValue
             do { page = try client.call("runs.export", params) } catch let error as RPCError {
-                throw CallFailure(message: error.message)
+                throw CallFailure(error)
             } catch { throw CallFailure(message: "\(error)") }
             for run in page["runs"]?.arrayValue ?? [] {
                 handle.write(Data(((first ? "\n" : ",\n") + (try run.jsonString())).utf8))

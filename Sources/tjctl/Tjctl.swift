@@ -11,7 +11,8 @@ struct Tjctl: ParsableCommand {
         discussion: """
             The socket is found from --socket, then $TABLEJOHN_SOCKET, then the repository in \
             the current directory (.git/tablejohn/tablejohn.sock).
-            Exit codes: 0 success, 1 the call failed, 2 usage error.
+            Exit codes: 0 success, 1 the call failed, 2 usage error, 75 the daemon's database \
+            is busy or unavailable (try again later).
             Shell completions: tjctl --generate-completion-script bash|zsh|fish
             """,
         subcommands: [
@@ -27,7 +28,7 @@ struct Tjctl: ParsableCommand {
             try command.run()
         } catch let failure as CallFailure {
             FileHandle.standardError.write(Data("tjctl: \(failure.message)\n".utf8))
-            Foundation.exit(1)
+            Foundation.exit(failure.exitCode)
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
@@ -39,9 +40,21 @@ struct Tjctl: ParsableCommand {
     }
 }
 
-/// A call that failed, with the one line to print.
+/// A call that failed, with the one line to print and the exit code.
 struct CallFailure: Error {
     var message: String
+    /// 1, or 75 (EX_TEMPFAIL) when the daemon said to try again later.
+    var exitCode: Int32 = 1
+
+    /// The daemon's error reply as tjctl reports it.
+    init(_ error: RPCError) {
+        self.message = error.message
+        self.exitCode = error.code == RPCError.tryAgainCode ? 75 : 1
+    }
+
+    init(message: String) {
+        self.message = message
+    }
 }
 
 /// Options every command that talks to the daemon shares.
@@ -70,7 +83,7 @@ struct ConnectionOptions: ParsableArguments {
             let client = try RPCClient(socketPath: socketPath)
             return try client.call(method, params)
         } catch let error as RPCError {
-            throw CallFailure(message: error.message)
+            throw CallFailure(error)
         } catch {
             throw CallFailure(message: "\(error)")
         }

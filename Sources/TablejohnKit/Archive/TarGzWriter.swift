@@ -1,4 +1,4 @@
-// Building a gzip-compressed tar archive in memory with libarchive.
+// Building a gzip-compressed tar archive with libarchive, in memory or drained piece by piece.
 import CArchive
 
 /// One entry of an archive being written.
@@ -52,6 +52,12 @@ public final class TarGzWriter {
 
     /// Appends an entry at `path` (relative, `/`-separated). Files take their `contents`.
     public func add(path: String, kind: TarEntryKind, contents: UnsafeRawBufferPointer = .init(start: nil, count: 0)) throws(ArchiveError) {
+        try addHeader(path: path, kind: kind, size: contents.count)
+        if case .file = kind { try write(contents, path: path) }
+    }
+
+    /// Starts an entry at `path`; a file's `size` bytes must follow through `write`.
+    public func addHeader(path: String, kind: TarEntryKind, size: Int) throws(ArchiveError) {
         archive_entry_clear(entry)
         archive_entry_set_pathname_utf8(entry, path)
         archive_entry_set_mtime(entry, time_t(mtime), 0)
@@ -62,19 +68,31 @@ public final class TarGzWriter {
         case .file(let executable):
             archive_entry_set_filetype(entry, tj_archive_file)
             archive_entry_set_perm(entry, executable ? 0o755 : 0o644)
-            archive_entry_set_size(entry, la_int64_t(contents.count))
+            archive_entry_set_size(entry, la_int64_t(size))
         case .symlink(let target):
             archive_entry_set_filetype(entry, tj_archive_symlink)
             archive_entry_set_perm(entry, 0o777)
             archive_entry_set_symlink_utf8(entry, target)
         }
         guard archive_write_header(handle, entry) == ARCHIVE_OK else { throw failure("add \(path)") }
-        if case .file = kind, let base = contents.baseAddress, contents.count > 0 {
-            guard archive_write_data(handle, base, contents.count) == contents.count else { throw failure("write \(path)") }
-        }
     }
 
-    /// Ends the archive and returns its bytes.
+    /// Appends `contents` to the file entry at `path` started by `addHeader`.
+    public func write(_ contents: UnsafeRawBufferPointer, path: String) throws(ArchiveError) {
+        guard let base = contents.baseAddress, contents.count > 0 else { return }
+        guard archive_write_data(handle, base, contents.count) == contents.count else { throw failure("write \(path)") }
+    }
+
+    /// How many compressed bytes wait to be taken.
+    public var pendingCount: Int { sink.bytes.count }
+
+    /// The compressed bytes written so far and not yet taken.
+    public func take() -> [UInt8] {
+        defer { sink.bytes = [] }
+        return sink.bytes
+    }
+
+    /// Ends the archive and returns its bytes (those not yet taken).
     public func finish() throws(ArchiveError) -> [UInt8] {
         if !closed {
             closed = true

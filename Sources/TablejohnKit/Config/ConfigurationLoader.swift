@@ -56,6 +56,13 @@ extension TablejohnConfiguration {
             }
             if let timeout = try web.duration("runner-timeout") { configuration.web.runnerTimeout = timeout }
             if let isPublic = try web.bool("public") { configuration.web.isPublic = isPublic }
+            if let idle = try web.duration("idle-timeout") { configuration.web.idleTimeout = idle }
+            if let connections = try web.number("max-connections") {
+                guard connections.value >= 1, connections.value <= 100_000, connections.value == connections.value.rounded() else {
+                    throw web.error("max-connections", line: connections.line, "expected a whole number from 1 to 100000")
+                }
+                configuration.web.maxConnections = Int(connections.value)
+            }
             if let hosts = try web.strings("allowed-hosts") {
                 for host in hosts.value where host != "*" && HostPolicy.host(of: host) != host.lowercased() {
                     throw web.error("allowed-hosts", line: hosts.line,
@@ -69,6 +76,11 @@ extension TablejohnConfiguration {
             configuration.repo.path = try repo.string("path")?.value
             configuration.repo.url = try repo.string("url")?.value
             if let interval = try repo.duration("fetch-interval") { configuration.repo.fetchInterval = interval }
+            if let timeout = try repo.duration("fetch-timeout") { configuration.repo.fetchTimeout = timeout }
+            if let entries = try repo.count("archive-max-entries") { configuration.repo.archiveLimits.entries = entries }
+            if let bytes = try repo.byteSize("archive-max-bytes") { configuration.repo.archiveLimits.bytes = bytes }
+            if let bytes = try repo.byteSize("archive-max-blob") { configuration.repo.archiveLimits.blobBytes = bytes }
+            if let depth = try repo.count("archive-max-depth") { configuration.repo.archiveLimits.depth = depth }
             if let refspecs = try repo.strings("refspecs") {
                 guard !refspecs.value.isEmpty else { throw repo.error("refspecs", line: refspecs.line, "needs at least one refspec") }
                 configuration.repo.refspecs = refspecs.value
@@ -106,6 +118,12 @@ extension TablejohnConfiguration {
                 throw bench.error(key, line: value?.line, "is only used with method = \"bench-repo\"")
             }
             if let timeout = try bench.duration("timeout") { configuration.bench.timeout = timeout }
+            if let backfill = try bench.number("initial-backfill") {
+                guard backfill.value >= 0, backfill.value <= 10_000, backfill.value == backfill.value.rounded() else {
+                    throw bench.error("initial-backfill", line: backfill.line, "expected a whole number of commits from 0 to 10000")
+                }
+                configuration.bench.initialBackfill = Int(backfill.value)
+            }
             if let format = try bench.string("format") {
                 guard let known = ResultFormat(rawValue: format.value) else {
                     throw bench.error("format", line: format.line, "expected one of \(ResultReader.names), found \"\(format.value)\"")
@@ -286,6 +304,30 @@ struct SectionReader {
         }
     }
 
+    /// A positive integer.
+    mutating func count(_ key: String) throws -> Int? {
+        guard let entry = entry(key) else { return nil }
+        guard case .integer(let value) = entry.value, value > 0 else {
+            throw error(key, line: entry.line, "expected a positive integer such as 1_000_000, found \(entry.value.typeName)")
+        }
+        return Int(value)
+    }
+
+    /// A positive number of bytes: an integer, or a string such as "4G", "512M", "64K".
+    mutating func byteSize(_ key: String) throws -> Int64? {
+        guard let entry = entry(key) else { return nil }
+        let expected = "expected a positive size such as \"4G\", \"512M\" or a number of bytes"
+        switch entry.value {
+        case .integer(let bytes) where bytes > 0:
+            return Int64(bytes)
+        case .string(let text):
+            guard let bytes = ByteSizeParser.parse(text), bytes > 0 else { throw error(key, line: entry.line, "\(expected), found \"\(text)\"") }
+            return bytes
+        default:
+            throw error(key, line: entry.line, "\(expected), found \(entry.value.typeName)")
+        }
+    }
+
     /// A positive duration of at most `DurationParser.maximum` (30 days): an integer number
     /// of seconds, or a string such as "90s", "5m", "2h", "500ms". The bound keeps every
     /// use (milliseconds on the wire, `10 * ping` and the like) far from overflowing.
@@ -347,5 +389,22 @@ enum DurationParser {
         guard seconds <= Double(maximumSeconds) else { return .tooLong }
         let milliseconds = Int64((seconds * 1000).rounded())
         return milliseconds > 0 ? .valid(.milliseconds(milliseconds)) : .invalid
+    }
+}
+
+/// Sizes written as text: "4G", "512M", "64K" (powers of 1024, an optional B or iB), or bytes.
+enum ByteSizeParser {
+    static func parse(_ text: String) -> Int64? {
+        var trimmed = Substring(text.trimmingCharacters(in: .whitespaces).uppercased())
+        if trimmed.hasSuffix("IB") { trimmed = trimmed.dropLast(2) } else if trimmed.hasSuffix("B") { trimmed = trimmed.dropLast() }
+        let shifts: [Character: Int64] = ["K": 10, "M": 20, "G": 30, "T": 40]
+        var shift: Int64 = 0
+        if let last = trimmed.last, let found = shifts[last] {
+            shift = found
+            trimmed = trimmed.dropLast()
+        }
+        guard let number = Int64(trimmed), number >= 0 else { return nil }
+        let (bytes, overflow) = number.multipliedReportingOverflow(by: 1 << shift)
+        return overflow ? nil : bytes
     }
 }

@@ -13,6 +13,12 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         /// Whether reading pages, graphs and exports is open to anyone (true) or needs a
         /// login (false). Admin actions always need an admin login.
         public var isPublic = true
+        /// A connection with no request in flight, or one sending its request head too
+        /// slowly, is closed after this long.
+        public var idleTimeout: Duration = .seconds(30)
+        /// Connections served at once; further ones wait in the listen queue. The daemon's
+        /// descriptors are shared with SQLite and libgit2, so slow clients must not take them all.
+        public var maxConnections = 512
         /// Host names, besides the listen address and loopback names, that requests may
         /// name in `Host` (a reverse proxy's public name); "*" allows any.
         public var allowedHosts: [String] = []
@@ -27,6 +33,10 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         public var fetchInterval: Duration = .seconds(60)
         /// What to fetch from `url`.
         public var refspecs: [String] = GitRepository.defaultRefspecs
+        /// A fetch whose remote stays silent this long fails (and is retried next round).
+        public var fetchTimeout: Duration = .seconds(300)
+        /// How large a commit's tree may expand to when a runner asks for it.
+        public var archiveLimits = TreeArchiveLimits()
     }
 
     public struct Bench: Sendable, Equatable {
@@ -54,6 +64,9 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         public var format: ResultFormat?
         /// How long one run may take before the runner kills it.
         public var timeout: Duration = .seconds(3600)
+        /// With a local runner and no runs yet, this many recent commits of the tracked
+        /// branch are queued once, so the first start shows graphs; 0 turns it off.
+        public var initialBackfill = 20
 
         public init() {}
     }

@@ -52,6 +52,11 @@ public struct ServeDaemon: Sendable {
         if let repo = options.repoPath { configuration.repo.path = repo }
         if let address = options.address { configuration.web.address = address }
 
+        // The database holds password hashes and token digests, the socket takes admin
+        // calls: everything the daemon creates from here on is its owner's alone.
+        umask(0o077)
+        DescriptorLimit.raise()
+        GitRepository.setNetworkTimeout(configuration.repo.fetchTimeout)
         let repository = try openRepository(configuration.repo, logger: logger)
         let databasePath: String
         if let explicit = options.databasePath {
@@ -60,6 +65,8 @@ public struct ServeDaemon: Sendable {
             let state = stateDirectory(for: repository)
             do {
                 try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+                // A state folder made by an earlier version under a looser umask is narrowed too.
+                chmod(state, 0o700)
             } catch {
                 throw DaemonError.stateDirectory(path: state, reason: error.localizedDescription)
             }
@@ -71,6 +78,9 @@ public struct ServeDaemon: Sendable {
             throw DaemonError.socketPathTooLong(path: socketPath, limit: socketLimit)
         }
         let lock = try InstanceLock(database: databasePath)
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: databasePath + suffix) {
+            chmod(databasePath + suffix, 0o600)
+        }
         let store: Store
         do {
             store = try Store(path: databasePath)
@@ -132,11 +142,14 @@ public struct ServeDaemon: Sendable {
         // a read costs a few microseconds instead of a pool checkout and a transaction.
         let runners = RunnerService(store: try store.withDedicatedReader(), bench: configuration.bench, repository: repository, benchRepository: benchRepository,
                                     sharedTokens: [configuration.web.runnerToken, localToken].compactMap { $0 },
-                                    reservationTimeout: configuration.web.runnerTimeout)
+                                    reservationTimeout: configuration.web.runnerTimeout, archiveLimits: configuration.repo.archiveLimits)
         var web = WebContext(store: store, sync: sync.status, repositoryPath: repositoryPath, resolver: resolver, runners: runners,
                              isPublic: configuration.web.isPublic, syncService: sync)
         web.hostPolicy = HostPolicy(listenHost: configuration.web.address.host, allowedHosts: configuration.web.allowedHosts)
-        let app = web.application(address: configuration.web.address, logger: logger)
+        let (listening, announceListening) = AsyncStream<Void>.makeStream()
+        let app = web.application(address: configuration.web.address, idleTimeout: configuration.web.idleTimeout,
+                                  maxConnections: configuration.web.maxConnections, logger: logger,
+                                  onListening: { announceListening.yield(); announceListening.finish() })
         // The control socket's calls are served one at a time on its own thread, so
         // they read through a connection of their own instead of the shared pool.
         let controlStore = try store.withDedicatedReader()
@@ -153,7 +166,15 @@ public struct ServeDaemon: Sendable {
             services.append(.init(service: WebhookService(store: store, logger: logger)))
         }
         if let localToken {
-            services.append(.init(service: RunnerDaemon(settings: localRunnerSettings(token: localToken), logger: logger)))
+            if configuration.bench.initialBackfill > 0 {
+                // Done once: its end must not end the group.
+                services.append(.init(service: InitialBackfillService(store: store, sync: sync.status,
+                                                                      count: configuration.bench.initialBackfill, logger: logger),
+                                      successTerminationBehavior: .ignore))
+            }
+            let settings = localRunnerSettings(token: localToken)
+            services.append(.init(service: StartAfterListening(make: { [logger] in RunnerDaemon(settings: settings, logger: logger) },
+                                                               listening: listening)))
         }
         var groupConfiguration = ServiceGroupConfiguration(
             services: services,

@@ -7,9 +7,12 @@ extension GitRepository {
     /// mirrored as local refs (force-updated, so force pushes are followed).
     public static let defaultRefspecs = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"]
 
-    /// Fetches `refspecs` from `url`, pruning refs the remote no longer has.
+    /// Fetches `refspecs` from `url`, pruning refs the remote no longer has. Fails once
+    /// the remote stays silent for the network timeout (`setNetworkTimeout`). Fetches
+    /// through a repository handle of its own, so reading this one (pages, imports,
+    /// archives) never waits for the network.
     public func fetch(url: String, refspecs: [String]) throws {
-        try withHandle { repo in
+        try GitRepository(opening: gitDirectory).withHandle { repo in
             var remote: OpaquePointer?
             try gitCheck(git_remote_create_anonymous(&remote, repo, url), "fetch \(url)")
             defer { git_remote_free(remote) }

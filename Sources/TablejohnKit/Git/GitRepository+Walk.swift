@@ -3,8 +3,9 @@ import CGit2
 
 extension GitRepository {
     /// Commits reachable from `tip` but not from `excluded`, newest first, at most `limit`.
+    /// Walks through a handle of its own (a long walk holds no shared lock).
     public func commits(from tip: GitOID, excluding excluded: GitOID?, limit: Int) throws -> [GitOID] {
-        try withHandle { repo in
+        try withOwnHandle { repo in
             var walk: OpaquePointer?
             try gitCheck(git_revwalk_new(&walk, repo), "walk history")
             defer { git_revwalk_free(walk) }
@@ -28,8 +29,10 @@ extension GitRepository {
     }
 
     /// Resolves git revision syntax (`HEAD~3`, `main^2`, `v1.0^{commit}`) to a commit.
+    /// Only for trusted callers (the owner's control socket): `:/regex` searches the whole
+    /// history. Resolves through a handle of its own, so it holds no shared lock.
     public func resolve(_ revision: String) throws -> GitOID {
-        try withHandle { repo in
+        try withOwnHandle { repo in
             var object: OpaquePointer?
             try gitCheck(git_revparse_single(&object, repo, revision), "resolve \(revision)")
             defer { git_object_free(object) }

@@ -1,5 +1,6 @@
 // The repository handle: opening, cloning and the lock that serialises libgit2 use.
 import CGit2
+import CGitStream
 import Foundation
 
 /// Owns one `git_repository*`. libgit2 objects must not be used from two threads at
@@ -21,7 +22,20 @@ public final class GitRepository: @unchecked Sendable {
         // once full it evicts, and its hash table's probes grew until oid comparisons
         // took a fifth of a 1M-commit import.
         tj_git_enable_caching(0)
+        // Network connections time out (libgit2 1.5 has no timeout of its own).
+        tj_git_register_timeout_stream(Int32(defaultNetworkTimeout.milliseconds))
     }()
+
+    /// How long a remote may stay silent during a fetch or clone unless configured.
+    public static let defaultNetworkTimeout: Duration = .seconds(300)
+
+    /// Makes fetches and clones fail once the remote has sent nothing for `timeout`
+    /// (connecting, and each read or write); for the whole process.
+    public static func setNetworkTimeout(_ timeout: Duration) {
+        libraryReady
+        let milliseconds = min(max(timeout.milliseconds, 1), Int64(Int32.max))
+        tj_git_register_timeout_stream(Int32(milliseconds))
+    }
 
     private init(handle: OpaquePointer) {
         self.handle = handle
@@ -75,6 +89,13 @@ public final class GitRepository: @unchecked Sendable {
             git_repository_set_head(repo, target)
         }
         git_reference_delete(remoteHead)
+    }
+
+    /// Runs `body` with a libgit2 handle of its own, opened for the call: for operations
+    /// that may take long (history walks, git's revision syntax), so they never hold the
+    /// shared handle's lock that imports and archives take.
+    func withOwnHandle<T>(_ body: (OpaquePointer) throws -> T) throws -> T {
+        try GitRepository(opening: gitDirectory).withHandle(body)
     }
 
     /// Runs `body` with exclusive use of the libgit2 handle.

@@ -85,6 +85,7 @@ public struct ControlMethods: Sendable {
             case .exists: .conflict(error.description)
             case .unknown(let name): .notFound("user", name)
             }
+        case let error where StorageTrouble.isTransient(error): .tryAgain(StorageTrouble.message(error))
         default: .internalError("\(error)")
         }
     }

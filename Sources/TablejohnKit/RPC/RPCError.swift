@@ -45,6 +45,12 @@ public struct RPCError: Error, Equatable, CustomStringConvertible, Sendable {
         RPCError(code: -32000, message: message)
     }
     public static let messageTooLarge = RPCError(code: -32004, message: "message too large")
+    /// The code of `tryAgain`: the daemon's storage is busy or failing, not the request.
+    public static let tryAgainCode = -32005
+    /// The daemon's own trouble (a busy database, a full disk): the same call may succeed later.
+    public static func tryAgain(_ message: String) -> RPCError {
+        RPCError(code: tryAgainCode, message: message, data: ["retry_after_s": .integer(Int64(StorageTrouble.retryAfterSeconds))])
+    }
 
     var json: JSONValue {
         var object: JSONObject = ["code": .integer(Int64(code)), "message": .string(message)]

@@ -16,11 +16,13 @@ extension RunFilter {
 extension RevisionResolver {
     /// A filter from `value(name)` for each of `RunFilter.parameterNames`: `commit` and
     /// `ref` are resolved to commits (any rev works for `ref`), times are parsed.
-    /// Throws `RevisionError`, `RunError` or `RunFilterError`.
-    public func runFilter(_ value: (String) throws -> String?) throws -> RunFilter {
+    /// With `publicNames`, `commit` and `ref` accept only `PublicRevision` syntax.
+    /// Throws `RevisionError`, `PublicRevisionError`, `RunError` or `RunFilterError`.
+    public func runFilter(publicNames: Bool = false, _ value: (String) throws -> String?) throws -> RunFilter {
+        let resolve: (String) throws -> String = { publicNames ? try self.commit(public: $0) : try self.commit($0) }
         var filter = RunFilter()
-        if let commit = try value("commit") { filter.commitID = try store.commitID(of: try self.commit(commit)) }
-        if let ref = try value("ref") { filter.refCommitID = try store.commitID(of: try self.commit(ref)) }
+        if let commit = try value("commit") { filter.commitID = try store.commitID(of: try resolve(commit)) }
+        if let ref = try value("ref") { filter.refCommitID = try store.commitID(of: try resolve(ref)) }
         filter.metric = try value("metric")
         filter.runner = try value("runner")
         for key in ["since", "until"] {

@@ -50,18 +50,53 @@ public struct RevisionResolver: Sendable {
         } catch RevisionError.unknown {
             // Not a ref: try a hash prefix, then git's revision syntax.
         }
-        let lower = trimmed.lowercased()
-        if (4...40).contains(lower.count), lower.allSatisfy(\.isHexDigit) {
-            let matches = try store.read { db in
-                try String.fetchAll(db, sql: "SELECT hash FROM commits WHERE hash >= ? AND hash < ? ORDER BY hash LIMIT 10",
-                                    arguments: [lower, lower + "g"])
-            }
-            if matches.count == 1 { return matches[0] }
-            if matches.count > 1 { throw RevisionError.ambiguous(revision, candidates: matches) }
-        }
+        if let hash = try storedHash(prefix: trimmed, revision: revision) { return hash }
         guard let oid = try? repository.resolve(trimmed) else { throw RevisionError.unknown(revision) }
         guard try store.reachability(of: oid.hex) != nil else { throw RevisionError.notImported(revision, hash: oid.hex) }
         return oid.hex
+    }
+
+    /// The stored commit a hash prefix of 4 to 40 hex digits names, nil if none does.
+    private func storedHash(prefix: String, revision: String) throws -> String? {
+        let lower = prefix.lowercased()
+        guard (4...40).contains(lower.utf8.count), lower.allSatisfy(\.isHexDigit) else { return nil }
+        let matches = try store.hashes(withPrefix: lower, limit: 10)
+        if matches.count > 1 { throw RevisionError.ambiguous(revision, candidates: matches) }
+        return matches.first
+    }
+
+    /// The full hash of the stored commit a public revision names: a stored ref (or
+    /// `HEAD`'s branch) or hash prefix, then its ~N/^N steps over stored parent edges.
+    /// Never runs git's revision parser; only `HEAD` asks git (for its branch name).
+    public func commit(_ revision: PublicRevision) throws -> String {
+        let text = revision.description
+        var base: String
+        if revision.name == "HEAD", let branch = repository.headBranch() {
+            guard let tip = try store.refs()[branch] else { throw RevisionError.unknown(text) }
+            base = tip.hash
+        } else {
+            do {
+                base = try ref(revision.name).hash
+            } catch RevisionError.unknown {
+                guard let hash = try storedHash(prefix: revision.name, revision: text) else { throw RevisionError.unknown(text) }
+                base = hash
+            }
+        }
+        var positions: [Int] = []
+        for step in revision.steps {
+            switch step {
+            case .ancestor(let count): positions += repeatElement(0, count: count)
+            case .parent(let number): if number > 0 { positions.append(number - 1) }
+            }
+        }
+        guard let hash = try store.ancestor(of: base, parentPositions: positions) else { throw RevisionError.unknown(text) }
+        return hash
+    }
+
+    /// Parses `text` as a `PublicRevision` and resolves it. Throws `PublicRevisionError`
+    /// for syntax beyond the public one, `RevisionError` for names that match nothing.
+    public func commit(public text: String) throws -> String {
+        try commit(try PublicRevision.parse(text.trimmingCharacters(in: .whitespaces)))
     }
 
     /// The commits a revision or an `A..B` range names, newest first, at most `limit`.

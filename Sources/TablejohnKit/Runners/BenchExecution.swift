@@ -12,6 +12,8 @@ public struct BenchExecution: Sendable {
 
     /// The exit code reported when the run could not start (no archive, no script).
     static let setupFailure = 125
+    /// Results files larger than this fail the run (the server takes at most 8 MiB of JSON anyway).
+    static let maximumResultsBytes = 16 << 20
 
     public init(order: RunOrder, client: RunnerServerClient, workDirectory: String) {
         self.order = order
@@ -75,7 +77,13 @@ public struct BenchExecution: Sendable {
         }
         // The results file, or stdout when the script wrote none; either in the format
         // the server named or in the one detected. Unreadable results fail the run.
-        let written = FileManager.default.contents(atPath: results).map(Array.init) ?? []
+        let written: [UInt8]
+        do {
+            written = try Self.readResults(results)
+        } catch {
+            output.append(.internal, "tablejohn: no results read: \(error)")
+            return (end.exitCode == 0 ? 1 : end.exitCode, [])
+        }
         let source = written.isEmpty ? "stdout" : "the results file"
         let bytes = written.isEmpty
             ? Array(output.lines.filter { $0.source == .stdout }.map(\.text).joined(separator: "\n").utf8) : written
@@ -89,4 +97,35 @@ public struct BenchExecution: Sendable {
         }
     }
 
+    /// The results file's bytes (none when the script wrote no file). A file over
+    /// `maximumResultsBytes`, or one that is not a regular file, is refused unread.
+    static func readResults(_ path: String) throws(RunnerWireError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return [] }
+            throw RunnerWireError(message: "the results file cannot be opened: \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & mode_t(S_IFMT)) == mode_t(S_IFREG) else {
+            throw RunnerWireError(message: "the results file is not a regular file")
+        }
+        let limit = maximumResultsBytes
+        guard info.st_size <= limit else {
+            throw RunnerWireError(message: "the results file has \(info.st_size) bytes, more than the \(limit >> 20) MiB limit")
+        }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 { throw RunnerWireError(message: "the results file cannot be read: \(String(cString: strerror(errno)))") }
+            if count == 0 { return bytes }
+            // It may still be growing (a descendant writing): the limit holds for what is read.
+            guard bytes.count + count <= limit else {
+                throw RunnerWireError(message: "the results file has more than the \(limit >> 20) MiB limit")
+            }
+            bytes.append(contentsOf: buffer[0..<count])
+        }
+    }
 }

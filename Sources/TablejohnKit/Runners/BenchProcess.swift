@@ -1,6 +1,7 @@
 // Running a bench command as its own process group, with its output read line by line.
 import CProcess
 import Foundation
+import Synchronization
 
 /// How a bench process ended.
 public enum BenchProcessEnd: Sendable, Equatable {
@@ -22,13 +23,29 @@ public enum BenchProcessEnd: Sendable, Equatable {
 }
 
 /// Starts a program in a new process group (so it and everything it starts can be
-/// killed together), with stdin from /dev/null and stdout and stderr read line by
-/// line into a `RunOutput`. The group is killed on timeout, on cancellation of the
-/// waiting task, and after the program exits (children it left behind).
+/// killed together), with stdin from /dev/null, no other inherited descriptor, and
+/// stdout and stderr read line by line into a `RunOutput`.
+///
+/// The group is killed on timeout, on cancellation of the waiting task, and after the
+/// program exits (children it left behind). Descendants that left the group (`setsid`)
+/// are found by a marker variable in their environment and killed too; this process is
+/// a child subreaper, so such orphans become its children and are reaped here by pid
+/// (only marked pids: statuses of other children, e.g. `Process` uses, are never taken).
+/// Once the program has exited, its pipes are read for at most `drainGrace` more, so a
+/// descendant holding them cannot keep the run from ending.
 public enum BenchProcess {
+    /// How long the pipes are read after the program exited and its descendants were killed.
+    static let drainGrace: Duration = .seconds(2)
+    /// The environment variable that marks every process of one run.
+    static let markVariable = "TABLEJOHN_PROCESS_MARK"
+
     /// Runs `arguments[0]` (an absolute path) in `directory` with `environment`.
     public static func run(_ arguments: [String], directory: String, environment: [String: String],
                            timeout: Duration, output: RunOutput) async throws -> BenchProcessEnd {
+        Descendants.becomeSubreaper()
+        let mark = UUID().uuidString
+        var environment = environment
+        environment[markVariable] = mark
         let outPipe = try makePipe()
         let errPipe = try makePipe()
         var pid: pid_t = 0
@@ -46,18 +63,23 @@ public enum BenchProcess {
         }
         let group = pid
         let child = pid
+        let stop = ReadDeadline()
         // Reading and waiting block, so they get threads of their own, not the task pool's.
-        let readers = [reader(outPipe.read, .stdout, output), reader(errPipe.read, .stderr, output)]
+        let readers = [reader(outPipe.read, .stdout, output, stop), reader(errPipe.read, .stderr, output, stop)]
         let waiter = Task { await onThread { waitForExit(child) } }
 
         let killedFor = KillReason()
+        let killAll: @Sendable () -> Void = {
+            kill(-group, SIGKILL)
+            Descendants.kill(marked: mark, sparing: child)
+        }
         // The watchdog is a thread of its own: a busy task pool must not delay a kill.
         let exited = DispatchSemaphore(value: 0)
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
         Thread.detachNewThread {
-            if exited.wait(timeout: .now() + seconds) == .timedOut {
+            if exited.wait(timeout: .now() + min(seconds, 1e9)) == .timedOut {
                 killedFor.set(.timedOut)
-                kill(-group, SIGKILL)
+                killAll()
             }
         }
         let end: BenchProcessEnd = await withTaskCancellationHandler {
@@ -66,12 +88,21 @@ public enum BenchProcess {
             return killedFor.reason ?? status
         } onCancel: {
             killedFor.set(.aborted)
-            kill(-group, SIGKILL)
+            killAll()
         }
-        // Whatever the program left running in its group goes too, so the pipes close.
-        kill(-group, SIGKILL)
+        // Whatever the program left running, in its group or escaped from it, goes too,
+        // so the pipes close; a descendant that still holds them is not waited for long.
+        await onThread { killAll() }
+        stop.set(after: drainGrace)
         for reader in readers { await reader.value }
         return end
+    }
+
+    /// When readers stop reading: never, until the program has exited.
+    private final class ReadDeadline: Sendable {
+        private let deadline = Mutex<ContinuousClock.Instant?>(nil)
+        func set(after grace: Duration) { deadline.withLock { $0 = .now + grace } }
+        var passed: Bool { deadline.withLock { $0.map { ContinuousClock.now >= $0 } ?? false } }
     }
 
     private final class KillReason: @unchecked Sendable {
@@ -97,15 +128,20 @@ public enum BenchProcess {
     }
 
     /// Reads `fd` to its end on a thread of its own, splitting lines (invalid UTF-8 replaced).
-    private static func reader(_ fd: Int32, _ source: OutputSource, _ output: RunOutput) -> Task<Void, Never> {
-        Task { await onThread { readLines(fd, source, output) } }
+    /// Stops at the end of the stream, or once `stop` has passed (a descendant still holds it).
+    private static func reader(_ fd: Int32, _ source: OutputSource, _ output: RunOutput, _ stop: ReadDeadline) -> Task<Void, Never> {
+        Task { await onThread { readLines(fd, source, output, stop) } }
     }
 
-    private static func readLines(_ fd: Int32, _ source: OutputSource, _ output: RunOutput) {
+    private static func readLines(_ fd: Int32, _ source: OutputSource, _ output: RunOutput, _ stop: ReadDeadline) {
             defer { close(fd) }
             var pending: [UInt8] = []
             var buffer = [UInt8](repeating: 0, count: 65536)
-            while true {
+            while !stop.passed {
+                var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&poller, 1, 100)
+                if ready < 0 && errno != EINTR { break }
+                if ready <= 0 { continue }
                 let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                 if count < 0 && errno == EINTR { continue }
                 if count <= 0 { break }

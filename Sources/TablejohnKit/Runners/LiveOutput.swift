@@ -12,8 +12,9 @@ public struct LiveOutput: Sendable {
 
     /// Lines kept per runner.
     public static let maximumLines = 200
-    /// Longer lines are cut to this many characters.
-    public static let maximumLineLength = 2000
+    /// Longer lines are cut to this many bytes of UTF-8 (counted in bytes, not
+    /// characters: one character may carry megabytes of combining marks).
+    public static let maximumLineBytes = 8000
 
     /// One runner's run in progress and its last lines.
     public struct Entry: Sendable {
@@ -28,13 +29,22 @@ public struct LiveOutput: Sendable {
     /// Runner `runner` reports `window`, the last lines of run `runID`.
     public mutating func report(runner: String, runID: String, window: [Line]) {
         let window = window.suffix(Self.maximumLines).map { line in
-            (source: line.source, text: line.text.count > Self.maximumLineLength
-                ? String(line.text.prefix(Self.maximumLineLength)) + "…" : line.text)
+            (source: line.source, text: Self.cut(line.text))
         }
         var entry = entries[runner].flatMap { $0.runID == runID ? $0 : nil } ?? Entry(runID: runID, lines: [])
         entry.lines = Self.merge(entry.lines, window)
         if entry.lines.count > Self.maximumLines { entry.lines.removeFirst(entry.lines.count - Self.maximumLines) }
         entries[runner] = entry
+    }
+
+    /// `text`, or its first `maximumLineBytes` bytes (ending on a whole scalar) and "…".
+    static func cut(_ text: String) -> String {
+        let utf8 = text.utf8
+        guard utf8.count > maximumLineBytes else { return text }
+        var end = utf8.index(utf8.startIndex, offsetBy: maximumLineBytes)
+        // Back off continuation bytes (10xxxxxx) so the cut never splits a scalar.
+        while end > utf8.startIndex && utf8[end] & 0xC0 == 0x80 { end = utf8.index(before: end) }
+        return String(decoding: utf8[..<end], as: UTF8.self) + "…"
     }
 
     /// Runner `runner` works on no run (idle, busy elsewhere, or its run was aborted).
@@ -48,14 +58,36 @@ public struct LiveOutput: Sendable {
     }
 
     /// `kept` followed by the part of `window` it does not end with already.
+    ///
+    /// The longest suffix of `kept` that is a prefix of `window` is found with the
+    /// Knuth–Morris–Pratt prefix function over `window`, a separator and `kept`'s tail:
+    /// O(n) line comparisons, mostly of hashes, instead of O(n²) comparisons of whole
+    /// lines under the registry's lock on every status call.
     static func merge(_ kept: [Line], _ window: [Line]) -> [Line] {
-        var overlap = min(kept.count, window.count)
-        while overlap > 0 {
-            let tail = kept[(kept.count - overlap)...]
-            if zip(tail, window.prefix(overlap)).allSatisfy({ $0.source == $1.source && $0.text == $1.text }) { break }
-            overlap -= 1
+        guard !kept.isEmpty, !window.isEmpty else { return kept + window }
+        struct Key: Equatable {
+            let hash: Int
+            let line: Line?
+            static func == (a: Key, b: Key) -> Bool {
+                guard a.hash == b.hash, let x = a.line, let y = b.line else { return false }
+                return x.source == y.source && x.text == y.text
+            }
         }
-        return kept + window.dropFirst(overlap)
+        func key(_ line: Line) -> Key {
+            var hasher = Hasher()
+            hasher.combine(line.source)
+            hasher.combine(line.text)
+            return Key(hash: hasher.finalize(), line: line)
+        }
+        let sequence = window.map(key) + [Key(hash: 0, line: nil)] + kept.suffix(window.count).map(key)
+        var prefix = [Int](repeating: 0, count: sequence.count)
+        for index in 1..<sequence.count {
+            var length = prefix[index - 1]
+            while length > 0 && sequence[index] != sequence[length] { length = prefix[length - 1] }
+            if sequence[index] == sequence[length] { length += 1 }
+            prefix[index] = length
+        }
+        return kept + window.dropFirst(prefix[sequence.count - 1])
     }
 
     /// The `last_output` of a working status, leniently: lines that are not

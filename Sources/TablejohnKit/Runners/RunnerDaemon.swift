@@ -37,8 +37,13 @@ public final class RunnerDaemon: Service, Sendable {
 
         /// The host name, reduced to the characters runner names allow.
         public static var hostName: String {
-            let cleaned = String(ProcessInfo.processInfo.hostName.map { $0.isLetter || $0.isNumber || "._-".contains($0) ? $0 : "-" }.prefix(64))
-            return cleaned.isEmpty ? "runner" : cleaned
+            var cleaned = ""
+            for character in ProcessInfo.processInfo.hostName.prefix(64) {
+                let kept = RunnerToken.isValidName(String(character)) ? character : "-"
+                guard cleaned.utf8.count + String(kept).utf8.count <= 256 else { break }
+                cleaned.append(kept)
+            }
+            return RunnerToken.isValidName(cleaned) ? cleaned : "runner"
         }
     }
 
@@ -75,23 +80,38 @@ public final class RunnerDaemon: Service, Sendable {
                                         maximumBackoff: min(30_000, 10 * ping))
         let ended = EndedRun()
         var active: Active?
+        let pending = openPendingResults()
+        if let pending { restore(from: pending, into: &lifecycle) }
         logger.info("runner started", metadata: ["name": "\(settings.name)", "servers": "\(clients.map(\.url).joined(separator: " "))",
                                                  "work-dir": "\(workDirectory)"])
 
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             if let finished = ended.take() {
-                if lifecycle.current?.order.id == finished.order.id { active = nil }
+                if lifecycle.current?.order.id == finished.order.id {
+                    active = nil
+                    if let pending, let server = lifecycle.current?.server {
+                        do {
+                            try pending.save(finished, server: clients[server].url)
+                        } catch {
+                            logger.error("the result cannot be kept on disk; it is kept in memory only", metadata: ["run": "\(finished.order.id)", "error": "\(error)"])
+                        }
+                    }
+                }
                 lifecycle.runEnded(finished, now: Timestamp.now())
                 logger.info("run finished", metadata: ["run": "\(finished.order.id)", "exit-code": "\(finished.exitCode)"])
             }
             for server in lifecycle.due(now: Timestamp.now()) {
                 let plan = lifecycle.plan(for: server)
                 let body = RunnerWire.statusBody(plan, secret: secret, info: settings.info, fingerprint: settings.fingerprint,
-                                                 lastOutput: active?.execution.output.lastLines ?? [])
+                                                 lastOutput: active?.execution.output.lastLines ?? [], outputBudget: plan.outputBudget)
+                let forget = { (run: FinishedRun) in
+                    if let pending { pending.remove(run.order.id, server: self.clients[server].url) }
+                }
                 do {
                     let reply = try await clients[server].status(body)
                     if let submitted = plan.submission {
                         logger.info("result delivered", metadata: ["run": "\(submitted.order.id)", "server": "\(clients[server].url)"])
+                        forget(submitted)
                     }
                     for action in lifecycle.replied(plan, reply, now: Timestamp.now()) {
                         switch action {
@@ -103,12 +123,26 @@ public final class RunnerDaemon: Service, Sendable {
                             active = nil
                         }
                     }
-                } catch let error as RunnerClientError where error.status == 400 && plan.submission != nil {
+                } catch let error as RunnerClientError where [400, 403].contains(error.status) && plan.submission != nil {
+                    // It would never be accepted: content the server refuses, or a run that is not this runner's.
                     logger.error("the server refused a result; dropping it", metadata: ["error": "\(error)"])
                     lifecycle.rejected(plan, now: Timestamp.now())
+                    if let submitted = plan.submission { forget(submitted) }
+                } catch let error as RunnerClientError where error.status == 413 && plan.submission != nil {
+                    if lifecycle.tooLarge(plan, now: Timestamp.now()) {
+                        logger.warning("the server refused a result as too large; resending it with its output truncated",
+                                       metadata: ["run": "\(plan.submission!.order.id)"])
+                    } else {
+                        logger.error("the server refused a result as too large even with its output truncated; dropping it",
+                                     metadata: ["run": "\(plan.submission!.order.id)", "error": "\(error)"])
+                        if let submitted = plan.submission { forget(submitted) }
+                    }
+                } catch let error as RunnerClientError {
+                    lifecycle.failed(server, now: Timestamp.now(), retryAfter: error.retryAfter)
+                    logger.warning("status call failed; retrying", metadata: ["error": "\(error)", "attempts": "\(lifecycle.failures(server))"])
                 } catch {
-                    logger.warning("status call failed; retrying", metadata: ["error": "\(error)"])
                     lifecycle.failed(server, now: Timestamp.now())
+                    logger.warning("status call failed; retrying", metadata: ["error": "\(error)", "attempts": "\(lifecycle.failures(server))"])
                 }
             }
             let wait = min(max(lifecycle.nextCallTime - Timestamp.now(), 10), 100)
@@ -133,6 +167,35 @@ public final class RunnerDaemon: Service, Sendable {
             if !Task.isCancelled { ended.put(finished) }
         }
         return Active(task: task, execution: execution)
+    }
+
+    /// The folder of results not yet acknowledged: `pending/` in the work directory, or,
+    /// with a temporary work directory, a folder named after the runner in the system's
+    /// temporary directory (it must outlive the process). Nil when it cannot be made.
+    private func openPendingResults() -> PendingResults? {
+        let safeName = String(settings.name.unicodeScalars.map { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) ? Character($0) : "-" })
+        let directory = settings.workDirectory.map { $0 + "/pending" }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("tablejohn-runner-pending-\(safeName)").path
+        do {
+            return try PendingResults(directory: directory)
+        } catch {
+            logger.error("no folder for unacknowledged results; they live in memory only", metadata: ["folder": "\(directory)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Offers again the results a previous process finished but did not deliver.
+    private func restore(from pending: PendingResults, into lifecycle: inout RunnerLifecycle) {
+        let (runs, problems) = pending.load()
+        for problem in problems { logger.warning("an unreadable pending result is left alone", metadata: ["file": "\(problem)"]) }
+        for (run, url) in runs {
+            guard let server = clients.firstIndex(where: { $0.url == url }) else {
+                logger.warning("a pending result is for a server no longer configured; left alone", metadata: ["run": "\(run.order.id)", "server": "\(url)"])
+                continue
+            }
+            lifecycle.restore(run, server: server)
+            logger.info("pending result restored", metadata: ["run": "\(run.order.id)", "server": "\(url)"])
+        }
     }
 
     private func prepareWorkDirectory() throws -> (String, temporary: Bool) {

@@ -14,6 +14,8 @@ public struct StatusPlan: Sendable {
     public var requestRun: Bool
     /// A finished run for this server, not yet acknowledged.
     public var submission: FinishedRun?
+    /// The encoded bytes the submission's output may take (less after a `413`).
+    public var outputBudget: Int = RunnerWire.outputBudget
 }
 
 /// What the runner must do after a reply.
@@ -48,6 +50,12 @@ public struct RunnerLifecycle: Sendable {
     public private(set) var current: (order: RunOrder, server: Int, started: Int64)?
     /// Finished runs waiting for their servers' acknowledgement, oldest first.
     public private(set) var unacknowledged: [(run: FinishedRun, server: Int)] = []
+    /// Runs whose submission was refused as too large once: resent with less output.
+    private var shrunk: Set<String> = []
+    /// The output budget of a submission resent after a `413`.
+    public static let shrunkOutputBudget = 256 << 10
+    /// The longest a server's `Retry-After` can delay the next call (ms).
+    public static let maximumRetryAfter: Int64 = 60_000
 
     public init(weights: [Double], pingInterval: Int64, maximumBackoff: Int64 = 30_000) {
         self.servers = weights.map { Server(weight: $0) }
@@ -71,8 +79,9 @@ public struct RunnerLifecycle: Sendable {
         case let current? where current.server == server: .working(current.order)
         case _?: .busy
         }
-        return StatusPlan(server: server, activity: activity, requestRun: current == nil,
-                          submission: unacknowledged.first { $0.server == server }?.run)
+        let submission = unacknowledged.first { $0.server == server }?.run
+        return StatusPlan(server: server, activity: activity, requestRun: current == nil, submission: submission,
+                          outputBudget: submission.map { shrunk.contains($0.order.id) } == true ? Self.shrunkOutputBudget : RunnerWire.outputBudget)
     }
 
     /// The server answered the call made from `plan`.
@@ -82,6 +91,7 @@ public struct RunnerLifecycle: Sendable {
         servers[server].nextCall = now + pingInterval
         if let submitted = plan.submission {
             unacknowledged.removeAll { $0.server == server && $0.run.order.id == submitted.order.id }
+            shrunk.remove(submitted.order.id)
             // More results for this server: send the next one at once.
             if unacknowledged.contains(where: { $0.server == server }) { servers[server].nextCall = now }
         }
@@ -97,17 +107,45 @@ public struct RunnerLifecycle: Sendable {
         return actions
     }
 
-    /// The call to `server` failed (no connection, timeout, a server error): try again later.
-    public mutating func failed(_ server: Int, now: Int64) {
+    /// The call to `server` failed (no connection, timeout, a server error): try again
+    /// later, after `retryAfter` (ms, capped at `maximumRetryAfter`) when the server named
+    /// a time, else after an exponential backoff. Results are kept.
+    public mutating func failed(_ server: Int, now: Int64, retryAfter: Int64? = nil) {
         servers[server].failures += 1
-        let backoff = pingInterval << Int64(min(servers[server].failures, 16))
-        servers[server].nextCall = now + min(backoff, maximumBackoff)
+        let backoff = min(pingInterval << Int64(min(servers[server].failures, 16)), maximumBackoff)
+        servers[server].nextCall = now + (retryAfter.map { min(max($0, pingInterval), Self.maximumRetryAfter) } ?? backoff)
+    }
+
+    /// How many calls to `server` failed in a row.
+    public func failures(_ server: Int) -> Int { servers[server].failures }
+
+    /// The server refused the call as too large (`413`). The first time for a run, its
+    /// submission is resent at once with its output cut to `shrunkOutputBudget`
+    /// (measurements kept): true. The second time it is dropped: false.
+    public mutating func tooLarge(_ plan: StatusPlan, now: Int64) -> Bool {
+        guard let submitted = plan.submission else {
+            failed(plan.server, now: now)
+            return false
+        }
+        if shrunk.insert(submitted.order.id).inserted {
+            servers[plan.server].nextCall = now
+            return true
+        }
+        rejected(plan, now: now)
+        return false
+    }
+
+    /// A result finished before a restart and not acknowledged then: offered again.
+    public mutating func restore(_ run: FinishedRun, server: Int) {
+        guard !unacknowledged.contains(where: { $0.server == server && $0.run.order.id == run.order.id }) else { return }
+        unacknowledged.append((run, server))
     }
 
     /// The server refused a submission as invalid (`400`): retrying cannot help, so it is dropped.
     public mutating func rejected(_ plan: StatusPlan, now: Int64) {
         if let submitted = plan.submission {
             unacknowledged.removeAll { $0.server == plan.server && $0.run.order.id == submitted.order.id }
+            shrunk.remove(submitted.order.id)
         }
         failed(plan.server, now: now)
     }

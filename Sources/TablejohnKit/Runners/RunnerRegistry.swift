@@ -47,9 +47,18 @@ public enum RunnerDecision: Sendable, Equatable {
 /// - A run is aborted when its commit leaves the queue, or when another live runner
 ///   has worked on the same commit for longer.
 ///
+/// - Run ids are bound to the runner they were handed to (the last `maximumIssued`):
+///   only that runner may submit them.
+/// - At most `maximumNames` names are followed: a new name beyond that takes the place
+///   of the one silent the longest, or is refused while all of them are alive.
+///
 /// Times are milliseconds on one clock; the registry does no I/O and keeps no time itself.
 public struct RunnerRegistry: Sendable {
     public let timeout: Int64
+    /// The most runner names followed at once.
+    public static let maximumNames = 1_000
+    /// How many handed-out run ids are remembered with their runner.
+    static let maximumIssued = 10_000
 
     struct Reservation: Equatable {
         var runID: String
@@ -65,6 +74,9 @@ public struct RunnerRegistry: Sendable {
     }
 
     private(set) var entries: [String: Entry] = [:]
+    /// Handed-out run ids and their runners, and the ids oldest first (to forget them).
+    private var issued: [String: String] = [:]
+    private var issuedOrder: [String] = []
 
     public init(timeout: Int64 = 60_000) {
         self.timeout = timeout
@@ -77,6 +89,12 @@ public struct RunnerRegistry: Sendable {
         if let known = entries[call.name], known.secret != call.secret, isAlive(known, now: now) {
             return .refused("runner \(call.name) is already connected from another process; "
                 + "give each runner its own name, or stop the other one")
+        }
+        if entries[call.name] == nil, entries.count >= Self.maximumNames {
+            guard let silent = entries.filter({ !isAlive($0.value, now: now) }).min(by: { $0.value.lastSeen < $1.value.lastSeen })?.key else {
+                return .refused("this server follows \(Self.maximumNames) live runners already; runner \(call.name) cannot join until one goes silent")
+            }
+            entries[silent] = nil
         }
         var entry = entries[call.name].flatMap { $0.secret == call.secret ? $0 : nil }
             ?? Entry(secret: call.secret, lastSeen: now, activity: call.activity, reservation: nil)
@@ -104,10 +122,25 @@ public struct RunnerRegistry: Sendable {
                 let run = RunAssignment(runID: newRunID(), hash: hash)
                 entry.reservation = Reservation(runID: run.runID, hash: hash, since: now)
                 assignment = run
+                remember(run.runID, for: call.name)
             }
         }
         entries[call.name] = entry
         return .reply(run: assignment, abort: abort)
+    }
+
+    /// The runner run `runID` was handed to, if this registry handed it out (and still remembers).
+    public func owner(ofRun runID: String) -> String? {
+        issued[runID]
+    }
+
+    private mutating func remember(_ runID: String, for name: String) {
+        issued[runID] = name
+        issuedOrder.append(runID)
+        if issuedOrder.count > 2 * Self.maximumIssued {
+            for old in issuedOrder.prefix(Self.maximumIssued) { issued[old] = nil }
+            issuedOrder.removeFirst(Self.maximumIssued)
+        }
     }
 
     /// Forgets the reservation of a run once its result is stored.

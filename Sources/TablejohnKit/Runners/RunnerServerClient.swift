@@ -8,6 +8,8 @@ public struct RunnerClientError: Error, CustomStringConvertible {
     /// The HTTP status, when the server answered.
     public var status: Int?
     public var message: String
+    /// The server's `Retry-After`, in milliseconds (a `503`).
+    public var retryAfter: Int64?
     public var description: String { message }
 }
 
@@ -43,7 +45,13 @@ public struct RunnerServerClient: Sendable {
         request.method = .POST
         request.headers.add(name: "Authorization", value: authorization)
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: try body.serialized()))
+        let encoded: [UInt8]
+        do {
+            encoded = try body.serialized()
+        } catch {
+            throw RunnerClientError(status: nil, message: "the status call cannot be encoded as JSON: \(error)")
+        }
+        request.body = .bytes(ByteBuffer(bytes: encoded))
         let bytes = try await send(request, timeout: Self.requestTimeout, limit: 1 << 20)
         do {
             return try RunnerWire.reply(try JSONValue.parse(bytes))
@@ -69,8 +77,12 @@ public struct RunnerServerClient: Sendable {
             throw RunnerClientError(status: nil, message: "\(url): \(error)")
         }
         guard response.status == .ok else {
-            let text = String(buffer: body).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw RunnerClientError(status: Int(response.status.code), message: "\(url): \(response.status.code) \(text)")
+            let text = String(String(buffer: body).trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))
+            // Seconds, as HTTP says; a date or nonsense leaves it to the runner's backoff.
+            let retryAfter = response.headers.first(name: "Retry-After").flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
+                .flatMap { $0 >= 0 && $0 < 1_000_000 ? $0 * 1000 : nil }
+            throw RunnerClientError(status: Int(response.status.code), message: "\(url): \(response.status.code) \(text)",
+                                    retryAfter: retryAfter)
         }
         return Array(body.readableBytesView)
     }

@@ -2,15 +2,24 @@
 import Foundation
 import Synchronization
 
-/// Why an authenticated status call was refused: bad content (400), or its name in use (409).
+/// Why an authenticated status call was refused: bad content (400), a run or name that
+/// is another runner's (403), its name in use (409), or the server's own storage trouble
+/// (503: the runner keeps its result and tries again).
 public struct RunnerAPIError: Error, Equatable, CustomStringConvertible {
-    public enum Kind: Sendable { case badRequest, conflict, notFound }
+    public enum Kind: Sendable { case badRequest, forbidden, conflict, notFound, unprocessable, unavailable }
     public var kind: Kind
     public var message: String
 
     public var description: String { message }
 
     static func bad(_ message: String) -> RunnerAPIError { RunnerAPIError(kind: .badRequest, message: message) }
+
+    /// `error` as the runner API answers it: storage trouble is 503, anything else 400.
+    static func from(_ error: any Error) -> RunnerAPIError {
+        if let error = error as? RunnerAPIError { return error }
+        if StorageTrouble.isTransient(error) { return RunnerAPIError(kind: .unavailable, message: StorageTrouble.message(error)) }
+        return .bad("\(error)")
+    }
 }
 
 /// Answers runners' status calls (SPEC §5; every field is described in RUNNERS.md).
@@ -30,6 +39,7 @@ public final class RunnerService: Sendable {
     private let bench: TablejohnConfiguration.Bench
     private let repository: GitRepository?
     private let benchRepository: GitRepository?
+    private let archiveLimits: TreeArchiveLimits
     private let sharedTokenDigests: [Data]
     private let persisted = Mutex<[String: (time: Int64, fingerprint: JSONValue?)]>([:])
     private let outputs = Mutex(LiveOutput())
@@ -39,8 +49,11 @@ public final class RunnerService: Sendable {
     ///   - benchRepository: the `bench-repo` method's repository.
     ///   - sharedTokens: tokens accepted under any runner name (the config's `runner-token`,
     ///     the local runner's).
+    ///   - archiveLimits: how large a tree archives may expand to.
     public init(store: Store, bench: TablejohnConfiguration.Bench = .init(), repository: GitRepository? = nil,
-                benchRepository: GitRepository? = nil, sharedTokens: [String] = [], reservationTimeout: Duration = .seconds(60)) {
+                benchRepository: GitRepository? = nil, sharedTokens: [String] = [], reservationTimeout: Duration = .seconds(60),
+                archiveLimits: TreeArchiveLimits = TreeArchiveLimits()) {
+        self.archiveLimits = archiveLimits
         self.store = store
         self.recorder = RunRecorder(store: store)
         self.registry = Mutex(RunnerRegistry(timeout: reservationTimeout.milliseconds))
@@ -50,13 +63,17 @@ public final class RunnerService: Sendable {
         self.sharedTokenDigests = sharedTokens.map(RunnerToken.digest)
     }
 
-    /// Whether `token` is runner `name`'s own token or a shared one. Constant time in the token.
+    /// Whether `token` is runner `name`'s own token, or a shared one and `name` has no
+    /// token of its own. Constant time in the token.
     public func authenticate(name: String, token: String) throws -> Bool {
         guard RunnerToken.isValidName(name) else { return false }
         let digest = RunnerToken.digest(token)
         var shared = false
         for candidate in sharedTokenDigests where RunnerToken.equalInConstantTime(digest, candidate) { shared = true }
-        return try store.runnerTokenMatches(name: name, token: token) || shared
+        if try store.runnerTokenMatches(name: name, token: token) { return true }
+        // A shared token acts only under names that have no token of their own.
+        guard shared else { return false }
+        return try !store.runnerIsRegistered(name)
     }
 
     /// The bench method of a new run, as its `bench_method` in a reply.
@@ -75,14 +92,18 @@ public final class RunnerService: Sendable {
         return .object(method)
     }
 
-    /// The tree of commit `hash` of the watched repository (or of the bench repository) as tar.gz.
-    public func treeArchive(hash: String, benchRepo: Bool) throws(RunnerAPIError) -> [UInt8] {
+    /// The tree of commit `hash` of the watched repository (or of the bench repository) as
+    /// a tar.gz stream, after checking it against the archive limits (422 past one).
+    /// Blocking: call it from `GitWorkers`.
+    public func treeArchive(hash: String, benchRepo: Bool) throws(RunnerAPIError) -> TreeArchiveStream {
         guard let oid = GitOID(hex: hash.lowercased()) else { throw .bad("\(hash.debugDescription) is not a full commit hash") }
         guard let repository = benchRepo ? benchRepository : repository else {
             throw RunnerAPIError(kind: .notFound, message: benchRepo ? "this server has no bench repository" : "no repository")
         }
         do {
-            return try repository.treeArchive(commit: oid)
+            return try repository.treeArchiveStream(commit: oid, limits: archiveLimits)
+        } catch let error as TreeArchiveLimitError {
+            throw RunnerAPIError(kind: .unprocessable, message: error.description)
         } catch let error as GitError where error.isNotFound {
             throw RunnerAPIError(kind: .notFound, message: "no commit \(oid.hex) in the \(benchRepo ? "bench " : "")repository")
         } catch {
@@ -123,10 +144,20 @@ public final class RunnerService: Sendable {
         do {
             if let submitted = request["submit_run"], submitted != .null {
                 let run = try Self.run(submitted, runner: name, fingerprint: fingerprint)
+                // A run id handed to another runner is not this one's to submit.
+                if let owner = registry.withLock({ $0.owner(ofRun: run.id) }), owner != name {
+                    throw RunnerAPIError(kind: .forbidden, message: "submit_run: run \(run.id) was handed to another runner; nothing was stored")
+                }
+                let stored: Bool
                 do {
-                    _ = try await recorder.record(run)
+                    stored = try await recorder.record(run)
                 } catch RunError.unknownCommit(let hash) {
                     throw RunnerAPIError.bad("submit_run: commit \(hash) is not in this repository")
+                }
+                // A run already stored: the same runner resending it is acknowledged again
+                // (it may not have heard the first time); anyone else is refused.
+                if !stored, let existing = try store.run(id: run.id), existing.runnerName != name {
+                    throw RunnerAPIError(kind: .forbidden, message: "submit_run: a run \(run.id) from another runner is already stored; nothing was changed")
                 }
                 registry.withLock { $0.finished(runID: run.id) }
                 outputs.withLock { $0.finished(runID: run.id) }
@@ -159,10 +190,8 @@ public final class RunnerService: Sendable {
                      "timeout_s": .integer(max(1, (bench.timeout.milliseconds + 999) / 1000)), "start": .string(Timestamp.rfc3339(milliseconds: now))]
                 } ?? .null, "abort_run": .bool(abort)]
             }
-        } catch let error as RunnerAPIError {
-            throw error
         } catch {
-            throw .bad("\(error)")
+            throw .from(error)
         }
     }
 
@@ -170,6 +199,10 @@ public final class RunnerService: Sendable {
     private func noteSeen(_ name: String, now: Int64, fingerprint: JSONValue?) throws {
         let due = persisted.withLock { persisted in
             guard let last = persisted[name], last.fingerprint == fingerprint, now - last.time < Self.lastSeenPersistInterval else {
+                // Bounded like the registry: names not written for a while are forgotten here.
+                if persisted[name] == nil, persisted.count >= 2 * RunnerRegistry.maximumNames {
+                    persisted = persisted.filter { now - $0.value.time < Self.lastSeenPersistInterval }
+                }
                 persisted[name] = (now, fingerprint)
                 return true
             }

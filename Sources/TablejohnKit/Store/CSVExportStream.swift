@@ -43,7 +43,9 @@ public final class CSVExportStream: ByteChunkSource, @unchecked Sendable {
     public init(store: Store, filter: RunFilter, pageRows: Int = 20_000, segmentRuns: Int = 1000, lookahead: Int = 2,
                 workers: Int = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))) {
         self.store = store
-        self.filter = filter
+        // Walk a ref's line once here rather than in every page's query; should that
+        // read fail, the pages walk it themselves (slower, same rows).
+        self.filter = (try? store.resolvingRefLine(filter)) ?? filter
         self.pageRows = pageRows
         self.segmentRuns = segmentRuns
         self.lookahead = lookahead

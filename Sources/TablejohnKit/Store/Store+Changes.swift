@@ -187,7 +187,7 @@ extension Store {
             }
             arguments += [filter.limit]
             return try Row.fetchAll(db, sql: """
-                SELECT ch.id, ch.ref, ch.metric, ch.runner_name, hi.hash, hi.message, lo.hash, ch.before, ch.after, ch.magnitude,
+                SELECT ch.id, ch.ref, ch.metric, ch.runner_name, hi.hash, substr(hi.message, 1, 400), lo.hash, ch.before, ch.after, ch.magnitude,
                        ch.direction, ch.confidence, ch.state, ch.detected, ch.acked
                 FROM changes ch CROSS JOIN commits hi ON hi.id = ch.high_commit CROSS JOIN commits lo ON lo.id = ch.low_commit
                 WHERE \(conditions.joined(separator: " AND ")) ORDER BY ch.detected DESC, ch.id DESC LIMIT ?

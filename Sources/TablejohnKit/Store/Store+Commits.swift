@@ -80,7 +80,7 @@ extension Store {
     /// Who made commit `hash`, when, and the first line of its message; nil if unknown.
     public func commitSummary(_ hash: String) throws -> CommitSummary? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT author_name, author_time, message FROM commits WHERE hash = ?", arguments: [hash]).map { row in
+            try Row.fetchOne(db, sql: "SELECT author_name, author_time, substr(message, 1, 400) FROM commits WHERE hash = ?", arguments: [hash]).map { row in
                 let message: String = row[2]
                 return CommitSummary(hash: hash, authorName: row[0], authorTime: row[1],
                                      summary: String(message.prefix { $0 != "\n" }))

@@ -29,7 +29,7 @@ extension Store {
     public func queue(limit: Int = 1000) throws -> [QueueEntry] {
         try readStatement { db in
             try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT c.hash, q.priority, c.message, q.added, c.committer_time FROM queue q CROSS JOIN commits c ON c.id = q.commit_id
+                SELECT c.hash, q.priority, substr(c.message, 1, 400), q.added, c.committer_time FROM queue q CROSS JOIN commits c ON c.id = q.commit_id
                 ORDER BY q.priority DESC, c.committer_time DESC, c.id ASC LIMIT ?
                 """), arguments: [limit]).map { row in
                 QueueEntry(hash: row[0], priority: row[1], summary: CommitText.summary(of: row[2]), added: row[3],
@@ -78,17 +78,42 @@ extension Store {
     /// The last `count` commits of the first-parent history starting at `tip` (newest
     /// first) that have no runs yet.
     public func firstParentCommitsWithoutRuns(from tip: String, count: Int) throws -> [String] {
-        try read { db in
-            try String.fetchAll(db, sql: """
-                WITH RECURSIVE line(id, depth) AS (
-                    SELECT id, 0 FROM commits WHERE hash = ?
-                    UNION ALL
-                    SELECT p.parent, line.depth + 1 FROM commit_parents p JOIN line ON p.child = line.id AND p.position = 0
-                    WHERE line.depth + 1 < ?)
-                SELECT c.hash FROM line CROSS JOIN commits c ON c.id = line.id
-                WHERE NOT EXISTS (SELECT 1 FROM runs r WHERE r.commit_id = line.id)
-                ORDER BY line.depth
-                """, arguments: [tip, count])
+        try read { db in try String.fetchAll(db, sql: Self.firstParentWithoutRuns, arguments: [tip, count]) }
+    }
+
+    /// Hashes of the first `?2` commits of the first-parent line from the commit hashed
+    /// `?1`, newest first, that have no runs.
+    private static let firstParentWithoutRuns = """
+        WITH RECURSIVE line(id, depth) AS (
+            SELECT id, 0 FROM commits WHERE hash = ?1
+            UNION ALL
+            SELECT p.parent, line.depth + 1 FROM commit_parents p JOIN line ON p.child = line.id AND p.position = 0
+            WHERE line.depth + 1 < ?2)
+        SELECT c.hash FROM line CROSS JOIN commits c ON c.id = line.id
+        WHERE NOT EXISTS (SELECT 1 FROM runs r WHERE r.commit_id = line.id)
+        ORDER BY line.depth
+        """
+
+    /// On a database without runs, queues the last `count` first-parent commits of the
+    /// branch tracked by default, at `priority`, once in the database's life. Returns
+    /// nil while nothing has been imported yet (ask again after the next import), else
+    /// the hashes queued (none when it was done before or runs exist).
+    public func queueInitialBackfill(count: Int, priority: Int, now: Int64) throws -> [String]? {
+        try writer.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM meta WHERE key = 'initial_backfill'") == true { return [] }
+            guard let ref = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'default_tracked'") else { return nil }
+            try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('initial_backfill', ?)", arguments: [String(count)])
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM runs LIMIT 1") != true,
+                  let tip = try String.fetchOne(db, sql: """
+                      SELECT c.hash FROM refs r CROSS JOIN commits c ON c.id = r.commit_id WHERE r.name = ?
+                      """, arguments: [ref]) else { return [] }
+            let hashes = try String.fetchAll(db, sql: Self.firstParentWithoutRuns, arguments: [tip, count])
+            let insert = try db.makeStatement(sql: """
+                INSERT INTO queue (commit_id, priority, added) SELECT id, ?, ? FROM commits WHERE hash = ?
+                ON CONFLICT (commit_id) DO NOTHING
+                """)
+            for hash in hashes { try insert.execute(arguments: [priority, now, hash]) }
+            return hashes
         }
     }
 

@@ -52,7 +52,7 @@ extension Store {
     public func refSummaries() throws -> [RefSummary] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT r.name, r.tracked, c.hash, c.message, c.author_name, c.committer_time
+                SELECT r.name, r.tracked, c.hash, substr(c.message, 1, 400), c.author_name, c.committer_time
                 FROM refs r CROSS JOIN commits c ON c.id = r.commit_id
                 ORDER BY r.tracked DESC, (r.name LIKE 'refs/heads/%') DESC, r.name
                 """).map { row in

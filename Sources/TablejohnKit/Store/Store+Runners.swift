@@ -48,16 +48,18 @@ public enum RunnerToken {
         return difference == 0
     }
 
+    /// A runner name: 1 to 64 letters (any script, so Unicode host names work), digits,
+    /// combining marks, '.', '_' and '-', at most 256 bytes. No spaces, control
+    /// characters, '/' or ':' (the Basic auth separator).
     static func isValidName(_ name: String) -> Bool {
-        (1...64).contains(name.utf8.count)
-            && name.utf8.allSatisfy { $0.isASCIIAlphanumeric || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
-    }
-}
-
-extension UInt8 {
-    fileprivate var isASCIIAlphanumeric: Bool {
-        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
-            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self)
+        (1...64).contains(name.count) && name.utf8.count <= 256
+            && name.unicodeScalars.allSatisfy { scalar in
+                switch scalar.properties.generalCategory {
+                case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+                     .nonspacingMark, .spacingMark, .decimalNumber, .letterNumber, .otherNumber: true
+                default: scalar == "." || scalar == "_" || scalar == "-"
+                }
+            }
     }
 }
 
@@ -91,6 +93,13 @@ extension Store {
         }
         // A missing runner costs the same digest as a wrong token.
         return RunnerToken.equalInConstantTime(RunnerToken.digest(token), stored ?? Data(count: 32)) && stored != nil
+    }
+
+    /// Whether runner `name` was registered with a token of its own (`tjctl runner add`).
+    public func runnerIsRegistered(_ name: String) throws -> Bool {
+        try read { db in
+            try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM runners WHERE name = ?"), arguments: [name]) == true
+        }
     }
 
     /// Notes a runner's status call: when, and the fingerprint it reported.

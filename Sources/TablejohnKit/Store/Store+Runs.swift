@@ -16,6 +16,10 @@ public struct RunFilter: Sendable, Equatable {
     /// of a parallel export.
     var runIDsFrom: String?
     var runIDsBefore: String?
+    /// The ids of the commits with runs on `refCommitID`'s first-parent line, as a JSON
+    /// array: `Store.resolvingRefLine` walks the line once for a whole export instead of
+    /// once per page.
+    var lineCommitIDs: String?
 
     public init(commitID: Int64? = nil, refCommitID: Int64? = nil, metric: String? = nil, runner: String? = nil,
                 since: Int64? = nil, until: Int64? = nil) {
@@ -32,7 +36,10 @@ public struct RunFilter: Sendable, Equatable {
         var parts: [String] = []
         var arguments = StatementArguments()
         if let commitID { parts.append("r.commit_id = ?"); arguments += [commitID] }
-        if let refCommitID {
+        if let lineCommitIDs {
+            parts.append("r.commit_id IN (SELECT value FROM json_each(?))")
+            arguments += [lineCommitIDs]
+        } else if let refCommitID {
             parts.append("""
                 r.commit_id IN (WITH RECURSIVE line(id) AS (SELECT ? UNION ALL
                 SELECT p.parent FROM commit_parents p JOIN line ON p.child = line.id AND p.position = 0)
@@ -50,6 +57,25 @@ public struct RunFilter: Sendable, Equatable {
             arguments += [metric]
         }
         return (parts.isEmpty ? "1" : parts.joined(separator: " AND "), arguments)
+    }
+}
+
+extension Store {
+    /// `filter` with its ref's first-parent line walked once: the commits on it that have
+    /// runs, listed. An export's pages then look those up instead of walking the line
+    /// again each (a recursive walk over the whole history, per page and per segment).
+    public func resolvingRefLine(_ filter: RunFilter) throws -> RunFilter {
+        guard let refCommitID = filter.refCommitID, filter.lineCommitIDs == nil else { return filter }
+        let ids = try read { db in
+            try Int64.fetchAll(db, sql: """
+                WITH RECURSIVE line(id) AS (SELECT ? UNION ALL
+                SELECT p.parent FROM commit_parents p JOIN line ON p.child = line.id AND p.position = 0)
+                SELECT DISTINCT r.commit_id FROM runs r WHERE r.commit_id IN (SELECT id FROM line)
+                """, arguments: [refCommitID])
+        }
+        var resolved = filter
+        resolved.lineCommitIDs = "[" + ids.map(String.init).joined(separator: ",") + "]"
+        return resolved
     }
 }
 

@@ -1,4 +1,4 @@
-// /commit/<rev>/: resolves what the address names (a full or short hash, a ref, git's revision syntax) and loads the page.
+// /commit/<rev>/: resolves what the address names (a full or short hash, a ref, bounded ~N/^N steps) and loads the page.
 import Foundation
 import Hummingbird
 
@@ -12,7 +12,9 @@ struct CommitLookup {
         let revision = Self.revision(inPath: request.uri.path)
         let hash: String
         do {
-            hash = Self.isFullHash(revision) ? revision : try web.resolver.commit(revision)
+            hash = Self.isFullHash(revision) ? revision : try web.resolver.commit(public: revision)
+        } catch let error as PublicRevisionError {
+            return .refused("commit", error, viewer: viewer)
         } catch let error as RevisionError {
             return try failure(error, revision: revision, viewer: viewer)
         }

@@ -9,16 +9,25 @@ enum ExportRoute {
             if let (key, _) = query.first(where: { !RunFilter.parameterNames.contains(String($0.key)) }) {
                 return .plainText(.badRequest, "unknown parameter \(key); use \(RunFilter.parameterNames.sorted().joined(separator: ", "))")
             }
-            filter = try web.resolver.runFilter { key in query[Substring(key)].map(String.init) }
+            filter = try web.resolver.runFilter(publicNames: true) { key in query[Substring(key)].map(String.init) }
         } catch RunFilterError.invalidTime(let key) {
             return .plainText(.badRequest, "\(key) must be \(RunFilterError.timeFormat)")
+        } catch let error as PublicRevisionError {
+            return .plainText(.badRequest, error.description)
         } catch let error as RevisionError {
             return .plainText(.notFound, error.description)
         } catch let error as RunError {
             return .plainText(.notFound, error.description)
         }
+        guard let permit = web.exports.enter() else {
+            var busy = Response.plainText(.serviceUnavailable, "\(web.exports.limit) exports are running, the most at once; "
+                + "try again in \(ExportGate.retryAfterSeconds) seconds")
+            busy.headers[.retryAfter] = "\(ExportGate.retryAfterSeconds)"
+            return busy
+        }
         let store = web.store
         let body = ResponseBody { writer in
+            defer { withExtendedLifetime(permit) {} }
             let pages = CSVExportStream(store: store, filter: filter)
             defer { pages.cancel() }  // the client may leave mid-way
             while let page = try await pages.next() {

@@ -18,6 +18,11 @@ enum PageAnswer {
         .missing(NotFoundPage(what: what, name: name, note: note, viewer: viewer))
     }
 
+    /// The 400 page for a `what` named in syntax public pages do not accept.
+    static func refused(_ what: String, _ error: PublicRevisionError, viewer: Viewer) -> PageAnswer {
+        .missing(NotFoundPage(what: what, name: error.text, viewer: viewer, refusal: error.description))
+    }
+
     /// A redirect to `canonical` when the request used another spelling of the address
     /// (no trailing slash, other percent-encoding), keeping the query; nil when the
     /// request is at the canonical address.
@@ -36,7 +41,8 @@ enum PageAnswer {
                             headers: [.location: location, .contentType: "text/plain; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: "See \(location)\n")))
         case .missing(let page):
-            return Self.html(page.render(), status: page.isAmbiguous ? .multipleChoices : .notFound)
+            let status: HTTPResponse.Status = page.refusal != nil ? .badRequest : page.isAmbiguous ? .multipleChoices : .notFound
+            return Self.html(page.render(), status: status)
         }
     }
 

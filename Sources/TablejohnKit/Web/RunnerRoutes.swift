@@ -5,7 +5,7 @@ import NIOCore
 
 enum RunnerRoutes {
     static func add(to router: Router<WebRequestContext>, runners: RunnerService, resolver: RevisionResolver) {
-        router.post("/api/runs") { request, _ in
+        router.post("/api/runs") { request, _ in try await storageTroubleAnswered {
             let (name, bytes): (String, ByteBuffer)
             switch try await admit(request, runners) {
             case .admitted(let runner, let body): (name, bytes) = (runner, body)
@@ -31,7 +31,9 @@ enum RunnerRoutes {
             }
             let commit: String
             do {
-                commit = try resolver.commit(revision)
+                commit = try resolver.commit(public: revision)
+            } catch let error as PublicRevisionError {
+                return .plainText(.badRequest, error.description)
             } catch let error as RevisionError {
                 return .plainText(.notFound, "\(error)")
             }
@@ -48,8 +50,8 @@ enum RunnerRoutes {
                                     "measurements": JSONValue(built.run.measurements.count)]
             return Response(status: .ok, headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: ByteBuffer(bytes: try reply.serialized())))
-        }
-        router.post("/api/runner/status") { request, _ in
+        } }
+        router.post("/api/runner/status") { request, _ in try await storageTroubleAnswered {
             let (name, bytes): (String, ByteBuffer)
             switch try await admit(request, runners) {
             case .admitted(let runner, let body): (name, bytes) = (runner, body)
@@ -69,20 +71,47 @@ enum RunnerRoutes {
             } catch {
                 return response(error)
             }
-        }
+        } }
         for (path, benchRepo) in [("/api/runner/repo/:hash/tree.tar.gz", false), ("/api/runner/bench-repo/:hash/tree.tar.gz", true)] {
-            router.get(RouterPath(path)) { request, context in
+            router.get(RouterPath(path)) { request, context in try await storageTroubleAnswered {
                 guard try authenticated(request, runners) != nil else { return unauthorized }
                 let hash = context.parameters.get("hash") ?? ""
-                do throws(RunnerAPIError) {
-                    let archive = try runners.treeArchive(hash: hash, benchRepo: benchRepo)
-                    return Response(status: .ok, headers: [.contentType: "application/gzip"],
-                                    body: .init(byteBuffer: ByteBuffer(bytes: archive)))
-                } catch {
-                    return response(error)
+                // The tree is measured against the limits before the answer starts, so a
+                // refusal is a status and message the runner shows; then it streams piece by
+                // piece from git's own threads.
+                let opened = try await GitWorkers.run { () -> Result<TreeArchiveStream, RunnerAPIError> in
+                    do throws(RunnerAPIError) { return .success(try runners.treeArchive(hash: hash, benchRepo: benchRepo)) } catch { return .failure(error) }
                 }
-            }
+                let stream: TreeArchiveStream
+                switch opened {
+                case .success(let opened): stream = opened
+                case .failure(let error): return response(error)
+                }
+                let body = ResponseBody { writer in
+                    while let piece = try await GitWorkers.run({ try stream.next() }) {
+                        try await writer.write(ByteBuffer(bytes: piece))
+                    }
+                    try await writer.finish(nil)
+                }
+                return Response(status: .ok, headers: [.contentType: "application/gzip"], body: body)
+            } }
         }
+    }
+
+    /// Runs a handler; the storage's own trouble (a busy database, a full disk) thrown
+    /// anywhere in it is `503` with `Retry-After`, so the caller keeps its data and retries.
+    private static func storageTroubleAnswered(_ handler: () async throws -> Response) async throws -> Response {
+        do {
+            return try await handler()
+        } catch let error where StorageTrouble.isTransient(error) {
+            return unavailable(StorageTrouble.message(error))
+        }
+    }
+
+    static func unavailable(_ message: String) -> Response {
+        var response = Response.plainText(.serviceUnavailable, message)
+        response.headers[.retryAfter] = String(StorageTrouble.retryAfterSeconds)
+        return response
     }
 
     private enum Admission {
@@ -109,8 +138,11 @@ enum RunnerRoutes {
     private static func response(_ error: RunnerAPIError) -> Response {
         switch error.kind {
         case .badRequest: .plainText(.badRequest, error.message)
+        case .forbidden: .plainText(.forbidden, error.message)
         case .conflict: .plainText(.conflict, error.message)
         case .notFound: .plainText(.notFound, error.message)
+        case .unprocessable: .plainText(.unprocessableContent, error.message)
+        case .unavailable: unavailable(error.message)
         }
     }
 

@@ -6,9 +6,12 @@ struct WebRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     /// Who is looking: anonymous until a valid session cookie says otherwise.
     var viewer = Viewer.anonymous
+    /// The peer's IP address (the proxy's, behind a reverse proxy).
+    let clientAddress: String?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        clientAddress = source.channel.remoteAddress?.ipAddress
     }
 }
 

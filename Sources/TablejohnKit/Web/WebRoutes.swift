@@ -16,11 +16,15 @@ public struct WebContext: Sendable {
     public var isPublic: Bool
     /// The sync loop the admin "fetch now" action runs a round of; nil: the action is unavailable.
     public var syncService: SyncService?
+    /// Failed-login waits and the bound on password checks in flight.
+    let loginGate = LoginGate()
+    /// Bounds the CSV exports streaming at once.
+    let exports: ExportGate
     /// Which Host headers are answered (`[web] address` and `allowed-hosts`).
     public var hostPolicy = HostPolicy.loopback
 
     public init(store: Store, sync: SyncStatus, repositoryPath: String, resolver: RevisionResolver, runners: RunnerService? = nil,
-                isPublic: Bool = true, syncService: SyncService? = nil) {
+                isPublic: Bool = true, syncService: SyncService? = nil, exportLimit: Int = 4) {
         self.store = store
         self.sync = sync
         self.repositoryPath = repositoryPath
@@ -29,6 +33,7 @@ public struct WebContext: Sendable {
         self.series = SeriesCache(store: store)
         self.isPublic = isPublic
         self.syncService = syncService
+        self.exports = ExportGate(limit: exportLimit)
     }
 }
 
@@ -78,9 +83,16 @@ struct HTMLResponse: ResponseGenerator {
 
 extension WebContext {
     /// The Hummingbird application serving tablejohn's pages at `address`.
-    public func application(address: SocketAddressSetting, logger: Logger) -> some ApplicationProtocol {
+    /// Slow clients get `idleTimeout` to send a request head and are closed after that long
+    /// with nothing in flight; past `maxConnections` new connections wait to be accepted.
+    /// `onListening` runs once the port is bound.
+    public func application(address: SocketAddressSetting, idleTimeout: Duration = .seconds(30), maxConnections: Int = 512,
+                            logger: Logger, onListening: @escaping @Sendable () async -> Void = {}) -> some ApplicationProtocol {
         Application(router: WebRoutes.router(self),
-                    configuration: .init(address: .hostname(address.host, port: address.port), serverName: "tablejohn"),
+                    server: .http1(configuration: .init(idleTimeout: .seconds(max(1, min(idleTimeout.components.seconds, 86_400))))),
+                    configuration: .init(address: .hostname(address.host, port: address.port), serverName: "tablejohn",
+                                         availableConnectionsDelegate: .maximum(maxConnections, logger: logger)),
+                    onServerRunning: { _ in await onListening() },
                     logger: logger)
     }
 }

@@ -27,14 +27,29 @@ struct RunnerLiveOutputTests {
         #expect(output.entries["r"]?.lines.map(\.source) == [.stdout, .stderr])
     }
 
+    @Test("windows of identical lines merge in linear time and keep the newest line")
+    func repeatedLines() {
+        var output = LiveOutput()
+        let same = Array(repeating: (source: OutputSource.stdout, text: String(repeating: "y", count: 4000)), count: 199)
+        output.report(runner: "r", runID: "1", window: same)
+        output.report(runner: "r", runID: "1", window: Array(same.dropFirst()) + [(.stdout, "done")])
+        #expect(output.entries["r"]?.lines.count == 200)
+        #expect(output.entries["r"]?.lines.last?.text == "done")
+        #expect(LiveOutput.merge(lines("a", "b", "a", "b"), lines("a", "b", "a", "b", "c")).map(\.text) == ["a", "b", "a", "b", "c"])
+        #expect(LiveOutput.merge(lines("a", "b", "c"), lines("c", "a")).map(\.text) == ["a", "b", "c", "a"])
+    }
+
     @Test("bounded per runner; a new run starts afresh; finished and cleared runs are forgotten")
     func bounds() {
         var output = LiveOutput()
         output.report(runner: "r", runID: "1", window: (0..<500).map { (source: OutputSource.stdout, text: "line \($0)") })
         #expect(output.entries["r"]?.lines.count == LiveOutput.maximumLines)
         #expect(output.entries["r"]?.lines.last?.text == "line 499")
-        output.report(runner: "r", runID: "1", window: [(.stdout, String(repeating: "x", count: 5000))])
-        #expect(output.entries["r"]?.lines.last?.text.count == LiveOutput.maximumLineLength + 1)
+        output.report(runner: "r", runID: "1", window: [(.stdout, String(repeating: "x", count: 10_000))])
+        #expect(output.entries["r"]?.lines.last?.text.utf8.count == LiveOutput.maximumLineBytes + "…".utf8.count)
+        // One character with a megabyte of combining marks is cut by its bytes, not let through as one character.
+        output.report(runner: "r", runID: "1", window: [(.stdout, "e" + String(repeating: "\u{301}", count: 500_000))])
+        #expect(output.entries["r"]?.lines.last.map { $0.text.utf8.count <= LiveOutput.maximumLineBytes + 3 } == true)
         output.report(runner: "r", runID: "2", window: lines("new"))
         #expect(texts(output, "r") == ["new"])
         output.report(runner: "s", runID: "3", window: lines("s"))

@@ -146,6 +146,27 @@ struct AuthRoutesTests {
         }
     }
 
+    @Test("after five wrong passwords a name must wait: 429 with Retry-After, even for the right password; others log in")
+    func loginThrottled() async throws {
+        try await app().test(.router) { client in
+            var browser = TestBrowser()
+            for _ in 0..<LoginThrottle.freeFailures {
+                #expect(try await logIn(client, "admin", "guess", as: &browser).status == .unauthorized)
+            }
+            let sixth = try await logIn(client, "admin", "guess", as: &browser)
+            #expect(sixth.status == .unauthorized)
+
+            let blocked = try await logIn(client, "Admin", "admin password", as: &browser)
+
+            #expect(blocked.status == .tooManyRequests)
+            #expect(blocked.headers[.retryAfter] == "1")
+            #expect(String(buffer: blocked.body).contains("Too many failed logins; try again in 1 s."))
+            #expect(!blocked.headers[values: .setCookie].contains { $0.hasPrefix("tablejohn_session=") })
+            var other = TestBrowser()
+            #expect(try await logIn(client, "reader", "reader password", as: &other).status == .seeOther)
+        }
+    }
+
     @Test("a login form without the login cookie's token is refused (login CSRF)")
     func loginCSRF() async throws {
         try await app().test(.router) { client in

@@ -136,6 +136,36 @@ struct GraphRouteTests {
         }
     }
 
+    @Test("concurrent requests for a metric not cached yet share one read; a write makes the next one read again")
+    func singleFlight() async throws {
+        let (web, main, _, repo) = try Self.fixture()
+        _ = repo
+        let cache = SeriesCache(store: web.store)
+        let counts = try await withThrowingTaskGroup(of: Int?.self) { group in
+            for _ in 0..<16 { group.addTask { try await cache.series("parse time")?.pointCount } }
+            return try await group.reduce(into: [Int?]()) { $0.append($1) }
+        }
+        #expect(counts == Array(repeating: 7, count: 16))
+        #expect(cache.statistics.reads == 1)
+
+        try web.store.record(Self.run(main[0], number: 50, value: 1))
+        #expect(try await cache.series("parse time")?.pointCount == 7)
+        #expect(cache.statistics.reads == 2)
+    }
+
+    @Test("past its memory budget the cache keeps the most recently used metrics")
+    func memoryBound() async throws {
+        let (web, main, _, repo) = try Self.fixture()
+        _ = repo
+        for (number, metric) in ["a", "b", "c"].enumerated() {
+            try web.store.record(Self.run(main[0], number: 100 + number, value: 1, metric: metric))
+        }
+        let one = try #require(try await SeriesCache(store: web.store).series("a")).estimatedBytes
+        let cache = SeriesCache(store: web.store, budgetBytes: 2 * one)
+        for metric in ["a", "b", "c"] { _ = try await cache.series(metric) }
+        #expect(cache.statistics.cached == ["b", "c"])
+    }
+
     @Test("a new run shows on the next request")
     func newRunsShow() async throws {
         let (web, main, _, repo) = try Self.fixture()

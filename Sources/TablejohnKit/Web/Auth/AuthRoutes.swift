@@ -42,10 +42,33 @@ enum AuthRoutes {
                                  status: .forbidden, viewer: context.viewer, secure: secure)
             }
             let password = form["password"] ?? ""
-            // A password bcrypt could not have stored is wrong without a lookup, but still costs a check.
-            let storable = (try? UserAccount.validate(password: password)) != nil
-            let hash = storable ? try web.store.passwordHash(user: name) : nil
-            guard try await PasswordHasher().verify(password, hash: hash) else {
+            let keys = LoginThrottle.keys(user: name, client: context.clientAddress)
+            switch web.loginGate.begin(keys) {
+            case .proceed:
+                break
+            case .wait(let seconds):
+                var page = loginPage(next: next, name: name, error: "Too many failed logins; try again in \(seconds) s.",
+                                     status: .tooManyRequests, viewer: context.viewer, secure: secure)
+                page.headers[.retryAfter] = String(seconds)
+                return page
+            case .busy:
+                var page = loginPage(next: next, name: name, error: "Too many logins at once; try again in a few seconds.",
+                                     status: .tooManyRequests, viewer: context.viewer, secure: secure)
+                page.headers[.retryAfter] = "2"
+                return page
+            }
+            let matches: Bool
+            do {
+                // A password bcrypt could not have stored is wrong without a lookup, but still costs a check.
+                let storable = (try? UserAccount.validate(password: password)) != nil
+                let hash = storable ? try web.store.passwordHash(user: name) : nil
+                matches = try await PasswordHasher().verify(password, hash: hash)
+            } catch {
+                web.loginGate.finish(keys, succeeded: false)
+                throw error
+            }
+            web.loginGate.finish(keys, succeeded: matches)
+            guard matches else {
                 return loginPage(next: next, name: name, error: "Wrong name or password.", status: .unauthorized,
                                  viewer: context.viewer, secure: secure)
             }

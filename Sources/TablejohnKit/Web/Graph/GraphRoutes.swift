@@ -28,7 +28,7 @@ enum GraphRoutes {
             } catch {
                 return Response.plainText(.badRequest, error.message)
             }
-            guard let series = try web.series.series(query.metric) else {
+            guard let series = try await web.series.series(query.metric) else {
                 return .plainText(.notFound, "no metric named \(query.metric.debugDescription)")
             }
             let body = try reply(series, query, changes: try web.store.reportedChanges(metric: query.metric), hashes: web.store.commitHashes)

@@ -11,6 +11,9 @@ struct MetricSeries: Sendable {
 
     var pointCount: Int { all.reduce(0) { $0 + $1.time.count } }
 
+    /// Bytes held by both views: a point is a time, a commit id, a value and a flag.
+    var estimatedBytes: Int { (pointCount + tracked.reduce(0) { $0 + $1.time.count }) * 25 + 1024 }
+
     /// Groups `points` by fingerprint; a commit measured several times on one machine gets the median.
     init(header: MetricHeader, points: [SeriesPoint]) {
         self.header = header

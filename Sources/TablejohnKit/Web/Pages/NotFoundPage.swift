@@ -8,6 +8,9 @@ struct NotFoundPage {
     /// What the name could mean, when it is ambiguous (an abbreviated hash, a short ref name).
     var candidates: [Candidate] = []
     var viewer = Viewer.anonymous
+    /// Why the name was refused unread (syntax a public page does not accept), making
+    /// this a 400 page rather than a not-found one.
+    var refusal: String?
 
     var isAmbiguous: Bool { !candidates.isEmpty }
 
@@ -20,8 +23,15 @@ struct NotFoundPage {
 
     func render() -> String {
         var html = HTMLWriter()
-        PageLayout.open(&html, title: (isAmbiguous ? "Ambiguous" : "Not found") + " · tablejohn", viewer: viewer)
-        if isAmbiguous {
+        let title = refusal != nil ? "Not accepted" : isAmbiguous ? "Ambiguous" : "Not found"
+        PageLayout.open(&html, title: title + " · tablejohn", viewer: viewer)
+        if let refusal {
+            html.raw("<h1>Not accepted</h1>\n<p id=\"not-accepted\"><code>")
+            html.text(name)
+            html.raw("</code> is not accepted as a \(what) name: ")
+            html.text(refusal)
+            html.raw(".</p>\n")
+        } else if isAmbiguous {
             html.raw("<h1>Ambiguous</h1>\n<p id=\"not-found\"><code>")
             html.text(name)
             html.raw("</code> could mean any of these:</p>\n<ul class=\"candidates\">\n")
