@@ -79,18 +79,3 @@ public struct Measurement: Sendable, Equatable {
         text.unicodeScalars.contains { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" }
     }
 }
-
-/// A measurement that cannot be stored, and why; the message names the metric.
-public struct MeasurementError: Error, Equatable, CustomStringConvertible {
-    public var metric: String?
-    public var reason: String
-
-    public init(metric: String?, _ reason: String) {
-        self.metric = metric
-        self.reason = reason
-    }
-
-    public var description: String {
-        metric.map { "metric \($0.debugDescription): \(reason)" } ?? reason
-    }
-}
