@@ -23,7 +23,7 @@ struct ExportTests {
                     runnerName: index % 3 == 0 ? "fast, box" : "slow", fingerprint: nil,
                     start: 1_700_000_000_000 + Int64(index) * 1000, end: 1_700_000_000_500 + Int64(index) * 1000,
                     exitCode: 0, origin: .runner,
-                    measurements: (0..<10).map { Measurement(metric: "metric/\($0)", value: Double(index) + Double($0) / 8, unit: "ns") }))
+                    measurements: (0..<10).map { try Measurement(metric: "metric/\($0)", value: Double(index) + Double($0) / 8, unit: "ns") }))
             }
         }
         let daemon = try DaemonProcess(serve: ["--db", database], in: repo.path)

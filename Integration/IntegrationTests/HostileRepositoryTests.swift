@@ -316,7 +316,7 @@ struct HostileRepositoryTests {
                     id: String(format: "run-%05d", index), commit: hashes[index % 5], benchMethod: "internal", runnerName: "box",
                     fingerprint: nil, start: 1_700_000_000_000 + Int64(index) * 1000, end: 1_700_000_000_500 + Int64(index) * 1000,
                     exitCode: 0, origin: .runner,
-                    measurements: (0..<10).map { Measurement(metric: "metric/\($0)", value: Double(index), unit: "ns") }))
+                    measurements: try (0..<10).map { try Measurement(metric: "metric/\($0)", value: Double(index), unit: "ns") }))
             }
         }
         let server = try DaemonProcess(serve: ["--db", database], in: repo.path)

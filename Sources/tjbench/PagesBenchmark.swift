@@ -159,7 +159,7 @@ enum BenchDatabase {
         // Oldest first, so start times grow with the history.
         for (age, commit) in line.enumerated().reversed() {
             for runner in runners where written + batch.count < runs {
-                let run = generator.run(commit: commit, runner: runner, age: age, withOutput: age == 0 || (written + batch.count) % 20 == 0)
+                let run = try generator.run(commit: commit, runner: runner, age: age, withOutput: age == 0 || (written + batch.count) % 20 == 0)
                 if age == 0 { tipRun = run.id }
                 batch.append(run)
             }
@@ -216,15 +216,15 @@ struct RunGenerator {
         return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
     }
 
-    mutating func run(commit: String, runner: String, age: Int, withOutput: Bool) -> Run {
+    mutating func run(commit: String, runner: String, age: Int, withOutput: Bool) throws -> Run {
         serial += 1
         let suite = serial % 3
         let chosen = Array(Self.metrics[0..<10]) + Array(Self.metrics[(10 + suite * 10)..<(20 + suite * 10)])
-        let measurements = chosen.enumerated().map { index, metric in
+        let measurements = try chosen.enumerated().map { index, metric in
             // A step every 7,000 commits on some metrics, noise on all.
             let step = (age / 7000 + index) % 4 == 0 ? 1.08 : 1.0
             let samples = (0..<3).map { _ in (metric.base * step * (1 + (next() - 0.5) * 0.04) * 1000).rounded() / 1000 }
-            return Measurement(metric: metric.name, value: samples.sorted()[1], unit: metric.unit, samples: samples,
+            return try Measurement(metric: metric.name, value: samples.sorted()[1], unit: metric.unit, samples: samples,
                                lower: samples.min(), upper: samples.max())
         }
         let start = Int64(1_700_000_000_000) - Int64(age) * 600_000 + Int64(serial % 2) * 1000

@@ -122,7 +122,7 @@ struct RPCBenchmark: ParsableCommand {
                 runnerName: "bench-\(index % 4)", fingerprint: nil,
                 start: 1_700_000_000_000 + Int64(index) * 1000, end: 1_700_000_000_000 + Int64(index) * 1000 + 750,
                 exitCode: 0, origin: .runner,
-                measurements: (0..<20).map { Measurement(metric: "suite/benchmark-\($0)/ns_per_op", value: Double(index % 997) * 1.25 + Double($0), unit: "ns") }))
+                measurements: try (0..<20).map { try Measurement(metric: "suite/benchmark-\($0)/ns_per_op", value: Double(index % 997) * 1.25 + Double($0), unit: "ns") }))
         }
         try FileManager.default.moveItem(atPath: database + ".tmp", toPath: database)
         for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + ".tmp" + suffix) }

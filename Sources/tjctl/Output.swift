@@ -36,6 +36,8 @@ enum Output {
 
     /// `2026-11-22 19:14` from an RFC 3339 time.
     static func time(_ value: JSONValue?) -> String {
+        // null: a commit time outside years 1 to 9999, which the daemon does not show.
+        if value == .null { return "unknown date" }
         let text = text(value)
         guard text.count >= 16 else { return text }
         return text.prefix(10) + " " + text.dropFirst(11).prefix(5)

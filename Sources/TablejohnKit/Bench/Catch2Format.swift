@@ -49,9 +49,14 @@ enum Catch2Format: ResultAdapter {
                 guard let value = attributes["value"].flatMap(Double.init), value.isFinite else {
                     return fail(parser, "\(benchmark): <\(element)> needs a numeric value")
                 }
-                measurements.append(Measurement(metric: "\(benchmark)/\(element == "mean" ? "mean" : "std_dev")", value: value, unit: "ns",
-                                                lower: attributes["lowerBound"].flatMap(Double.init),
-                                                upper: attributes["upperBound"].flatMap(Double.init)))
+                do {
+                    // `Double("inf")` and `Double("nan")` parse; the measurement refuses them.
+                    measurements.append(try Measurement(metric: "\(benchmark)/\(element == "mean" ? "mean" : "std_dev")", value: value,
+                                                        unit: "ns", lower: attributes["lowerBound"].flatMap(Double.init),
+                                                        upper: attributes["upperBound"].flatMap(Double.init)))
+                } catch {
+                    fail(parser, error.description)
+                }
             default:
                 break
             }

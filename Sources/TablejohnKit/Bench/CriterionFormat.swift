@@ -44,7 +44,7 @@ enum CriterionFormat: ResultAdapter {
                         values.append(value)
                     }
                 }
-                measurements.append(Measurement(metric: "\(name)/\(isTime ? "time" : "thrpt")", value: values[1],
+                measurements.append(try measurement(metric: "\(name)/\(isTime ? "time" : "thrpt")", value: values[1],
                                                 unit: isTime ? "ns" : String(parts[1]), lower: values[0], upper: values[2]))
             }
             if !trimmed.isEmpty, !trimmed.contains(":") || !trimmed.contains("[") { previous = trimmed }
@@ -60,7 +60,7 @@ enum CriterionFormat: ResultAdapter {
                 throw ResultFormatError(format, "\(name).point_estimate must be a number")
             }
             let interval = estimate["confidence_interval"]
-            measurements.append(Measurement(metric: "criterion/\(name)", value: point, unit: "ns",
+            measurements.append(try measurement(metric: "criterion/\(name)", value: point, unit: "ns",
                                             lower: interval?["lower_bound"]?.doubleValue, upper: interval?["upper_bound"]?.doubleValue))
         }
         return measurements

@@ -33,6 +33,11 @@ public enum ExternalRun {
                 measurements.append(measurement)
             }
         }
+        do {
+            try Measurement.check(count: measurements.count)
+        } catch {
+            throw ExternalRunError(message: error.description)
+        }
         let run = Run(id: UUID().uuidString.lowercased(), commit: commit, benchMethod: "import", runnerName: runner,
                       fingerprint: fingerprint, start: now, end: now, exitCode: 0, origin: .import, measurements: measurements)
         return (run, formats)

@@ -34,7 +34,7 @@ enum GoBenchFormat: ResultAdapter {
                 collector.add(prefix + entry.name + "/" + measure, value, unit: unit == "MB/s" ? unit : shortUnit)
             }
         }
-        return collector.measurements
+        return try collector.measurements(format)
     }
 
     /// A benchmark result line's name and value/unit pairs; nil for any other line. A line

@@ -44,9 +44,9 @@ enum GoogleBenchmarkFormat: ResultAdapter {
             }
             if aggregate == nil { measured.insert(runName) }
         }
-        let fromMeans = means.measurements.filter { measurement in
+        let fromMeans = try means.measurements(format).filter { measurement in
             !measured.contains(String(measurement.metric[..<(measurement.metric.lastIndex(of: "/") ?? measurement.metric.endIndex)]))
         }
-        return iterations.measurements + fromMeans
+        return try iterations.measurements(format) + fromMeans
     }
 }

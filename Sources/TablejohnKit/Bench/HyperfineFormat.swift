@@ -29,7 +29,7 @@ enum HyperfineFormat: ResultAdapter {
                 }
                 samples = array.compactMap(\.doubleValue)
             }
-            measurements.append(Measurement(metric: "\(command)/time", value: try number("mean"), unit: "s", samples: samples,
+            measurements.append(try measurement(metric: "\(command)/time", value: try number("mean"), unit: "s", samples: samples,
                                             lower: try number("min"), upper: try number("max")))
         }
         return measurements

@@ -36,7 +36,7 @@ enum JMHFormat: ResultAdapter {
         guard case .string(let unit)? = fields["scoreUnit"] else { throw ResultFormatError(format, "\(path).scoreUnit must be a string") }
         let interval = fields["scoreConfidence"]?.arrayValue?.compactMap(\.doubleValue).filter(\.isFinite) ?? []
         let samples = (fields["rawData"]?.arrayValue ?? []).flatMap { $0.arrayValue ?? [] }.compactMap(\.doubleValue)
-        return Measurement(metric: name, value: score, unit: unit, samples: samples.count > 1 ? samples : nil,
+        return try measurement(metric: name, value: score, unit: unit, samples: samples.count > 1 ? samples : nil,
                            lower: interval.count == 2 ? interval[0] : nil, upper: interval.count == 2 ? interval[1] : nil)
     }
 }

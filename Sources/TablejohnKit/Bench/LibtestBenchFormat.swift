@@ -22,10 +22,10 @@ enum LibtestBenchFormat: ResultAdapter {
                 throw ResultFormatError(format, "line \(lineNumber): \(name): expected \"VALUE ns/iter (+/- DEVIATION)\" after \"bench:\"")
             }
             let unit = String(rest[1].dropLast(5))
-            measurements.append(Measurement(metric: "\(name)/\(unit)_per_iter", value: value, unit: unit,
+            measurements.append(try measurement(metric: "\(name)/\(unit)_per_iter", value: value, unit: unit,
                                             lower: value - deviation, upper: value + deviation))
             if rest.count >= 7, rest[4] == "=", let rate = number(rest[5]) {
-                measurements.append(Measurement(metric: "\(name)/\(rest[6].replacingOccurrences(of: "/", with: "_per_"))",
+                measurements.append(try measurement(metric: "\(name)/\(rest[6].replacingOccurrences(of: "/", with: "_per_"))",
                                                 value: rate, unit: String(rest[6])))
             }
         }

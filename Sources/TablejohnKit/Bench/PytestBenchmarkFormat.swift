@@ -26,7 +26,7 @@ enum PytestBenchmarkFormat: ResultAdapter {
                 return value
             }
             let samples = stats["data"]?.arrayValue?.compactMap(\.doubleValue)
-            measurements.append(Measurement(metric: "\(name)/time", value: try number("mean"), unit: "s",
+            measurements.append(try measurement(metric: "\(name)/time", value: try number("mean"), unit: "s",
                                             samples: samples?.isEmpty == false ? samples : nil,
                                             lower: try number("min"), upper: try number("max")))
         }

@@ -126,18 +126,27 @@ public enum ResultReader {
     private static func parse(_ input: ResultInput, as format: ResultFormat) throws(ResultFormatError) -> [Measurement] {
         let measurements = try format.adapter.parse(input)
         guard !measurements.isEmpty else { throw ResultFormatError(format, "no measurements found") }
+        do {
+            try Measurement.check(count: measurements.count)
+        } catch {
+            throw ResultFormatError(format, error.description)
+        }
         return measurements
     }
 
     static var names: String { ResultFormat.allCases.map(\.rawValue).joined(separator: ", ") }
 }
 
-extension Measurement {
-    /// A measurement of repeated samples: their mean, and the samples kept when there are several.
-    init(metric: String, samples: [Double], unit: String?) {
-        let mean = samples.reduce(0, +) / Double(samples.count)
-        self.init(metric: metric, value: mean, unit: unit, samples: samples.count > 1 ? samples : nil,
-                  lower: samples.count > 1 ? samples.min() : nil, upper: samples.count > 1 ? samples.max() : nil)
+extension ResultAdapter {
+    /// A measurement of this format, or an error naming the format and the metric
+    /// (a number that is not finite, a name too long).
+    static func measurement(metric: String, value: Double, unit: String? = nil, samples: [Double]? = nil,
+                            lower: Double? = nil, upper: Double? = nil) throws(ResultFormatError) -> Measurement {
+        do {
+            return try Measurement(metric: metric, value: value, unit: unit, samples: samples, lower: lower, upper: upper)
+        } catch {
+            throw ResultFormatError(format, error.description)
+        }
     }
 }
 
@@ -151,7 +160,18 @@ struct SampleCollector {
         samples[metric, default: (unit, [])].values.append(value)
     }
 
-    var measurements: [Measurement] {
-        order.map { Measurement(metric: $0, samples: samples[$0]!.values, unit: samples[$0]!.unit) }
+    /// The measurements, or an error for `format` naming the first metric whose mean
+    /// is not finite or whose name is not allowed.
+    func measurements(_ format: ResultFormat) throws(ResultFormatError) -> [Measurement] {
+        var result: [Measurement] = []
+        result.reserveCapacity(order.count)
+        for metric in order {
+            do {
+                result.append(try Measurement(metric: metric, samples: samples[metric]!.values, unit: samples[metric]!.unit))
+            } catch {
+                throw ResultFormatError(format, error.description)
+            }
+        }
+        return result
     }
 }

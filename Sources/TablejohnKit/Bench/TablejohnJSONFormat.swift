@@ -14,6 +14,11 @@ enum TablejohnJSONFormat: ResultAdapter {
     static func parse(_ input: ResultInput) throws(ResultFormatError) -> [Measurement] {
         guard case .object(let top) = try input.requireJSON(format) else { throw ResultFormatError(format, "expected a JSON object of metrics") }
         var measurements: [Measurement] = []
+        do {
+            try Measurement.check(count: top.entries.count)
+        } catch {
+            throw ResultFormatError(format, error.description)
+        }
         for (name, entry) in top.entries {
             guard case .object(let fields) = entry else { throw ResultFormatError(format, "\(name.debugDescription) must be an object") }
             if fields["value"] != nil {
@@ -30,7 +35,9 @@ enum TablejohnJSONFormat: ResultAdapter {
         return measurements
     }
 
-    private static func measurement(_ metric: String, _ fields: JSONObject, lower: String, upper: String) throws(ResultFormatError) -> Measurement {
+    /// One metric's fields checked strictly (the runner API's `submit_run` reads its
+    /// measurements with this too): finite numbers, an array of them, a string unit.
+    static func measurement(_ metric: String, _ fields: JSONObject, lower: String = "lower", upper: String = "upper") throws(ResultFormatError) -> Measurement {
         func number(_ key: String) throws(ResultFormatError) -> Double? {
             guard let value = fields[key], value != .null else { return nil }
             guard let number = value.doubleValue, number.isFinite else {
@@ -48,7 +55,12 @@ enum TablejohnJSONFormat: ResultAdapter {
             }
             samples = array.compactMap(\.doubleValue)
         }
-        return Measurement(metric: metric, value: value, unit: fields["unit"]?.stringValue, samples: samples,
+        var unit: String?
+        if let given = fields["unit"], given != .null {
+            guard case .string(let text) = given else { throw ResultFormatError(format, "\(metric).unit must be a string") }
+            unit = text
+        }
+        return try measurement(metric: metric, value: value, unit: unit, samples: samples,
                            lower: try number(lower), upper: try number(upper))
     }
 }

@@ -63,6 +63,13 @@ extension TablejohnConfiguration {
                 }
                 configuration.web.maxConnections = Int(connections.value)
             }
+            if let hosts = try web.strings("allowed-hosts") {
+                for host in hosts.value where host != "*" && HostPolicy.host(of: host) != host.lowercased() {
+                    throw web.error("allowed-hosts", line: hosts.line,
+                                    "\(host.debugDescription) is not a host name or address (no port, no scheme), or \"*\" for any")
+                }
+                configuration.web.allowedHosts = hosts.value
+            }
             try web.finish()
         }
         if var repo = try top.section("repo") {
@@ -187,6 +194,8 @@ extension TablejohnConfiguration {
             var entry = Runner.Server(url: url.value, token: token.value)
             if let weight = try server.number("weight") {
                 guard weight.value > 0, weight.value.isFinite else { throw server.error("weight", line: weight.line, "must be a positive number") }
+                // Weights are summed to pick a server: a bound keeps the sum finite.
+                guard weight.value <= 1_000_000 else { throw server.error("weight", line: weight.line, "must be at most 1000000") }
                 entry.weight = weight.value
             }
             try server.finish()
@@ -319,18 +328,23 @@ struct SectionReader {
         }
     }
 
-    /// A positive duration: an integer number of seconds, or a string such as "90s", "5m", "2h", "500ms".
+    /// A positive duration of at most `DurationParser.maximum` (30 days): an integer number
+    /// of seconds, or a string such as "90s", "5m", "2h", "500ms". The bound keeps every
+    /// use (milliseconds on the wire, `10 * ping` and the like) far from overflowing.
     mutating func duration(_ key: String) throws -> Duration? {
         guard let entry = entry(key) else { return nil }
         let expected = "expected a positive duration such as 60 (seconds) or \"5m\""
+        let tooLong = "is longer than 30 days (\(DurationParser.maximumSeconds) seconds), the most a duration may be"
         switch entry.value {
         case .integer(let seconds) where seconds > 0:
+            guard seconds <= DurationParser.maximumSeconds else { throw error(key, line: entry.line, "\(seconds) seconds \(tooLong)") }
             return .seconds(seconds)
         case .string(let text):
-            guard let duration = DurationParser.parse(text), duration > .zero else {
-                throw error(key, line: entry.line, "\(expected), found \"\(text)\"")
+            switch DurationParser.parse(text) {
+            case .valid(let duration): return duration
+            case .tooLong: throw error(key, line: entry.line, "\"\(text)\" \(tooLong)")
+            case .invalid: throw error(key, line: entry.line, "\(expected), found \"\(text)\"")
             }
-            return duration
         default:
             throw error(key, line: entry.line, "\(expected), found \(entry.value.typeName)")
         }
@@ -348,15 +362,33 @@ struct SectionReader {
 
 /// Durations written as text: "250ms", "30s", "5m", "2h", or a bare number of seconds.
 enum DurationParser {
-    static func parse(_ text: String) -> Duration? {
+    /// The longest duration a setting may have: 30 days.
+    static let maximumSeconds: Int64 = 30 * 86_400
+
+    enum Result: Equatable {
+        case valid(Duration)
+        /// A positive number beyond `maximumSeconds` (checked before any conversion, so
+        /// "1e300s" is an error rather than an overflow).
+        case tooLong
+        case invalid
+    }
+
+    static func parse(_ text: String) -> Result {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-        for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
-            guard let number = Double(trimmed.dropLast(suffix.count)), number.isFinite else { return nil }
-            return .milliseconds(Int64((number * scale * 1000).rounded()))
+        var number: Double?
+        var scale = 1.0
+        if let unit = units.first(where: { trimmed.hasSuffix($0.0) }) {
+            number = Double(trimmed.dropLast(unit.0.count))
+            scale = unit.1
+        } else {
+            number = Double(trimmed)
         }
-        guard let seconds = Double(trimmed), seconds.isFinite else { return nil }
-        return .milliseconds(Int64((seconds * 1000).rounded()))
+        guard let number, number.isFinite, number > 0 else { return .invalid }
+        let seconds = number * scale
+        guard seconds <= Double(maximumSeconds) else { return .tooLong }
+        let milliseconds = Int64((seconds * 1000).rounded())
+        return milliseconds > 0 ? .valid(.milliseconds(milliseconds)) : .invalid
     }
 }
 

@@ -19,6 +19,9 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         /// Connections served at once; further ones wait in the listen queue. The daemon's
         /// descriptors are shared with SQLite and libgit2, so slow clients must not take them all.
         public var maxConnections = 512
+        /// Host names, besides the listen address and loopback names, that requests may
+        /// name in `Host` (a reverse proxy's public name); "*" allows any.
+        public var allowedHosts: [String] = []
     }
 
     public struct Repo: Sendable, Equatable {

@@ -144,8 +144,9 @@ public struct ServeDaemon: Sendable {
                                     sharedTokens: [configuration.web.runnerToken].compactMap { $0 },
                                     localRunner: localToken.map { (configuration.runner.name ?? "local", $0) },
                                     reservationTimeout: configuration.web.runnerTimeout, archiveLimits: configuration.repo.archiveLimits)
-        let web = WebContext(store: store, sync: sync.status, repositoryPath: repositoryPath, resolver: resolver, runners: runners,
+        var web = WebContext(store: store, sync: sync.status, repositoryPath: repositoryPath, resolver: resolver, runners: runners,
                              isPublic: configuration.web.isPublic, syncService: sync)
+        web.hostPolicy = HostPolicy(listenHost: configuration.web.address.host, allowedHosts: configuration.web.allowedHosts)
         let (listening, announceListening) = AsyncStream<Void>.makeStream()
         let app = web.application(address: configuration.web.address, idleTimeout: configuration.web.idleTimeout,
                                   maxConnections: configuration.web.maxConnections, logger: logger,

@@ -28,6 +28,8 @@ public final class DetectionService: Service, Sendable {
         public var queued = 0
         /// Changes that became confirmed or detected in this round.
         public var reported = 0
+        /// Series that could not be analysed (logged; the round went on with the others).
+        public var failed = 0
     }
 
     public func run() async throws {
@@ -48,9 +50,10 @@ public final class DetectionService: Service, Sendable {
             Self.queue.async { [self] in
                 do {
                     let report = try round(now: Timestamp.now())
-                    if report.queued > 0 || report.reported > 0 {
+                    if report.queued > 0 || report.reported > 0 || report.failed > 0 {
                         logger.info("change detection", metadata: [
                             "series": "\(report.series)", "queued": "\(report.queued)", "reported": "\(report.reported)",
+                            "failed": "\(report.failed)",
                         ])
                     }
                 } catch {
@@ -71,16 +74,25 @@ public final class DetectionService: Service, Sendable {
         for (ref, tip) in try store.trackedTips() {
             for series in try store.detectionSeries(ref: ref, tip: tip, window: settings.window) {
                 report.series += 1
-                let detector = ChangePointDetector(configuration: configuration, direction: directions[series.metric] ?? .neutral)
-                let found = try detector.detect(series.values).changes
-                let stored = try store.trackedChanges(ref: ref, metric: series.metric, fingerprint: series.fingerprint)
-                let actions = tracker.plan(series, detected: found, stored: stored, queued: queued)
-                guard !actions.isEmpty else { continue }
-                for case .enqueue(let commit) in actions {
-                    queued.insert(commit)
-                    report.queued += 1
+                // One series that cannot be analysed (a value that is not finite, say) must not
+                // stop the round: every metric and ref after it would never be looked at again.
+                do {
+                    let detector = ChangePointDetector(configuration: configuration, direction: directions[series.metric] ?? .neutral)
+                    let found = try detector.detect(series.values).changes
+                    let stored = try store.trackedChanges(ref: ref, metric: series.metric, fingerprint: series.fingerprint)
+                    let actions = tracker.plan(series, detected: found, stored: stored, queued: queued)
+                    guard !actions.isEmpty else { continue }
+                    report.reported += try store.apply(actions, for: series, priority: settings.priority, hooks: hooks, now: now)
+                    for case .enqueue(let commit) in actions {
+                        queued.insert(commit)
+                        report.queued += 1
+                    }
+                } catch {
+                    report.failed += 1
+                    logger.warning("change detection skipped a series", metadata: [
+                        "ref": "\(ref)", "metric": "\(series.metric)", "error": "\(error)",
+                    ])
                 }
-                report.reported += try store.apply(actions, for: series, priority: settings.priority, hooks: hooks, now: now)
             }
         }
         return report

@@ -5,7 +5,8 @@ import CGit2
 public struct GitSignature: Sendable, Equatable {
     public var name: String
     public var email: String
-    /// Seconds since the Unix epoch.
+    /// Seconds since the Unix epoch, within `Timestamp.commitSeconds` (git allows any
+    /// 64-bit time; one outside years 1 to 9999 is clamped and shown as unknown).
     public var time: Int64
     /// Offset from UTC in minutes.
     public var offsetMinutes: Int32
@@ -18,7 +19,7 @@ public struct GitSignature: Sendable, Equatable {
         let s = signature.pointee
         self.init(name: s.name.map { GitText.capped($0, bytes: GitText.maximumNameBytes) } ?? "",
                   email: s.email.map { GitText.capped($0, bytes: GitText.maximumNameBytes) } ?? "",
-                  time: Int64(s.when.time), offsetMinutes: Int32(s.when.offset))
+                  time: Timestamp.clampedCommitSeconds(Int64(s.when.time)), offsetMinutes: Int32(s.when.offset))
     }
 
     public init(name: String, email: String, time: Int64, offsetMinutes: Int32) {

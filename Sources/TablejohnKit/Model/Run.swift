@@ -13,26 +13,6 @@ public enum MetricDirection: String, Sendable, CaseIterable {
     case neutral
 }
 
-/// One measured value of a run.
-public struct Measurement: Sendable, Equatable {
-    public var metric: String
-    public var value: Double
-    public var unit: String?
-    public var samples: [Double]?
-    public var lower: Double?
-    public var upper: Double?
-
-    public init(metric: String, value: Double, unit: String? = nil, samples: [Double]? = nil,
-                lower: Double? = nil, upper: Double? = nil) {
-        self.metric = metric
-        self.value = value
-        self.unit = unit
-        self.samples = samples
-        self.lower = lower
-        self.upper = upper
-    }
-}
-
 /// Which stream a line of run output came from.
 public enum OutputSource: String, Sendable, CaseIterable {
     case stdout

@@ -8,10 +8,39 @@ public enum Timestamp {
         Int64(Date().timeIntervalSince1970 * 1000)
     }
 
+    /// The commit times tablejohn keeps, in Unix seconds: 0001-01-01T00:00:00Z through
+    /// 9999-12-31T23:59:59Z. git accepts any 64-bit time; import clamps into this range,
+    /// and a time at either end means the date is unknown. Times in it can be multiplied
+    /// by 1000 and formatted without overflow.
+    public static let commitSeconds: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
+
+    /// A commit time as git records it, clamped into `commitSeconds`.
+    public static func clampedCommitSeconds(_ seconds: Int64) -> Int64 {
+        min(max(seconds, commitSeconds.lowerBound), commitSeconds.upperBound)
+    }
+
+    /// Whether a commit time is known: strictly inside `commitSeconds` (a clamped time is not).
+    public static func isKnownCommitTime(_ seconds: Int64) -> Bool {
+        seconds > commitSeconds.lowerBound && seconds < commitSeconds.upperBound
+    }
+
+    /// Unix seconds of a commit as Unix milliseconds; clamped first, so it cannot overflow.
+    public static func milliseconds(commitSeconds seconds: Int64) -> Int64 {
+        clampedCommitSeconds(seconds) * 1000
+    }
+
+    /// A commit time as RFC 3339, or nil when the date is unknown (see `commitSeconds`).
+    public static func rfc3339(commitSeconds seconds: Int64) -> String? {
+        isKnownCommitTime(seconds) ? rfc3339(milliseconds: seconds * 1000) : nil
+    }
+
     /// Unix milliseconds as RFC 3339 in UTC with milliseconds.
     public static func rfc3339(milliseconds: Int64) -> String {
-        var seconds = time_t(milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000)
-        let millis = Int(milliseconds - Int64(seconds) * 1000)
+        // Rounded toward the past from the remainder: `milliseconds - 999` and
+        // `seconds * 1000` both overflow near Int64.min.
+        let remainder = milliseconds % 1000
+        var seconds = time_t(milliseconds / 1000 - (remainder < 0 ? 1 : 0))
+        let millis = Int(remainder < 0 ? remainder + 1000 : remainder)
         var parts = tm()
         gmtime_r(&seconds, &parts)
         let year = Int(parts.tm_year) + 1900

@@ -186,7 +186,7 @@ public struct ControlMethods: Sendable {
     static func json(_ ref: RefSummary) -> JSONValue {
         ["name": .string(ref.name), "tracked": .bool(ref.tracked), "hash": .string(ref.hash),
          "summary": .string(ref.summary), "author": .string(ref.authorName),
-         "committer_time": .string(Timestamp.rfc3339(milliseconds: ref.committerTime * 1000))]
+         "committer_time": Timestamp.rfc3339(commitSeconds: ref.committerTime).map(JSONValue.string) ?? .null]
     }
 
     // MARK: Queue
@@ -196,7 +196,7 @@ public struct ControlMethods: Sendable {
         return .array(try store.queue(limit: Int(limit)).map { entry in
             ["hash": .string(entry.hash), "priority": JSONValue(entry.priority), "summary": .string(entry.summary),
              "added": .string(Timestamp.rfc3339(milliseconds: entry.added)),
-             "committer_time": .string(Timestamp.rfc3339(milliseconds: entry.committerTime * 1000))]
+             "committer_time": Timestamp.rfc3339(commitSeconds: entry.committerTime).map(JSONValue.string) ?? .null]
         })
     }
 

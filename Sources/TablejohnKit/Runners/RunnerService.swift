@@ -263,13 +263,16 @@ public final class RunnerService: Sendable {
         var measurements: [Measurement] = []
         if let given = value["measurements"], given != .null {
             guard case .object(let metrics) = given else { throw .bad("\(label): \"measurements\" must be an object") }
-            for (metric, fields) in metrics.entries {
-                guard !metric.isEmpty, let number = fields["value"]?.doubleValue, number.isFinite else {
-                    throw .bad("\(label): measurement \(metric.debugDescription) needs a finite number \"value\"")
+            do {
+                try Measurement.check(count: metrics.entries.count)
+                for (metric, fields) in metrics.entries {
+                    guard case .object(let object) = fields else { throw ResultFormatError(.tablejohn, "\(metric.debugDescription) must be an object") }
+                    measurements.append(try TablejohnJSONFormat.measurement(metric, object))
                 }
-                let samples = fields["samples"]?.arrayValue?.compactMap(\.doubleValue)
-                measurements.append(Measurement(metric: metric, value: number, unit: fields["unit"]?.stringValue, samples: samples,
-                                                lower: fields["lower"]?.doubleValue, upper: fields["upper"]?.doubleValue))
+            } catch let error as ResultFormatError {
+                throw .bad("\(label): measurements: \(error.message)")
+            } catch {
+                throw .bad("\(label): measurements: \(error)")
             }
         }
         var output: [(source: OutputSource, text: String)] = []

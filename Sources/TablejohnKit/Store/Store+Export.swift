@@ -149,8 +149,8 @@ enum CSVRowWriter {
                 var number = sqlite3_column_double(handle, 1).description
                 number.withUTF8 { number in
                     let unit = text(handle, 2)
-                    // Quoting at most doubles a field and adds two quotes.
-                    let longest = prefix.count + 2 * metric.count + 3 + number.count + 1 + 2 * unit.count + 2 + suffix.count
+                    // Quoting at most doubles a field and adds two quotes, and a formula's `'` one byte.
+                    let longest = prefix.count + 2 * metric.count + 4 + number.count + 1 + 2 * unit.count + 3 + suffix.count
                     sink.write(longest) { row in
                         row.put(prefix)
                         row.putField(metric)
@@ -177,18 +177,29 @@ enum CSVRowWriter {
         UnsafeBufferPointer(start: sqlite3_column_text(handle, column), count: Int(sqlite3_column_bytes(handle, column)))
     }
 
-    /// A CSV field, quoted when it holds a comma, quote or line break.
+    /// A text field of CSV: neutralised when it starts like a formula, quoted when it holds
+    /// a comma, quote or line break. (Numbers are written without this: -1.5 is a number.)
     static func appendField<Field: Collection>(_ output: inout [UInt8], _ field: Field) where Field.Element == UInt8 {
+        let formula = field.first.map(startsFormula) ?? false
         guard field.contains(where: needsQuotes) else {
+            if formula { output.append(UInt8(ascii: "'")) }
             output.append(contentsOf: field)
             return
         }
         output.append(UInt8(ascii: "\""))
+        if formula { output.append(UInt8(ascii: "'")) }
         for byte in field {
             if byte == UInt8(ascii: "\"") { output.append(byte) }
             output.append(byte)
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether a text field starting with `byte` would be read as a formula by a
+    /// spreadsheet (`= + - @`, tab, CR): such fields get a leading `'`, which spreadsheets
+    /// show as text. Metric names, units and runner names come from benchmark output.
+    static func startsFormula(_ byte: UInt8) -> Bool {
+        byte == 0x3d || byte == 0x2b || byte == 0x2d || byte == 0x40 || byte == 0x09 || byte == 0x0d  // = + - @ TAB CR
     }
 
     static func needsQuotes(_ byte: UInt8) -> Bool {
@@ -250,8 +261,13 @@ enum CSVRowWriter {
         }
 
         mutating func putField(_ field: UnsafeBufferPointer<UInt8>) {
-            guard field.contains(where: CSVRowWriter.needsQuotes) else { return put(field) }
+            let formula = field.first.map(CSVRowWriter.startsFormula) ?? false
+            guard field.contains(where: CSVRowWriter.needsQuotes) else {
+                if formula { put(UInt8(ascii: "'")) }
+                return put(field)
+            }
             put(UInt8(ascii: "\""))
+            if formula { put(UInt8(ascii: "'")) }
             for byte in field {
                 if byte == UInt8(ascii: "\"") { put(byte) }
                 put(byte)

@@ -248,7 +248,7 @@ extension Store {
             """), arguments: [id]) else { return nil }
         let measurements = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT metric, value, unit, samples, lower, upper FROM measurements WHERE run_id = ? ORDER BY metric
-            """), arguments: [id]).map(Self.measurement(from:))
+            """), arguments: [id]).map { try Self.measurement(from: $0) }
         let output = try Row.fetchAll(db.cachedStatement(sql: "SELECT source, text FROM run_output WHERE run_id = ? ORDER BY line"),
                                       arguments: [id]).map { (source: OutputSource(rawValue: $0[0]) ?? .internal, text: $0[1] as String) }
         let fingerprint = try (row[4] as String?).map { try JSONValue.parse($0) }
@@ -258,9 +258,11 @@ extension Store {
     }
 
     /// A row of `SELECT metric, value, unit, samples, lower, upper FROM measurements`.
-    static func measurement(from row: Row) -> Measurement {
+    /// Rows are checked when recorded; one that is not valid (written by hand or by an old
+    /// version) is an error naming its metric rather than a number that breaks a page.
+    static func measurement(from row: Row) throws -> Measurement {
         let samples = (row[3] as String?).flatMap { try? JSONValue.parse($0) }?.arrayValue?.compactMap(\.doubleValue)
-        return Measurement(metric: row[0], value: row[1], unit: row[2], samples: samples, lower: row[4], upper: row[5])
+        return try Measurement(metric: row[0], value: row[1], unit: row[2], samples: samples, lower: row[4], upper: row[5])
     }
 
     /// Deletes a run with its measurements and output.

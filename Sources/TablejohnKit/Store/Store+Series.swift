@@ -60,8 +60,12 @@ extension Store {
                 let code = sqlite3_step(handle)
                 if code == SQLITE_DONE { return points }
                 guard code == SQLITE_ROW else { throw Self.sqliteError(handle, code) }
+                // Submissions are checked for finite numbers; a row written around that check
+                // (by hand, by an old version) is left out rather than breaking the graph's JSON.
+                guard sqlite3_column_type(handle, 5) != SQLITE_NULL, sqlite3_column_double(handle, 5).isFinite else { continue }
                 points.append(SeriesPoint(
-                    time: sqlite3_column_int64(handle, 0), commitID: sqlite3_column_int64(handle, 1),
+                    // Clamped again for rows imported before import clamped them.
+                    time: Timestamp.clampedCommitSeconds(sqlite3_column_int64(handle, 0)), commitID: sqlite3_column_int64(handle, 1),
                     tracked: sqlite3_column_int64(handle, 2) == 2,
                     runnerName: sqlite3_column_type(handle, 3) == SQLITE_NULL ? nil : Self.string(handle, 3),
                     fingerprint: sqlite3_column_type(handle, 4) == SQLITE_NULL ? nil : Self.string(handle, 4),

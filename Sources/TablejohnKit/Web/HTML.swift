@@ -48,9 +48,10 @@ enum HTMLEscaping {
 }
 
 enum DisplayFormat {
-    /// `2026-11-22 19:14:03 UTC` for Unix seconds.
+    /// `2026-11-22 19:14:03 UTC` for Unix seconds; `unknown date` outside years 1 to 9999
+    /// (a commit whose recorded time git allows but no calendar shows).
     static func date(seconds: Int64) -> String {
-        let stamp = Timestamp.rfc3339(milliseconds: seconds * 1000)  // 2026-11-22T19:14:03.000Z
+        guard let stamp = Timestamp.rfc3339(commitSeconds: seconds) else { return "unknown date" }  // 2026-11-22T19:14:03.000Z
         return "\(stamp.prefix(10)) \(stamp.dropFirst(11).prefix(8)) UTC"
     }
 

@@ -20,6 +20,8 @@ public struct WebContext: Sendable {
     let loginGate = LoginGate()
     /// Bounds the CSV exports streaming at once.
     let exports: ExportGate
+    /// Which Host headers are answered (`[web] address` and `allowed-hosts`).
+    public var hostPolicy = HostPolicy.loopback
 
     public init(store: Store, sync: SyncStatus, repositoryPath: String, resolver: RevisionResolver, runners: RunnerService? = nil,
                 isPublic: Bool = true, syncService: SyncService? = nil, exportLimit: Int = 4) {
@@ -39,7 +41,11 @@ enum WebRoutes {
     /// Builds the router with all of tablejohn's pages.
     static func router(_ web: WebContext) -> Router<WebRequestContext> {
         let router = Router(context: WebRequestContext.self)
-        router.add(middleware: SessionMiddleware(store: web.store, isPublic: web.isPublic))  // before every route
+        // In this order, before every route: headers on every answer (refusals too), the
+        // Host check before anything reads the database, then who is asking.
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: HostCheckMiddleware(policy: web.hostPolicy))
+        router.add(middleware: SessionMiddleware(store: web.store, isPublic: web.isPublic))
         PageRoutes.add(to: router, web)
         StaticAssets.add(to: router)
         GraphRoutes.add(to: router, web)

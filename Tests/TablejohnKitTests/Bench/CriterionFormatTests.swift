@@ -23,10 +23,10 @@ struct CriterionFormatTests {
         let measurements = try readResults(output, expecting: .criterion)
         #expect(measurements.map(\.metric) == ["fib 20/time", "Fibonacci/Iterative/200/time", "Fibonacci/Iterative/200/thrpt",
                                               "parse config/time"])
-        #expect(measurements[0] == Measurement(metric: "fib 20/time", value: 26251, unit: "ns", lower: 26029, upper: 26505))
-        #expect(measurements[1] == Measurement(metric: "Fibonacci/Iterative/200/time", value: 415.25, unit: "ns", lower: 412.5, upper: 418))
-        #expect(measurements[2] == Measurement(metric: "Fibonacci/Iterative/200/thrpt", value: 481.64, unit: "Melem/s", lower: 478.47, upper: 484.85))
-        #expect(measurements[3] == Measurement(metric: "parse config/time", value: 1_275_000, unit: "ns", lower: 1_250_000, upper: 1_300_000))
+        #expect(try measurements[0] == Measurement(metric: "fib 20/time", value: 26251, unit: "ns", lower: 26029, upper: 26505))
+        #expect(try measurements[1] == Measurement(metric: "Fibonacci/Iterative/200/time", value: 415.25, unit: "ns", lower: 412.5, upper: 418))
+        #expect(try measurements[2] == Measurement(metric: "Fibonacci/Iterative/200/thrpt", value: 481.64, unit: "Melem/s", lower: 478.47, upper: 484.85))
+        #expect(try measurements[3] == Measurement(metric: "parse config/time", value: 1_275_000, unit: "ns", lower: 1_250_000, upper: 1_300_000))
     }
 
     @Test("estimates.json: each estimate in ns with its confidence interval")
@@ -39,10 +39,10 @@ struct CriterionFormatTests {
              "std_dev":{"confidence_interval":{"confidence_level":0.95,"lower_bound":900.0,"upper_bound":1500.0},"point_estimate":1200.0,"standard_error":150.0}}
             """
         #expect(try readResults(output, expecting: .criterion) == [
-            Measurement(metric: "criterion/mean", value: 26251, unit: "ns", lower: 26029.5, upper: 26505.25),
-            Measurement(metric: "criterion/median", value: 26150, unit: "ns", lower: 26000, upper: 26300),
-            Measurement(metric: "criterion/median_abs_dev", value: 400, unit: "ns", lower: 300, upper: 500),
-            Measurement(metric: "criterion/std_dev", value: 1200, unit: "ns", lower: 900, upper: 1500),
+            try Measurement(metric: "criterion/mean", value: 26251, unit: "ns", lower: 26029.5, upper: 26505.25),
+            try Measurement(metric: "criterion/median", value: 26150, unit: "ns", lower: 26000, upper: 26300),
+            try Measurement(metric: "criterion/median_abs_dev", value: 400, unit: "ns", lower: 300, upper: 500),
+            try Measurement(metric: "criterion/std_dev", value: 1200, unit: "ns", lower: 900, upper: 1500),
         ])
     }
 

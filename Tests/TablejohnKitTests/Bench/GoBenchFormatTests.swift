@@ -20,17 +20,17 @@ struct GoBenchFormatTests {
             """
         let measurements = try readResults(output, expecting: .goBench)
         #expect(measurements == [
-            Measurement(metric: "BenchmarkTokenize/ns_per_op", value: 2894, unit: "ns"),
-            Measurement(metric: "BenchmarkTokenize/B_per_op", value: 1024, unit: "B"),
-            Measurement(metric: "BenchmarkTokenize/allocs_per_op", value: 12, unit: "allocs"),
-            Measurement(metric: "BenchmarkParse/small/ns_per_op", value: 1052, unit: "ns"),
-            Measurement(metric: "BenchmarkParse/small/B_per_op", value: 512, unit: "B"),
-            Measurement(metric: "BenchmarkParse/small/allocs_per_op", value: 4, unit: "allocs"),
-            Measurement(metric: "BenchmarkParse/large/ns_per_op", value: 121_450, unit: "ns"),
-            Measurement(metric: "BenchmarkParse/large/B_per_op", value: 65536, unit: "B"),
-            Measurement(metric: "BenchmarkParse/large/allocs_per_op", value: 201, unit: "allocs"),
-            Measurement(metric: "BenchmarkCopy/ns_per_op", value: 23805, unit: "ns"),
-            Measurement(metric: "BenchmarkCopy/MB_per_s", value: 2752.65, unit: "MB/s"),
+            try Measurement(metric: "BenchmarkTokenize/ns_per_op", value: 2894, unit: "ns"),
+            try Measurement(metric: "BenchmarkTokenize/B_per_op", value: 1024, unit: "B"),
+            try Measurement(metric: "BenchmarkTokenize/allocs_per_op", value: 12, unit: "allocs"),
+            try Measurement(metric: "BenchmarkParse/small/ns_per_op", value: 1052, unit: "ns"),
+            try Measurement(metric: "BenchmarkParse/small/B_per_op", value: 512, unit: "B"),
+            try Measurement(metric: "BenchmarkParse/small/allocs_per_op", value: 4, unit: "allocs"),
+            try Measurement(metric: "BenchmarkParse/large/ns_per_op", value: 121_450, unit: "ns"),
+            try Measurement(metric: "BenchmarkParse/large/B_per_op", value: 65536, unit: "B"),
+            try Measurement(metric: "BenchmarkParse/large/allocs_per_op", value: 201, unit: "allocs"),
+            try Measurement(metric: "BenchmarkCopy/ns_per_op", value: 23805, unit: "ns"),
+            try Measurement(metric: "BenchmarkCopy/MB_per_s", value: 2752.65, unit: "MB/s"),
         ])
     }
 

@@ -24,11 +24,11 @@ struct GoogleBenchmarkFormatTests {
              ]}
             """
         #expect(try readResults(output, expecting: .googleBenchmark) == [
-            Measurement(metric: "BM_StringCreation/real_time", value: 11.0838, unit: "ns"),
-            Measurement(metric: "BM_StringCreation/cpu_time", value: 11.0812, unit: "ns"),
-            Measurement(metric: "BM_Memcpy/8192/real_time", value: 138.52, unit: "ns"),
-            Measurement(metric: "BM_Memcpy/8192/cpu_time", value: 138.47, unit: "ns"),
-            Measurement(metric: "BM_Memcpy/8192/bytes_per_second", value: 59_158_940_000, unit: "bytes/s"),
+            try Measurement(metric: "BM_StringCreation/real_time", value: 11.0838, unit: "ns"),
+            try Measurement(metric: "BM_StringCreation/cpu_time", value: 11.0812, unit: "ns"),
+            try Measurement(metric: "BM_Memcpy/8192/real_time", value: 138.52, unit: "ns"),
+            try Measurement(metric: "BM_Memcpy/8192/cpu_time", value: 138.47, unit: "ns"),
+            try Measurement(metric: "BM_Memcpy/8192/bytes_per_second", value: 59_158_940_000, unit: "bytes/s"),
         ])
     }
 
@@ -63,8 +63,8 @@ struct GoogleBenchmarkFormatTests {
             {\(Self.context), "benchmarks": [\(aggregate("mean", 40.5)), \(aggregate("median", 40.4)), \(aggregate("stddev", 1.0))]}
             """
         #expect(try readResults(aggregatesOnly, expecting: .googleBenchmark) == [
-            Measurement(metric: "BM_Sort/1024/real_time", value: 40.5, unit: "us"),
-            Measurement(metric: "BM_Sort/1024/cpu_time", value: 40.5, unit: "us"),
+            try Measurement(metric: "BM_Sort/1024/real_time", value: 40.5, unit: "us"),
+            try Measurement(metric: "BM_Sort/1024/cpu_time", value: 40.5, unit: "us"),
         ])
     }
 

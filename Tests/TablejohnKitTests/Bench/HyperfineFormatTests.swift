@@ -36,9 +36,9 @@ struct HyperfineFormatTests {
             }
             """
         #expect(try readResults(output, expecting: .hyperfine) == [
-            Measurement(metric: "gzip -9 -k -f data.bin/time", value: 0.4154, unit: "s", samples: [0.4093, 0.4149, 0.4226, 0.4148],
+            try Measurement(metric: "gzip -9 -k -f data.bin/time", value: 0.4154, unit: "s", samples: [0.4093, 0.4149, 0.4226, 0.4148],
                         lower: 0.4093, upper: 0.4226),
-            Measurement(metric: "zstd -19 -f data.bin/time", value: 1.2031, unit: "s", samples: [1.1819, 1.2007, 1.2291, 1.2007],
+            try Measurement(metric: "zstd -19 -f data.bin/time", value: 1.2031, unit: "s", samples: [1.1819, 1.2007, 1.2291, 1.2007],
                         lower: 1.1819, upper: 1.2291),
         ])
     }

@@ -31,4 +31,21 @@ struct InternalBenchmarkTests {
         ])
         #expect(measurements.first { $0.metric == "lines/swift" }?.unit == "lines")
     }
+
+    @Test("extensions that cannot name a metric count in the totals only; a tree of many extensions stays within a run's limit")
+    func hostileExtensions() throws {
+        // Given files whose extensions hold a control character, are 300 bytes long, or number 4,000
+        let root = try TemporaryFolder.make(prefix: "tj-internal-hostile")
+        try Data("x\n".utf8).write(to: URL(fileURLWithPath: root + "/bell.a\u{7}b"))
+        try Data("x\n".utf8).write(to: URL(fileURLWithPath: root + "/long." + String(repeating: "e", count: 250)))
+        for index in 0..<4000 { try Data().write(to: URL(fileURLWithPath: root + "/f.e\(index)")) }
+
+        // When counted
+        let measurements = try InternalBenchmark.measurements(directory: root)
+
+        // Then the totals count every file and no metric is unusable or over the limit
+        #expect(measurements.first { $0.metric == "files" }?.value == 4002)
+        #expect(measurements.count <= Measurement.maxPerRun)
+        #expect(!measurements.contains { $0.metric.contains("\u{7}") || $0.metric.utf8.count > Measurement.maxMetricBytes })
+    }
 }

@@ -37,9 +37,9 @@ struct JMHFormatTests {
             ]
             """
         #expect(try readResults(output, expecting: .jmh) == [
-            Measurement(metric: "org.example.SortBench.quickSort(size=1000)/avgt", value: 41.25, unit: "us/op",
+            try Measurement(metric: "org.example.SortBench.quickSort(size=1000)/avgt", value: 41.25, unit: "us/op",
                         samples: [40.0, 41.0, 42.5, 41.5, 40.5, 42.0], lower: 39.75, upper: 42.75),
-            Measurement(metric: "org.example.SortBench.quickSort(size=1000)/·gc.alloc.rate", value: 812.5, unit: "MB/sec",
+            try Measurement(metric: "org.example.SortBench.quickSort(size=1000)/·gc.alloc.rate", value: 812.5, unit: "MB/sec",
                         samples: [810.0, 815.0], lower: 802.5, upper: 822.5),
         ])
     }
@@ -55,9 +55,9 @@ struct JMHFormatTests {
                                 "scoreUnit": "ops/s", "rawData": [[3100000.0]]}, "secondaryMetrics": {}}]
             """
         #expect(try readResults(output, expecting: .jmh) == [
-            Measurement(metric: "org.example.Hash.sha256/thrpt", value: 1_523_000.5, unit: "ops/s", samples: [1_520_000, 1_526_001],
+            try Measurement(metric: "org.example.Hash.sha256/thrpt", value: 1_523_000.5, unit: "ops/s", samples: [1_520_000, 1_526_001],
                         lower: 1_503_000.5, upper: 1_543_000.5),
-            Measurement(metric: "org.example.Hash.md5/thrpt", value: 3_100_000, unit: "ops/s"),
+            try Measurement(metric: "org.example.Hash.md5/thrpt", value: 3_100_000, unit: "ops/s"),
         ])
     }
 

@@ -32,8 +32,8 @@ struct PytestBenchmarkFormatTests {
                        "ld15iqr": 0.0021, "hd15iqr": 0.0027, "ops": 416.67, "total": 0.9888}}
             """)
         #expect(try readResults(output, expecting: .pytestBenchmark) == [
-            Measurement(metric: "test_parse_small/time", value: 1.35e-05, unit: "s", lower: 1.2e-05, upper: 3.1e-05),
-            Measurement(metric: "test_parse_large[1000]/time", value: 0.0024, unit: "s", lower: 0.0021, upper: 0.0034),
+            try Measurement(metric: "test_parse_small/time", value: 1.35e-05, unit: "s", lower: 1.2e-05, upper: 3.1e-05),
+            try Measurement(metric: "test_parse_large[1000]/time", value: 0.0024, unit: "s", lower: 0.0021, upper: 0.0034),
         ])
     }
 
@@ -46,7 +46,7 @@ struct PytestBenchmarkFormatTests {
                        "ld15iqr": 0.010, "hd15iqr": 0.013, "ops": 86.96, "total": 0.046, "data": [0.010, 0.011, 0.012, 0.013]}}
             """)
         #expect(try readResults(output, expecting: .pytestBenchmark) == [
-            Measurement(metric: "test_read/time", value: 0.0115, unit: "s", samples: [0.010, 0.011, 0.012, 0.013], lower: 0.010, upper: 0.013),
+            try Measurement(metric: "test_read/time", value: 0.0115, unit: "s", samples: [0.010, 0.011, 0.012, 0.013], lower: 0.010, upper: 0.013),
         ])
     }
 

@@ -18,7 +18,7 @@ struct DetectionServiceTests {
             let value = (index < 50 ? 100.0 : 110.0) + Double((index * 37) % 11 - 5) * 0.1
             try store.record(Run(id: "run-\(index)", commit: hashes[index], benchMethod: "command", runnerName: "bench-1",
                                  fingerprint: ["cpu": "test"], start: Int64(index), end: Int64(index) + 1, exitCode: 0,
-                                 origin: .runner, measurements: [Measurement(metric: "parse_time", value: value, unit: "ms")]))
+                                 origin: .runner, measurements: [try Measurement(metric: "parse_time", value: value, unit: "ms")]))
         }
         let service = DetectionService(store: store, settings: .init(), hooks: [], logger: Logger(label: "test"))
 

@@ -14,7 +14,7 @@ struct WebhookDeliveryTests {
         let store = try Store.inMemory()
         _ = try Importer(repository: GitRepository(opening: repo.path), store: store, logger: Logger(label: "test")).run()
         try store.record(Run(id: "r", commit: hashes[2], benchMethod: "command", runnerName: "box", fingerprint: nil, start: 1, end: 2,
-                             exitCode: 0, origin: .runner, measurements: [Measurement(metric: "t", value: 1)]))
+                             exitCode: 0, origin: .runner, measurements: [try Measurement(metric: "t", value: 1)]))
         let series = try #require(try store.detectionSeries(ref: "refs/heads/main", tip: try store.commitID(of: hashes[2]), window: 10).first)
         let fields = ChangeFields(lowCommit: try store.commitID(of: hashes[1]), highCommit: try store.commitID(of: hashes[2]),
                                   before: 1, after: 1.2, magnitude: 0.2, kind: .regression, confidence: 0.99, state: .confirmed, requeues: 2)

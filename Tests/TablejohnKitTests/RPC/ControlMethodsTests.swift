@@ -42,7 +42,7 @@ struct ControlMethodsTests {
     func record(_ id: String, commit: String, metrics: [String: Double], runner: String = "r1", start: Int64) throws {
         try store.record(Run(id: id, commit: commit, benchMethod: "internal", runnerName: runner, fingerprint: ["cpu": "x"],
                              start: start, end: start + 1000, exitCode: 0, origin: .runner,
-                             measurements: metrics.map { Measurement(metric: $0.key, value: $0.value, unit: "ns") },
+                             measurements: metrics.map { try Measurement(metric: $0.key, value: $0.value, unit: "ns") },
                              output: [(.stdout, "hello")]))
     }
 

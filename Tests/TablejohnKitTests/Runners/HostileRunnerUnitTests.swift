@@ -9,7 +9,7 @@ import TestSupport
 struct RunnerSubmissionTroubleTests {
     static func finished(_ id: String) -> FinishedRun {
         FinishedRun(order: RunOrder(id: id, hash: "c1", method: .internal, timeout: .seconds(60), start: "2026-12-01T00:00:00.000Z"),
-                    start: 0, end: 10, exitCode: 0, output: [(.stdout, "done")], measurements: [Measurement(metric: "files", value: 3)])
+                    start: 0, end: 10, exitCode: 0, output: [(.stdout, "done")], measurements: [try! Measurement(metric: "files", value: 3)])
     }
 
     /// A lifecycle with `run` ended and waiting for server 0.
@@ -62,8 +62,8 @@ struct RunnerSubmissionTroubleTests {
         let pending = try PendingResults(directory: folder + "/pending")
         var run = Self.finished("0f1e-run")
         run.output.append((.stderr, "bad \u{1} byte"))
-        run.measurements.append(Measurement(metric: "time", value: 2.5, unit: "s", samples: [2, 3], lower: 2, upper: 3))
-        run.measurements.append(Measurement(metric: "broken", value: .nan))
+        run.measurements.append(try Measurement(metric: "time", value: 2.5, unit: "s", samples: [2, 3], lower: 2, upper: 3))
+        // (A NaN measurement cannot be made any more: Measurement refuses it.)
         try pending.save(run, server: "http://a:1")
         try pending.save(Self.finished("other"), server: "http://b:2")
         let loaded = try PendingResults(directory: folder + "/pending").load()

@@ -21,7 +21,7 @@ struct CSVExportStreamTests {
                 id: String(format: "run-%03d", index), commit: hashes[index % 4], benchMethod: "internal",
                 runnerName: index % 2 == 0 ? "even, box" : "odd", fingerprint: nil,
                 start: 1_000 * Int64(index), end: 1_000 * Int64(index) + 500, exitCode: 0, origin: .runner,
-                measurements: (0..<(index % 7)).map { Measurement(metric: "m\"\($0)", value: Double(index) + 0.5, unit: "ns") }))
+                measurements: (0..<(index % 7)).map { try Measurement(metric: "m\"\($0)", value: Double(index) + 0.5, unit: "ns") }))
         }
     }
 

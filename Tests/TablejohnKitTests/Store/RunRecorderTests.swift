@@ -18,7 +18,7 @@ struct RunRecorderTests {
 
     func run(_ id: String, commit: String, metrics: [String] = ["time"]) -> Run {
         Run(id: id, commit: commit, benchMethod: "command", runnerName: "box", fingerprint: nil, start: 0, end: 1, exitCode: 0,
-            origin: .runner, measurements: metrics.map { Measurement(metric: $0, value: 1.5, unit: "s") }, output: [(.stdout, "ok")])
+            origin: .runner, measurements: metrics.map { try! Measurement(metric: $0, value: 1.5, unit: "s") }, output: [(.stdout, "ok")])
     }
 
     @Test("in one batch a bad run fails alone and a repeated id is stored once")

@@ -80,7 +80,7 @@ struct GraphRouteTests {
     private static func run(_ hash: String, number: Int, value: Double, metric: String = "parse time") -> Run {
         Run(id: "run-\(hash.prefix(8))-\(number)", commit: hash, benchMethod: "command", runnerName: "bench-1",
             fingerprint: ["cpu": "test"], start: 1_000 + Int64(number), end: 2_000 + Int64(number), exitCode: 0, origin: .runner,
-            measurements: [Measurement(metric: metric, value: value, unit: "ms")])
+            measurements: [try! Measurement(metric: metric, value: value, unit: "ms")])
     }
 
     private static func json(_ response: TestResponse) throws -> JSONValue {

@@ -34,9 +34,9 @@ struct PageFixture {
     func record(_ id: String, commit: String, runner: String? = "bench-1", fingerprint: JSONValue? = machineA,
                 values: [String: Double], exitCode: Int = 0, start: Int64 = 1_700_000_000_000,
                 output: [(source: OutputSource, text: String)] = []) throws -> Run {
-        let run = Run(id: id, commit: commit, benchMethod: "command", runnerName: runner, fingerprint: fingerprint,
+        let run = try Run(id: id, commit: commit, benchMethod: "command", runnerName: runner, fingerprint: fingerprint,
                       start: start, end: start + 1500, exitCode: exitCode, origin: .runner,
-                      measurements: values.map { Measurement(metric: $0.key, value: $0.value, unit: "s") }, output: output)
+                      measurements: values.map { try Measurement(metric: $0.key, value: $0.value, unit: "s") }, output: output)
         try store.record(run)
         return run
     }

@@ -99,6 +99,13 @@
     });
   }
 
+  // dygraphs writes ylabel, xlabel and title with innerHTML (its legend escapes series
+  // labels itself): a unit is whatever a benchmark printed, so it goes in escaped.
+  function escapeHTML(text) {
+    return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  }
+
   function median(values) {
     var sorted = values.slice().sort(function (a, b) { return a - b; });
     var middle = Math.floor(sorted.length / 2);
@@ -208,7 +215,7 @@
       pointSize: 2,
       strokeWidth: 1.2,
       highlightCircleSize: 4,
-      ylabel: merged.yLabel,
+      ylabel: escapeHTML(merged.yLabel),
       xlabel: 'commit date',
       dateWindow: view.from !== null && view.to !== null ? [view.from, view.to] : null,
       zoomCallback: onZoom,

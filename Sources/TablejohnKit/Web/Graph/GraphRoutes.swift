@@ -54,13 +54,13 @@ enum GraphRoutes {
                 "runner": .string(entry.line.runner),
                 "key": .string(entry.line.key),
                 "in_range": .integer(Int64(entry.inRange)),
-                "x": .array(entry.indices.map { .integer(entry.line.time[$0] * 1000) }),
+                "x": .array(entry.indices.map { .integer(Timestamp.milliseconds(commitSeconds: entry.line.time[$0])) }),
                 "y": .array(entry.indices.map { .real(entry.line.value[$0]) }),
                 "commit": .array(entry.indices.map { .string(names[entry.line.commitID[$0]] ?? "") }),
                 "changes": .array(changes.filter { mark in
                     SeriesLine.key(fingerprint: mark.fingerprint) == entry.line.key && mark.time >= query.from && mark.time <= query.to
                 }.map { mark in
-                    ["x": .integer(mark.time * 1000), "commit": .string(mark.change.commit), "kind": .string(mark.change.kind.rawValue),
+                    ["x": .integer(Timestamp.milliseconds(commitSeconds: mark.time)), "commit": .string(mark.change.commit), "kind": .string(mark.change.kind.rawValue),
                      "magnitude": .real(mark.change.magnitude), "state": .string(mark.change.state.rawValue), "id": .integer(mark.change.id)]
                 }),
             ])
