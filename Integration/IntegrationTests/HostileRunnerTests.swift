@@ -1,4 +1,6 @@
 import Foundation
+import Hummingbird
+import Synchronization
 import TablejohnKit
 import Testing
 import TestSupport
@@ -49,12 +51,17 @@ struct HostileRunnerTests {
         case "$mode" in
           fds)
             echo "fds: $(ls /proc/self/fd | tr '\n' ' ')"
-            for fd in 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30; do
-              (eval "true <&$fd") 2>/dev/null && echo "inherited $fd"
-            done ;;
+            # What a script could reach: sockets (the HTTP listener, the control socket,
+            # connections) and the database, by descriptor.
+            echo "sockets: $(ls -l /proc/self/fd | grep -c 'socket:')"
+            echo "database: $(ls -l /proc/self/fd | grep -c 'tablejohn.db')" ;;
           escape) setsid sleep 100000 & echo started ;;
           flood) head -c 4000000 /dev/zero | tr '\000' '\001' ;;
           huge) truncate -s 64G "$TABLEJOHN_RESULTS"; exit 0 ;;
+          many)
+            awk 'BEGIN { printf "{"; for (i = 0; i < 400000; i++) printf "%s\"metric-%d\": {\"value\": %d}", (i ? ", " : ""), i, i; printf "}" }' \
+              > "$TABLEJOHN_RESULTS"
+            exit 0 ;;
           slow*) echo "sleeping"; sleep ${mode#slow} ;;
         esac
         printf '{"ok": {"value": 1}}' > "$TABLEJOHN_RESULTS"
@@ -73,6 +80,7 @@ struct HostileRunnerTests {
             [bench]
             command = "sh bench.sh"
             timeout = 60
+            initial-backfill = 0
 
             [runner]
             ping-interval = "200ms"
@@ -83,14 +91,13 @@ struct HostileRunnerTests {
         try runTjctl(arguments, in: repo.path)
     }
 
-    /// Commits `mode` as the next commit, queues it, and returns its hash.
+    /// Commits `mode` as the next commit on main, which a fetch queues, and returns its hash.
     func queue(mode: String) throws -> String {
         try mode.write(toFile: repo.path + "/mode", atomically: true, encoding: .utf8)
         try repo.git(["add", "mode"])
         try repo.git(["commit", "-q", "-m", "mode \(mode)"])
-        let hash = try repo.head()
-        #expect(try tjctl("queue", "add", hash).status == 0)
-        return hash
+        #expect(try tjctl("fetch").status == 0)
+        return try repo.head()
     }
 
     func output(_ run: JSONValue) -> [String] {
@@ -112,7 +119,8 @@ struct HostileRunnerTests {
         let run = try #require(try await waitForRuns(1, in: repo.path, logs: server.log).first)
         // ls's own: 0, 1, 2 and 3, the directory it lists; nothing else can be opened.
         #expect(output(run).contains("fds: 0 1 2 3 "), "\(output(run))")
-        #expect(!output(run).contains { $0.hasPrefix("inherited") }, "\(output(run))")
+        #expect(output(run).contains("sockets: 0"), "\(output(run))")
+        #expect(output(run).contains("database: 0"), "\(output(run))")
         #expect(run["exit_code"] == 0)
         // The daemon still answers.
         #expect(try await server.get("/").status == 200)
@@ -226,5 +234,109 @@ struct HostileRunnerTests {
         #expect(try tjctl("queue", "--json").stdout == "[]\n")
         _ = try await again.stop()
         _ = try await restarted.stop()
+    }
+
+    @Test("runner identity over HTTP: another runner's run id is 403 and the real result lands; the shared token cannot act as a registered runner; odd names are 401")
+    func identity() async throws {
+        let shared = "shared-token-for-tests"
+        try (try String(contentsOfFile: config, encoding: .utf8)).replacingOccurrences(of: "[web]\n", with: "[web]\nrunner-token = \"\(shared)\"\n")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let server = try DaemonProcess(serve: ["--config", config], in: repo.path)
+        try await server.waitUntilServing()
+        let token = try tjctl("runner", "add", "victim").stdout.trimmingCharacters(in: .newlines)
+        let hash = try queue(mode: "fds")
+        func call(_ name: String, _ token: String, _ body: JSONValue) async throws -> (status: Int, body: String) {
+            try await server.post("/api/runner/status", body: Data(try body.serialized()),
+                                  authorization: "Basic " + Data("\(name):\(token)".utf8).base64EncodedString())
+        }
+        let handed = try await call("victim", token, ["secret": "victim-secret", "status": ["type": "idle"], "request_run": true])
+        let runID = try #require(try JSONValue.parse(handed.body)["run"]?["id"]?.stringValue, "\(handed)")
+        func submission(_ files: Double) -> JSONValue {
+            ["id": .string(runID), "hash": .string(hash), "bench_method": "internal", "start": "2026-12-01T00:00:00Z",
+             "end": "2026-12-01T00:00:01Z", "exit_code": 0, "measurements": ["files": ["value": .real(files)]]]
+        }
+        // The shared token under the victim's registered name: 401.
+        #expect(try await call("victim", shared, ["secret": "evil-secret-1", "status": ["type": "idle"]]).status == 401)
+        // Under a name of its own it may call, but not submit the victim's run.
+        let hijack = try await call("evil", shared, ["secret": "evil-secret-1", "status": ["type": "idle"], "submit_run": submission(666)])
+        #expect(hijack.status == 403)
+        #expect(hijack.body.trimmingCharacters(in: .newlines) == "submit_run: run \(runID) was handed to another runner; nothing was stored")
+        #expect(try storedRuns(in: repo.path).isEmpty)
+        // Names with control characters, '/' or ':' never authenticate; a Unicode host name does.
+        for name in ["a/b", "tab\tname", String(repeating: "n", count: 65)] {
+            #expect(try await call(name, shared, ["secret": "some-secret-1", "status": ["type": "idle"]]).status == 401, "\(name)")
+        }
+        #expect(try await call("büro-ρ", shared, ["secret": "some-secret-2", "status": ["type": "idle"]]).status == 200)
+
+        // The victim's own result lands, and its resend is acknowledged without a second run.
+        #expect(try await call("victim", token, ["secret": "victim-secret", "status": ["type": "idle"], "submit_run": submission(7)]).status == 200)
+        #expect(try await call("victim", token, ["secret": "victim-secret", "status": ["type": "idle"], "submit_run": submission(8)]).status == 200)
+        let runs = try storedRuns(in: repo.path)
+        #expect(runs.count == 1)
+        #expect(runs.first?["runner"] == "victim")
+        #expect(runs.first?["measurements"]?["files"]?["value"] == .real(7))
+        _ = try await server.stop()
+    }
+
+    @Test("a malicious server's replies (huge, negative or non-numeric time limits, odd ids and hashes) never crash the runner; it keeps calling")
+    func maliciousServer() async throws {
+        let calls = Mutex(0)
+        let hash = String(repeating: "a", count: 40)
+        let replies: [String] = [
+            #"{"run": {"id": "r1", "hash": "\#(hash)", "start": "x", "timeout_s": 1e300, "bench_method": {"type": "internal"}}, "abort_run": false}"#,
+            #"{"run": {"id": "r2", "hash": "\#(hash)", "start": "x", "timeout_s": -1, "bench_method": {"type": "internal"}}}"#,
+            #"{"run": {"id": "r3", "hash": "\#(hash)", "start": "x", "timeout_s": "NaN", "bench_method": {"type": "internal"}}}"#,
+            #"{"run": {"id": "r4", "hash": "../../x", "start": "x", "timeout_s": 1, "bench_method": {"type": "internal"}}}"#,
+            #"{"run": {"id": "\#(String(repeating: "i", count: 100_000))", "hash": "\#(hash)", "start": "x", "timeout_s": 1, "bench_method": {"type": "internal"}}}"#,
+            #"{"run": {"id": "r6", "hash": "\#(hash)", "start": "x", "timeout_s": 9223372036854775807, "bench_method": {"type": "bench_repo", "hash": "\#(hash)", "entry": "../../../bin/sh"}}}"#,
+            #"[1, 2, 3]"#,
+        ]
+        let router = Router()
+        router.post("/api/runner/status") { _, _ -> Response in
+            let index = calls.withLock { count in
+                defer { count += 1 }
+                return count
+            }
+            let body = index < replies.count ? replies[index] : #"{"run": null, "abort_run": false}"#
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
+        let port = try FreePort.find()
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
+        let serving = Task { try await app.runService() }
+        defer { serving.cancel() }
+
+        let runner = try DaemonProcess(runner: ["--config", config, "--name", "box", "--server", "http://127.0.0.1:\(port)", "--token", "t"],
+                                       in: repo.path)
+        // Bounded: each reply is answered within a few ping intervals (200 ms), or after a backoff of at most 2 s.
+        for _ in 0..<600 where calls.withLock({ $0 }) < replies.count + 3 {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(calls.withLock { $0 } >= replies.count + 3, "\(runner.log)")
+        #expect(runner.process.isRunning, "\(runner.log)")
+        #expect(runner.log.contains("the reply's timeout_s must be a positive number of seconds"))
+        #expect(runner.log.contains("the reply's run hash is not a full commit hash"))
+        #expect(runner.log.contains("a bench_repo entry must be a relative path inside the bench repository"))
+        #expect(runner.process.isRunning)
+        _ = try await runner.stop()
+    }
+
+    @Test("a result too large for the server even with its output cut (400,000 measurements) lands as a failed run without them; the runner goes on")
+    func tooLargeEvenTruncated() async throws {
+        let server = try DaemonProcess(serve: ["--config", config, "--local-runner"], in: repo.path)
+        try await server.waitUntilServing()
+        let hash = try queue(mode: "many")
+        let run = try #require(try await waitForRuns(1, in: repo.path, logs: server.log).first)
+        #expect(run["commit"] == .string(hash))
+        #expect(run["exit_code"] == 1)
+        #expect(run["measurements"]?.objectValue?.keys == [])
+        #expect(output(run).contains("tablejohn: 400000 measurements read from the results file as tablejohn JSON / Bencher Metric Format"))
+        #expect(output(run).contains("tablejohn: the result was too large for the server even with its output cut; its 400000 measurements were dropped"))
+        #expect(server.log.contains("the server refused a result as too large; resending it"))
+        // The commit left the queue, and the next one is benchmarked as usual.
+        #expect(try tjctl("queue", "--json").stdout == "[]\n")
+        _ = try queue(mode: "after")
+        let runs = try await waitForRuns(2, in: repo.path, logs: server.log)
+        #expect(runs.first?["measurements"]?["ok"]?["value"] == .real(1))
+        _ = try await server.stop()
     }
 }

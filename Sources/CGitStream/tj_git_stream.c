@@ -18,6 +18,8 @@
 
 static atomic_int timeout_ms = 300000;
 
+/* The same layout as libgit2's own git_socket_stream: its SSH transport reads the
+   socket descriptor from the stream it gets by that layout. */
 typedef struct {
     git_stream parent;
     char *host;

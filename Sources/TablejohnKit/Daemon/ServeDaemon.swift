@@ -141,7 +141,8 @@ public struct ServeDaemon: Sendable {
         // Status calls read the queue and a token each: through a connection of their own,
         // a read costs a few microseconds instead of a pool checkout and a transaction.
         let runners = RunnerService(store: try store.withDedicatedReader(), bench: configuration.bench, repository: repository, benchRepository: benchRepository,
-                                    sharedTokens: [configuration.web.runnerToken, localToken].compactMap { $0 },
+                                    sharedTokens: [configuration.web.runnerToken].compactMap { $0 },
+                                    localRunner: localToken.map { (configuration.runner.name ?? "local", $0) },
                                     reservationTimeout: configuration.web.runnerTimeout, archiveLimits: configuration.repo.archiveLimits)
         var web = WebContext(store: store, sync: sync.status, repositoryPath: repositoryPath, resolver: resolver, runners: runners,
                              isPublic: configuration.web.isPublic, syncService: sync)
@@ -204,6 +205,11 @@ public struct ServeDaemon: Sendable {
         var runner = configuration.runner
         runner.name = runner.name ?? "local"
         runner.servers = [.init(url: "http://\(host):\(address.port)", token: token)]
-        return RunnerDaemon.Settings(runner)
+        var settings = RunnerDaemon.Settings(runner)
+        // Unacknowledged results belong to this repository's server: kept beside its database.
+        if runner.workDirectory == nil {
+            settings.pendingDirectory = URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("runner-pending").path
+        }
+        return settings
     }
 }

@@ -102,24 +102,8 @@ extension GitRepository {
     }
 }
 
-/// Owns a `git_tree*`.
-final class GitTreeHandle {
-    let pointer: OpaquePointer
-    init(_ pointer: OpaquePointer) { self.pointer = pointer }
-    deinit { git_tree_free(pointer) }
-}
-
-/// Owns a `git_blob*`.
-final class GitBlobHandle {
-    let pointer: OpaquePointer
-    init(_ pointer: OpaquePointer) { self.pointer = pointer }
-    deinit { git_blob_free(pointer) }
-    var contents: UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: git_blob_rawcontent(pointer), count: Int(git_blob_rawsize(pointer)))
-    }
-}
-
-extension FixedWidthInteger {
+private extension FixedWidthInteger {
+    /// The sum, or the largest value when it overflows (sizes only grow towards a limit).
     func addingSaturated(_ other: Self) -> Self {
         let (sum, overflow) = addingReportingOverflow(other)
         return overflow ? .max : sum

@@ -18,6 +18,9 @@ public final class RunnerDaemon: Service, Sendable {
         public var workDirectory: String?
         public var pingInterval: Duration
         public var servers: [TablejohnConfiguration.Runner.Server]
+        /// Where unacknowledged results are kept; nil: `pending/` in the work directory, or
+        /// with a temporary one, `tablejohn-runner-pending-NAME` in the temporary directory.
+        public var pendingDirectory: String?
 
         public init(name: String, info: String? = nil, fingerprint: JSONValue = MachineFingerprint.current(), workDirectory: String? = nil,
                     pingInterval: Duration, servers: [TablejohnConfiguration.Runner.Server]) {
@@ -77,7 +80,7 @@ public final class RunnerDaemon: Service, Sendable {
         defer { if temporary { try? FileManager.default.removeItem(atPath: workDirectory) } }
         let ping = settings.pingInterval.milliseconds
         var lifecycle = RunnerLifecycle(weights: settings.servers.map(\.weight), pingInterval: ping,
-                                        maximumBackoff: min(30_000, 10 * ping))
+                                        maximumBackoff: ping >= 3_000 ? 30_000 : 10 * ping)  // no overflow for a huge interval
         let ended = EndedRun()
         var active: Active?
         let pending = openPendingResults()
@@ -130,13 +133,22 @@ public final class RunnerDaemon: Service, Sendable {
                     if let submitted = plan.submission { forget(submitted) }
                 } catch let error as RunnerClientError where error.status == 413 && plan.submission != nil {
                     if lifecycle.tooLarge(plan, now: Timestamp.now()) {
-                        logger.warning("the server refused a result as too large; resending it with its output truncated",
+                        logger.warning("the server refused a result as too large; resending it with less output (then without measurements)",
                                        metadata: ["run": "\(plan.submission!.order.id)"])
                     } else {
-                        logger.error("the server refused a result as too large even with its output truncated; dropping it",
+                        logger.error("the server refused a result as too large even without output and measurements; dropping it",
                                      metadata: ["run": "\(plan.submission!.order.id)", "error": "\(error)"])
                         if let submitted = plan.submission { forget(submitted) }
                     }
+                } catch let error as RunnerClientError where error.status == 200 {
+                    // A 200 whose body cannot be used (out of range, malformed): the submission it
+                    // carried is acknowledged all the same; the rest of the reply is ignored.
+                    logger.error("the server's reply is unusable; ignoring it", metadata: ["server": "\(clients[server].url)", "error": "\(error)"])
+                    if let submitted = plan.submission {
+                        logger.info("result delivered", metadata: ["run": "\(submitted.order.id)", "server": "\(clients[server].url)"])
+                        forget(submitted)
+                    }
+                    _ = lifecycle.replied(plan, StatusReply(run: nil, abort: false), now: Timestamp.now())
                 } catch let error as RunnerClientError {
                     lifecycle.failed(server, now: Timestamp.now(), retryAfter: error.retryAfter)
                     logger.warning("status call failed; retrying", metadata: ["error": "\(error)", "attempts": "\(lifecycle.failures(server))"])
@@ -174,7 +186,7 @@ public final class RunnerDaemon: Service, Sendable {
     /// temporary directory (it must outlive the process). Nil when it cannot be made.
     private func openPendingResults() -> PendingResults? {
         let safeName = String(settings.name.unicodeScalars.map { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) ? Character($0) : "-" })
-        let directory = settings.workDirectory.map { $0 + "/pending" }
+        let directory = settings.pendingDirectory ?? settings.workDirectory.map { $0 + "/pending" }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("tablejohn-runner-pending-\(safeName)").path
         do {
             return try PendingResults(directory: directory)

@@ -50,8 +50,8 @@ public struct RunnerLifecycle: Sendable {
     public private(set) var current: (order: RunOrder, server: Int, started: Int64)?
     /// Finished runs waiting for their servers' acknowledgement, oldest first.
     public private(set) var unacknowledged: [(run: FinishedRun, server: Int)] = []
-    /// Runs whose submission was refused as too large once: resent with less output.
-    private var shrunk: Set<String> = []
+    /// Runs whose submission was refused as too large, and how often: resent with less.
+    private var shrunk: [String: Int] = [:]
     /// The output budget of a submission resent after a `413`.
     public static let shrunkOutputBudget = 256 << 10
     /// The longest a server's `Retry-After` can delay the next call (ms).
@@ -81,7 +81,7 @@ public struct RunnerLifecycle: Sendable {
         }
         let submission = unacknowledged.first { $0.server == server }?.run
         return StatusPlan(server: server, activity: activity, requestRun: current == nil, submission: submission,
-                          outputBudget: submission.map { shrunk.contains($0.order.id) } == true ? Self.shrunkOutputBudget : RunnerWire.outputBudget)
+                          outputBudget: submission.map { shrunk[$0.order.id] != nil } == true ? Self.shrunkOutputBudget : RunnerWire.outputBudget)
     }
 
     /// The server answered the call made from `plan`.
@@ -91,7 +91,7 @@ public struct RunnerLifecycle: Sendable {
         servers[server].nextCall = now + pingInterval
         if let submitted = plan.submission {
             unacknowledged.removeAll { $0.server == server && $0.run.order.id == submitted.order.id }
-            shrunk.remove(submitted.order.id)
+            shrunk[submitted.order.id] = nil
             // More results for this server: send the next one at once.
             if unacknowledged.contains(where: { $0.server == server }) { servers[server].nextCall = now }
         }
@@ -121,18 +121,32 @@ public struct RunnerLifecycle: Sendable {
 
     /// The server refused the call as too large (`413`). The first time for a run, its
     /// submission is resent at once with its output cut to `shrunkOutputBudget`
-    /// (measurements kept): true. The second time it is dropped: false.
+    /// (measurements kept); the second time without its measurements, with a line
+    /// saying why, so the run is still stored (as a failed run) and its commit leaves
+    /// the queue. Both: true. The third time it is dropped: false.
     public mutating func tooLarge(_ plan: StatusPlan, now: Int64) -> Bool {
         guard let submitted = plan.submission else {
             failed(plan.server, now: now)
             return false
         }
-        if shrunk.insert(submitted.order.id).inserted {
-            servers[plan.server].nextCall = now
-            return true
+        let id = submitted.order.id
+        switch shrunk[id, default: 0] {
+        case 0:
+            shrunk[id] = 1
+        case 1:
+            shrunk[id] = 2
+            if let index = unacknowledged.firstIndex(where: { $0.server == plan.server && $0.run.order.id == id }) {
+                let dropped = unacknowledged[index].run.measurements.count
+                unacknowledged[index].run.measurements = []
+                unacknowledged[index].run.output.append((.internal, "tablejohn: the result was too large for the server even with its output cut; its \(dropped) measurements were dropped"))
+                if unacknowledged[index].run.exitCode == 0 { unacknowledged[index].run.exitCode = 1 }
+            }
+        default:
+            rejected(plan, now: now)
+            return false
         }
-        rejected(plan, now: now)
-        return false
+        servers[plan.server].nextCall = now
+        return true
     }
 
     /// A result finished before a restart and not acknowledged then: offered again.
@@ -145,7 +159,7 @@ public struct RunnerLifecycle: Sendable {
     public mutating func rejected(_ plan: StatusPlan, now: Int64) {
         if let submitted = plan.submission {
             unacknowledged.removeAll { $0.server == plan.server && $0.run.order.id == submitted.order.id }
-            shrunk.remove(submitted.order.id)
+            shrunk[submitted.order.id] = nil
         }
         failed(plan.server, now: now)
     }

@@ -41,18 +41,21 @@ public final class RunnerService: Sendable {
     private let benchRepository: GitRepository?
     private let archiveLimits: TreeArchiveLimits
     private let sharedTokenDigests: [Data]
+    /// The local runner of `serve --local-runner`: its name and the digest of its token.
+    private let localRunner: (name: String, digest: Data)?
     private let persisted = Mutex<[String: (time: Int64, fingerprint: JSONValue?)]>([:])
     private let outputs = Mutex(LiveOutput())
 
     /// - Parameters:
     ///   - repository: the watched repository, for tree archives.
     ///   - benchRepository: the `bench-repo` method's repository.
-    ///   - sharedTokens: tokens accepted under any runner name (the config's `runner-token`,
-    ///     the local runner's).
+    ///   - sharedTokens: tokens accepted under any runner name without a token of its own
+    ///     (the config's `runner-token`).
+    ///   - localRunner: the local runner's name and token, accepted under that name only.
     ///   - archiveLimits: how large a tree archives may expand to.
     public init(store: Store, bench: TablejohnConfiguration.Bench = .init(), repository: GitRepository? = nil,
-                benchRepository: GitRepository? = nil, sharedTokens: [String] = [], reservationTimeout: Duration = .seconds(60),
-                archiveLimits: TreeArchiveLimits = TreeArchiveLimits()) {
+                benchRepository: GitRepository? = nil, sharedTokens: [String] = [], localRunner: (name: String, token: String)? = nil,
+                reservationTimeout: Duration = .seconds(60), archiveLimits: TreeArchiveLimits = TreeArchiveLimits()) {
         self.archiveLimits = archiveLimits
         self.store = store
         self.recorder = RunRecorder(store: store)
@@ -61,15 +64,18 @@ public final class RunnerService: Sendable {
         self.repository = repository
         self.benchRepository = benchRepository
         self.sharedTokenDigests = sharedTokens.map(RunnerToken.digest)
+        self.localRunner = localRunner.map { ($0.name, RunnerToken.digest($0.token)) }
     }
 
-    /// Whether `token` is runner `name`'s own token, or a shared one and `name` has no
-    /// token of its own. Constant time in the token.
+    /// Whether `token` is runner `name`'s own token, the local runner's under its name,
+    /// or a shared one and `name` has no token of its own. Constant time in the token.
     public func authenticate(name: String, token: String) throws -> Bool {
         guard RunnerToken.isValidName(name) else { return false }
         let digest = RunnerToken.digest(token)
         var shared = false
         for candidate in sharedTokenDigests where RunnerToken.equalInConstantTime(digest, candidate) { shared = true }
+        // The local runner's token works under its own name only, registered or not.
+        if let localRunner, RunnerToken.equalInConstantTime(digest, localRunner.digest) { return name == localRunner.name }
         if try store.runnerTokenMatches(name: name, token: token) { return true }
         // A shared token acts only under names that have no token of their own.
         guard shared else { return false }
@@ -187,7 +193,7 @@ public final class RunnerService: Sendable {
                 }
                 return ["run": run.map { run in
                     ["id": .string(run.runID), "hash": .string(run.hash), "bench_method": method,
-                     "timeout_s": .integer(max(1, (bench.timeout.milliseconds + 999) / 1000)), "start": .string(Timestamp.rfc3339(milliseconds: now))]
+                     "timeout_s": .integer(max(1, bench.timeout.milliseconds / 1000 + (bench.timeout.milliseconds % 1000 == 0 ? 0 : 1))), "start": .string(Timestamp.rfc3339(milliseconds: now))]
                 } ?? .null, "abort_run": .bool(abort)]
             }
         } catch {

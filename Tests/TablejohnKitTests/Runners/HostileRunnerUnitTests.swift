@@ -21,8 +21,8 @@ struct RunnerSubmissionTroubleTests {
         return lifecycle
     }
 
-    @Test("a 413 resends the run once at once with a smaller output budget; a second 413 drops it")
-    func tooLargeOnce() {
+    @Test("a 413 resends the run at once with a smaller output budget, then without measurements as a failed run; a third 413 drops it")
+    func tooLarge() {
         var lifecycle = Self.waiting("r1")
         let first = lifecycle.plan(for: 0)
         #expect(first.outputBudget == RunnerWire.outputBudget)
@@ -31,8 +31,16 @@ struct RunnerSubmissionTroubleTests {
         #expect(lifecycle.due(now: 200) == [0])
         let second = lifecycle.plan(for: 0)
         #expect(second.submission?.order.id == "r1")
+        #expect(second.submission?.measurements.count == 1)
         #expect(second.outputBudget == RunnerLifecycle.shrunkOutputBudget)
-        let resentAgain = lifecycle.tooLarge(second, now: 300)
+        let resentBare = lifecycle.tooLarge(second, now: 300)
+        #expect(resentBare)
+        let third = lifecycle.plan(for: 0)
+        #expect(third.submission?.measurements.isEmpty == true)
+        #expect(third.submission?.exitCode == 1)
+        #expect(third.submission?.output.last?.text
+            == "tablejohn: the result was too large for the server even with its output cut; its 1 measurements were dropped")
+        let resentAgain = lifecycle.tooLarge(third, now: 400)
         #expect(!resentAgain)
         #expect(lifecycle.unacknowledged.isEmpty)
     }
@@ -152,6 +160,15 @@ struct RunnerIdentityTests {
         #expect(try !service.authenticate(name: "box", token: "shared-token-123"))
         #expect(try service.authenticate(name: "anyone", token: "shared-token-123"))
         #expect(try !service.authenticate(name: "anyone", token: "wrong"))
+    }
+
+    @Test("the local runner's token works under its own name, even when that name is registered, and under no other")
+    func localRunnerToken() throws {
+        let store = try Store.inMemory()
+        let service = RunnerService(store: store, localRunner: ("local", "local-token-123"))
+        _ = try store.addRunner("local", now: 0)
+        #expect(try service.authenticate(name: "local", token: "local-token-123"))
+        #expect(try !service.authenticate(name: "other", token: "local-token-123"))
     }
 
     @Test("runner names: Unicode host names work; control characters, '/', ':', spaces and over-long names do not")

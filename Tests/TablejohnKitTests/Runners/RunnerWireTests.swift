@@ -88,3 +88,13 @@ struct RunnerWireTests {
         #expect(body["status"]?["run"]?["last_output"]?.arrayValue?.first?.arrayValue?.last?.stringValue?.count == 2_000)
     }
 }
+
+@Suite("Duration in milliseconds")
+struct DurationMillisecondsTests {
+    @Test("whole milliseconds, rounded down; saturating instead of trapping for absurd durations")
+    func saturates() {
+        #expect(Duration.milliseconds(1500).milliseconds == 1500)
+        #expect(Duration.seconds(Int64.max).milliseconds == .max)
+        #expect(Duration.seconds(Int64.min).milliseconds == .min)
+    }
+}

@@ -1,0 +1,25 @@
+// Text read from commit headers: valid UTF-8 of bounded size, whatever the repository holds.
+import Foundation
+
+/// Text from commit headers, as stored: valid UTF-8 (invalid bytes replaced) of bounded size.
+enum GitText {
+    /// A message longer than this is stored cut, with a line saying so. A 300 MB
+    /// message packs to a few hundred KB; stored whole it was copied by every listing,
+    /// and above SQLite's 1 GB limit it failed the import transaction every round.
+    static let maximumMessageBytes = 64 << 10
+    /// Author and committer names and emails longer than this are cut.
+    static let maximumNameBytes = 1024
+
+    /// The C string at `pointer`, at most `bytes` bytes of it (cut at a character
+    /// boundary, with a note of the full size), invalid UTF-8 replaced.
+    static func capped(_ pointer: UnsafePointer<CChar>, bytes limit: Int) -> String {
+        let length = strlen(pointer)
+        let raw = UnsafeRawBufferPointer(start: pointer, count: length)
+        guard length > limit else { return String(decoding: raw, as: UTF8.self) }
+        var end = limit
+        // Do not cut inside a multi-byte sequence: continuation bytes are 10xxxxxx.
+        while end > 0, raw[end] & 0xC0 == 0x80 { end -= 1 }
+        let kept = String(decoding: UnsafeRawBufferPointer(rebasing: raw[..<end]), as: UTF8.self)
+        return limit >= 4096 ? kept + "\n\n[tablejohn kept the first \(end) of \(length) bytes of this message]" : kept + "…"
+    }
+}
