@@ -48,6 +48,15 @@ extension GitRepository {
         }
     }
 
+    /// The commit HEAD points to (through its branch, or detached), nil when there is none.
+    public func headCommit() -> GitOID? {
+        withHandle { repo in
+            var oid = git_oid()
+            guard git_reference_name_to_id(&oid, repo, "HEAD") == 0 else { return nil }
+            return GitOID(oid)
+        }
+    }
+
     /// Whether `descendant` has `ancestor` in its history (or is it).
     public func isDescendant(_ descendant: GitOID, of ancestor: GitOID) -> Bool {
         if descendant == ancestor { return true }

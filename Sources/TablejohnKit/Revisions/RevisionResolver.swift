@@ -71,9 +71,15 @@ public struct RevisionResolver: Sendable {
     public func commit(_ revision: PublicRevision) throws -> String {
         let text = revision.description
         var base: String
-        if revision.name == "HEAD", let branch = repository.headBranch() {
-            guard let tip = try store.refs()[branch] else { throw RevisionError.unknown(text) }
-            base = tip.hash
+        if revision.name == "HEAD" {
+            // HEAD's branch as stored (what pages show), or a detached HEAD's commit.
+            if let branch = repository.headBranch() {
+                guard let tip = try store.refs()[branch] else { throw RevisionError.unknown(text) }
+                base = tip.hash
+            } else {
+                guard let oid = repository.headCommit() else { throw RevisionError.unknown(text) }
+                base = oid.hex
+            }
         } else {
             do {
                 base = try ref(revision.name).hash

@@ -79,13 +79,11 @@ enum RunnerRoutes {
                 // The tree is measured against the limits before the answer starts, so a
                 // refusal is a status and message the runner shows; then it streams piece by
                 // piece from git's own threads.
-                let opened = try await GitWorkers.run { () -> Result<TreeArchiveStream, RunnerAPIError> in
-                    do throws(RunnerAPIError) { return .success(try runners.treeArchive(hash: hash, benchRepo: benchRepo)) } catch { return .failure(error) }
-                }
                 let stream: TreeArchiveStream
-                switch opened {
-                case .success(let opened): stream = opened
-                case .failure(let error): return response(error)
+                do {
+                    stream = try await GitWorkers.run { try runners.treeArchive(hash: hash, benchRepo: benchRepo) }
+                } catch let error as RunnerAPIError {
+                    return response(error)
                 }
                 let body = ResponseBody { writer in
                     while let piece = try await GitWorkers.run({ try stream.next() }) {

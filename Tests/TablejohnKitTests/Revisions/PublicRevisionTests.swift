@@ -71,5 +71,8 @@ struct PublicRevisionTests {
         #expect(throws: PublicRevisionError.self) { try resolver.commit(public: ":/second") }
         // The control socket keeps git's full syntax.
         #expect(try resolver.commit(":/second") == second)
+        // A detached HEAD names its commit.
+        try repo.git(["checkout", "-q", "--detach", second])
+        #expect(try resolver.commit(public: "HEAD~1") == first)
     }
 }

@@ -70,6 +70,20 @@ struct CSVExportStreamTests {
         #expect(runs == expected)
     }
 
+    @Test("a ref filter's line is walked once for the export and gives the rows the per-page walk gives")
+    func refLine() async throws {
+        let filter = RunFilter(refCommitID: try store.commitID(of: hashes[2]))
+        let resolved = try store.resolvingRefLine(filter)
+        #expect(resolved.lineCommitIDs != nil)
+        let result = try await streamed(filter, pageRows: 3, segmentRuns: 4, workers: 2)
+        #expect(result.text == (try paged(filter, limit: 4)))
+        let runs: [String] = result.text.split(separator: "\n").dropFirst().map { String($0.prefix(7)) }
+        let expected: [String] = (0..<53).filter { $0 % 4 != 3 && $0 % 7 > 0 }.flatMap { index in
+            Array(repeating: String(format: "run-%03d", index), count: index % 7)
+        }
+        #expect(runs == expected)
+    }
+
     @Test("an export with no rows is the header alone")
     func empty() async throws {
         let result = try await streamed(RunFilter(runner: "nobody"), pageRows: 10, segmentRuns: 10, workers: 2)
