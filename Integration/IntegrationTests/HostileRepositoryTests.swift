@@ -150,7 +150,7 @@ struct HostileRepositoryTests {
         try repo.git(["commit", "-q", "-m", "five files"])
         let head = try repo.head()
         let config = try TemporaryFolder.make(prefix: "tj-config") + "/tablejohn.toml"
-        try "[repo]\narchive-max-entries = 3\n".write(toFile: config, atomically: true, encoding: .utf8)
+        try "[repo]\narchive-max-entries = 3\n\n[bench]\ninitial-backfill = 0\n".write(toFile: config, atomically: true, encoding: .utf8)
         let server = try DaemonProcess(serve: ["--config", config, "--local-runner"], in: repo.path)
         try await server.waitUntilServing()
         _ = try await server.waitForPage("/") { $0.contains("2 commits") }
