@@ -234,4 +234,39 @@ struct HostileValueTests {
         try browser.expectNoConsoleErrors()
         _ = try await server.stop()
     }
+
+    @Test("a bench printing numbers whose mean overflows: the run fails with the reason, the queue moves on, the runner keeps working")
+    func overflowingBenchOutput() async throws {
+        // Given two commits and a bench command printing two 1.7e308 ns/op lines for the first
+        let repo = try TestRepository()
+        let hashes = try repo.commits(2)
+        let config = try TemporaryFolder.make(prefix: "tj-config") + "/tablejohn.toml"
+        try #"""
+            [bench]
+            method = "command"
+            command = 'if [ "$TABLEJOHN_COMMIT" = "\#(hashes[0])" ]; then printf "BenchmarkX-2 1 1.7e308 ns/op\nBenchmarkX-2 1 1.7e308 ns/op\n"; else printf "BenchmarkX-2 1 5 ns/op\n"; fi'
+
+            [runner]
+            ping-interval = "200ms"
+            """#.write(toFile: config, atomically: true, encoding: .utf8)
+        let server = try DaemonProcess(serve: ["--config", config, "--local-runner"], in: repo.path)
+        try await server.waitUntilServing()
+
+        // When both are queued and the local runner takes them
+        #expect(try runTjctl(["queue", "add", hashes[0]], in: repo.path).status == 0)
+        #expect(try runTjctl(["queue", "add", hashes[1]], in: repo.path).status == 0)
+        let runs = try await waitForRuns(2, in: repo.path, logs: server.log)
+
+        // Then the overflowing one is a failed run saying why, with no measurements, and the other is measured
+        let bad = try #require(runs.first { $0["commit"] == .string(hashes[0]) })
+        #expect(bad["exit_code"] == 1, "\(bad)")
+        #expect(bad["measurements"]?.objectValue?.entries.isEmpty == true)
+        #expect(bad["output"]?.arrayValue?.contains { line in
+            line.arrayValue?.last?.stringValue?.contains("metric \"BenchmarkX/ns_per_op\": the mean of its 2 samples is not a finite number") == true
+        } == true, "\(bad)")
+        let good = try #require(runs.first { $0["commit"] == .string(hashes[1]) })
+        #expect(good["measurements"]?["BenchmarkX/ns_per_op"]?["value"] == .real(5))
+        #expect(try await server.get("/queue/").status == 200)
+        _ = try await server.stop()
+    }
 }
