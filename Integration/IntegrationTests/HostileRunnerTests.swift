@@ -338,4 +338,27 @@ struct HostileRunnerTests {
         #expect(runs.first?["measurements"]?["ok"]?["value"] == .real(1))
         _ = try await server.stop()
     }
+
+    @Test("bench processes a runner killed with SIGKILL left running are killed when it starts again")
+    func leftoversOfAKilledRunner() async throws {
+        let server = try DaemonProcess(serve: ["--config", config], in: repo.path)
+        try await server.waitUntilServing()
+        let token = try tjctl("runner", "add", "box").stdout.trimmingCharacters(in: .newlines)
+        let workDir = try TemporaryFolder.make(prefix: "tj-work")
+        let arguments = ["--config", config, "--name", "box", "--server", "http://127.0.0.1:\(server.port)", "--token", token,
+                         "--work-dir", workDir]
+        let runner = try DaemonProcess(runner: arguments, in: repo.path)
+        _ = try queue(mode: "slow100007")
+        try await runner.waitForLog("run started")
+        for _ in 0..<100 where processes(containing: "sleep 100007").isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(try await runner.stop(signal: SIGKILL) == SIGKILL)
+        // The script outlives its runner.
+        #expect(processes(containing: "sleep 100007").count == 1)
+
+        let again = try DaemonProcess(runner: arguments, in: repo.path)
+        try await again.waitForLog("killed bench processes a previous runner left running")
+        #expect(processes(containing: "sleep 100007") == [])
+        _ = try await again.stop()
+        _ = try await server.stop()
+    }
 }

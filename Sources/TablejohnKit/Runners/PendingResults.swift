@@ -10,6 +10,9 @@ import Foundation
 public struct PendingResults: Sendable {
     public let directory: String
 
+    /// Where the running bench script's process mark is kept (not a pending result).
+    public var markFile: String { directory + "/running.mark" }
+
     /// Pending files larger than this are not read back (a run's output is at most 4 MiB raw).
     static let maximumFileBytes = 128 << 20
 
