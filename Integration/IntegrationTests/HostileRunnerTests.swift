@@ -216,7 +216,7 @@ struct HostileRunnerTests {
         try await runner.waitForLog("run finished")
         try await runner.waitForLog("status call failed")
         #expect(try await runner.stop(signal: SIGKILL) == SIGKILL)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: workDir + "/pending").count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: workDir + "/pending").filter { $0.hasSuffix(".json") }.count == 1)
 
         let restarted = try DaemonProcess(serve: ["--config", config], in: repo.path, port: server.port)
         try await restarted.waitUntilServing()
@@ -226,7 +226,7 @@ struct HostileRunnerTests {
         try await again.waitForLog("result delivered")
         #expect(runs.first?["commit"] == .string(hash))
         #expect(runs.first?["exit_code"] == 0)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: workDir + "/pending") == [])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: workDir + "/pending").filter { $0.hasSuffix(".json") } == [])
         // Exactly once, and the commit left the queue.
         try await Task.sleep(for: .seconds(1))
         #expect(try storedRuns(in: repo.path).count == 1)

@@ -192,7 +192,7 @@ public final class RunnerDaemon: Service, Sendable {
         let directory = settings.pendingDirectory ?? settings.workDirectory.map { $0 + "/pending" }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("tablejohn-runner-pending-\(safeName)").path
         do {
-            return try PendingResults(directory: directory)
+            return try PendingResults(directory: directory, exclusive: true)
         } catch {
             logger.error("no folder for unacknowledged results; they live in memory only", metadata: ["folder": "\(directory)", "error": "\(error)"])
             return nil
