@@ -217,7 +217,7 @@ struct HostileRunnerTests {
         try await runner.waitForLog("run finished")
         try await runner.waitForLog("status call failed")
         #expect(try await runner.stop(signal: SIGKILL) == SIGKILL)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: workDir + "/pending").count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: workDir + "/pending").filter { $0.hasSuffix(".json") }.count == 1)
 
         let restarted = try DaemonProcess(serve: ["--config", config], in: repo.path, port: server.port)
         try await restarted.waitUntilServing()
@@ -227,7 +227,7 @@ struct HostileRunnerTests {
         try await again.waitForLog("result delivered")
         #expect(runs.first?["commit"] == .string(hash))
         #expect(runs.first?["exit_code"] == 0)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: workDir + "/pending") == [])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: workDir + "/pending").filter { $0.hasSuffix(".json") } == [])
         // Exactly once, and the commit left the queue.
         try await Task.sleep(for: .seconds(1))
         #expect(try storedRuns(in: repo.path).count == 1)
@@ -337,6 +337,29 @@ struct HostileRunnerTests {
         _ = try queue(mode: "after")
         let runs = try await waitForRuns(2, in: repo.path, logs: server.log)
         #expect(runs.first?["measurements"]?["ok"]?["value"] == .real(1))
+        _ = try await server.stop()
+    }
+
+    @Test("bench processes a runner killed with SIGKILL left running are killed when it starts again")
+    func leftoversOfAKilledRunner() async throws {
+        let server = try DaemonProcess(serve: ["--config", config], in: repo.path)
+        try await server.waitUntilServing()
+        let token = try tjctl("runner", "add", "box").stdout.trimmingCharacters(in: .newlines)
+        let workDir = try TemporaryFolder.make(prefix: "tj-work")
+        let arguments = ["--config", config, "--name", "box", "--server", "http://127.0.0.1:\(server.port)", "--token", token,
+                         "--work-dir", workDir]
+        let runner = try DaemonProcess(runner: arguments, in: repo.path)
+        _ = try queue(mode: "slow100007")
+        try await runner.waitForLog("run started")
+        for _ in 0..<100 where processes(containing: "sleep 100007").isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(try await runner.stop(signal: SIGKILL) == SIGKILL)
+        // The script outlives its runner.
+        #expect(processes(containing: "sleep 100007").count == 1)
+
+        let again = try DaemonProcess(runner: arguments, in: repo.path)
+        try await again.waitForLog("killed bench processes a previous runner left running")
+        #expect(processes(containing: "sleep 100007") == [])
+        _ = try await again.stop()
         _ = try await server.stop()
     }
 }

@@ -15,10 +15,15 @@ public struct BenchExecution: Sendable {
     /// Results files larger than this fail the run (the server takes at most 8 MiB of JSON anyway).
     static let maximumResultsBytes = 16 << 20
 
-    public init(order: RunOrder, client: RunnerServerClient, workDirectory: String) {
+    /// A file that holds the running script's process mark, so that a runner restarted
+    /// after a kill can stop what this run left behind; nil: not kept.
+    public var markFile: String?
+
+    public init(order: RunOrder, client: RunnerServerClient, workDirectory: String, markFile: String? = nil) {
         self.order = order
         self.client = client
         self.workDirectory = workDirectory
+        self.markFile = markFile
     }
 
     public func run() async -> FinishedRun {
@@ -68,7 +73,11 @@ public struct BenchExecution: Sendable {
         environment["TABLEJOHN_RUN_ID"] = order.id
         environment["TABLEJOHN_RESULTS"] = results
         output.append(.internal, "tablejohn: running \(arguments.joined(separator: " "))")
-        let end = try await BenchProcess.run(arguments, directory: checkout, environment: environment, timeout: order.timeout, output: output)
+        let mark = UUID().uuidString
+        if let markFile { try? Data(mark.utf8).write(to: URL(fileURLWithPath: markFile), options: .atomic) }
+        defer { if let markFile { try? FileManager.default.removeItem(atPath: markFile) } }
+        let end = try await BenchProcess.run(arguments, directory: checkout, environment: environment, timeout: order.timeout, output: output,
+                                             mark: mark)
         switch end {
         case .exited(let code): output.append(.internal, "tablejohn: exited with code \(code)")
         case .signalled(let signal): output.append(.internal, "tablejohn: killed by signal \(signal)")

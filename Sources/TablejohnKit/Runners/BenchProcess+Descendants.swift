@@ -23,18 +23,23 @@ extension BenchProcess {
         /// Kills every process marked with `mark`, then reaps those that became this
         /// process's children, except `child` (the run's own process, waited for elsewhere).
         /// Repeats a few times: a killed parent's children reparent to this process.
-        static func kill(marked mark: String, sparing child: pid_t) {
+        /// Returns how many processes it found.
+        @discardableResult
+        static func kill(marked mark: String, sparing child: pid_t) -> Int {
             let needle = Array("\(BenchProcess.markVariable)=\(mark)".utf8) + [0]
             var killed = Set<pid_t>()
+            var all = Set<pid_t>()
             for _ in 0..<20 {
                 let found = marked(needle)
                 for pid in found { Glibc.kill(pid, SIGKILL) }
+                all.formUnion(found)
                 killed.formUnion(found)
                 killed.remove(child)
                 killed = killed.filter { pid in !reaped(pid) }
-                if found.isEmpty && killed.isEmpty { return }
+                if found.isEmpty && killed.isEmpty { break }
                 usleep(20_000)
             }
+            return all.count
         }
 
         /// Whether `pid` is gone now (reaped here when it was a zombie child of this process).

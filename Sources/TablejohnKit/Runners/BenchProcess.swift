@@ -40,10 +40,11 @@ public enum BenchProcess {
     static let markVariable = "TABLEJOHN_PROCESS_MARK"
 
     /// Runs `arguments[0]` (an absolute path) in `directory` with `environment`.
+    /// `mark` marks its processes (`markVariable`); a caller that keeps it on disk can
+    /// kill what a killed predecessor left running (`killLeftovers`).
     public static func run(_ arguments: [String], directory: String, environment: [String: String],
-                           timeout: Duration, output: RunOutput) async throws -> BenchProcessEnd {
+                           timeout: Duration, output: RunOutput, mark: String = UUID().uuidString) async throws -> BenchProcessEnd {
         Descendants.becomeSubreaper()
-        let mark = UUID().uuidString
         var environment = environment
         environment[markVariable] = mark
         let outPipe = try makePipe()
@@ -96,6 +97,12 @@ public enum BenchProcess {
         stop.set(after: drainGrace)
         for reader in readers { await reader.value }
         return end
+    }
+
+    /// Kills the processes of a run marked `mark` that outlived their runner (killed with
+    /// SIGKILL, it could not stop them); returns how many there were.
+    public static func killLeftovers(marked mark: String) -> Int {
+        Descendants.kill(marked: mark, sparing: 0)
     }
 
     /// When readers stop reading: never, until the program has exited.

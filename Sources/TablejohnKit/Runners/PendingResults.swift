@@ -10,12 +10,27 @@ import Foundation
 public struct PendingResults: Sendable {
     public let directory: String
 
+    /// Where the running bench script's process mark is kept (not a pending result).
+    public var markFile: String { directory + "/running.mark" }
+
     /// Pending files larger than this are not read back (a run's output is at most 4 MiB raw).
     static let maximumFileBytes = 128 << 20
 
-    public init(directory: String) throws {
+    /// Opens the folder. With `exclusive`, takes a lock on it for the rest of this
+    /// process's life and throws when another process holds it: two runners sharing a
+    /// folder would deliver and kill each other's runs.
+    public init(directory: String, exclusive: Bool = false) throws {
         self.directory = directory
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if exclusive {
+            let fd = open(directory + "/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+                close(fd)
+                throw RunnerWireError(message: "another runner process uses \(directory)")
+            }
+            // Kept open (and locked) until the process exits.
+        }
     }
 
     /// Writes `run`, to be delivered to `server`. Failures are thrown; the run stays in memory anyway.

@@ -84,7 +84,10 @@ public final class RunnerDaemon: Service, Sendable {
         let ended = EndedRun()
         var active: Active?
         let pending = openPendingResults()
-        if let pending { restore(from: pending, into: &lifecycle) }
+        if let pending {
+            restore(from: pending, into: &lifecycle)
+            killLeftovers(markFile: pending.markFile)
+        }
         logger.info("runner started", metadata: ["name": "\(settings.name)", "servers": "\(clients.map(\.url).joined(separator: " "))",
                                                  "work-dir": "\(workDirectory)"])
 
@@ -119,7 +122,7 @@ public final class RunnerDaemon: Service, Sendable {
                     for action in lifecycle.replied(plan, reply, now: Timestamp.now()) {
                         switch action {
                         case .start(let order, let server):
-                            active = start(order, from: clients[server], workDirectory: workDirectory, ended: ended)
+                            active = start(order, from: clients[server], workDirectory: workDirectory, markFile: pending?.markFile, ended: ended)
                         case .abort(let runID):
                             logger.info("run aborted by the server", metadata: ["run": "\(runID)"])
                             active?.task.cancel()
@@ -170,10 +173,10 @@ public final class RunnerDaemon: Service, Sendable {
 
     /// Starts a run. The task is unstructured on purpose: an abort cancels this one run
     /// while the loop goes on calling servers; the loop awaits it before returning.
-    private func start(_ order: RunOrder, from client: RunnerServerClient, workDirectory: String,
+    private func start(_ order: RunOrder, from client: RunnerServerClient, workDirectory: String, markFile: String?,
                        ended: EndedRun) -> Active {
         logger.info("run started", metadata: ["run": "\(order.id)", "commit": "\(order.hash)", "method": "\(order.method.name)"])
-        let execution = BenchExecution(order: order, client: client, workDirectory: workDirectory)
+        let execution = BenchExecution(order: order, client: client, workDirectory: workDirectory, markFile: markFile)
         let task = Task {
             let finished = await execution.run()
             if !Task.isCancelled { ended.put(finished) }
@@ -189,11 +192,19 @@ public final class RunnerDaemon: Service, Sendable {
         let directory = settings.pendingDirectory ?? settings.workDirectory.map { $0 + "/pending" }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("tablejohn-runner-pending-\(safeName)").path
         do {
-            return try PendingResults(directory: directory)
+            return try PendingResults(directory: directory, exclusive: true)
         } catch {
             logger.error("no folder for unacknowledged results; they live in memory only", metadata: ["folder": "\(directory)", "error": "\(error)"])
             return nil
         }
+    }
+
+    /// Kills the bench processes a previous runner process (killed with SIGKILL) left running.
+    private func killLeftovers(markFile: String) {
+        guard let mark = try? String(contentsOfFile: markFile, encoding: .utf8), !mark.isEmpty else { return }
+        let count = BenchProcess.killLeftovers(marked: mark.trimmingCharacters(in: .whitespacesAndNewlines))
+        try? FileManager.default.removeItem(atPath: markFile)
+        if count > 0 { logger.warning("killed bench processes a previous runner left running", metadata: ["processes": "\(count)"]) }
     }
 
     /// Offers again the results a previous process finished but did not deliver.

@@ -65,7 +65,7 @@ struct BenchProcessHostileTests {
         // A process that clears its environment cannot be found by its mark: the pipes are
         // still given up after the grace period, so the run ends while it lives on.
         let marker = "100005"
-        let end = try await BenchProcess.run(["/bin/sh", "-c", "setsid env -i /bin/sleep \(marker) & echo done"],
+        let end = try await BenchProcess.run(["/bin/sh", "-c", "setsid env -i /bin/sleep \(marker) & sleep 0.5; echo done"],
                                              directory: folder, environment: ["PATH": "/usr/bin:/bin"], timeout: .seconds(60), output: output)
         #expect(end == .exited(0))
         #expect(output.lines.map(\.text) == ["done"])

@@ -81,6 +81,20 @@ struct RunnerSubmissionTroubleTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/pending").allSatisfy { $0.hasSuffix(".json") })
     }
 
+    @Test("a pending-results folder is one runner process's: a second exclusive opener is refused")
+    func pendingExclusive() throws {
+        let folder = try TemporaryFolder.make(prefix: "tj-pending") + "/pending"
+        let lockPath = folder + "/lock"
+        _ = try PendingResults(directory: folder, exclusive: true)
+        // flock locks belong to open file descriptions: another one (as another process would have) is refused.
+        let other = open(lockPath, O_RDWR)
+        defer { close(other) }
+        #expect(flock(other, LOCK_EX | LOCK_NB) != 0)
+        #expect(throws: RunnerWireError(message: "another runner process uses \(folder)")) {
+            try PendingResults(directory: folder, exclusive: true)
+        }
+    }
+
     @Test("busy, locked, full, I/O and read-only database errors are transient; constraint and content errors are not")
     func classification() {
         for code in [ResultCode.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_READONLY] {
