@@ -57,12 +57,7 @@ extension TablejohnConfiguration {
             if let timeout = try web.duration("runner-timeout") { configuration.web.runnerTimeout = timeout }
             if let isPublic = try web.bool("public") { configuration.web.isPublic = isPublic }
             if let idle = try web.duration("idle-timeout") { configuration.web.idleTimeout = idle }
-            if let connections = try web.number("max-connections") {
-                guard connections.value >= 1, connections.value <= 100_000, connections.value == connections.value.rounded() else {
-                    throw web.error("max-connections", line: connections.line, "expected a whole number from 1 to 100000")
-                }
-                configuration.web.maxConnections = Int(connections.value)
-            }
+            if let connections = try web.wholeNumber("max-connections", in: 1...100_000) { configuration.web.maxConnections = connections }
             if let hosts = try web.strings("allowed-hosts") {
                 for host in hosts.value where host != "*" && HostPolicy.host(of: host) != host.lowercased() {
                     throw web.error("allowed-hosts", line: hosts.line,
@@ -118,11 +113,8 @@ extension TablejohnConfiguration {
                 throw bench.error(key, line: value?.line, "is only used with method = \"bench-repo\"")
             }
             if let timeout = try bench.duration("timeout") { configuration.bench.timeout = timeout }
-            if let backfill = try bench.number("initial-backfill") {
-                guard backfill.value >= 0, backfill.value <= 10_000, backfill.value == backfill.value.rounded() else {
-                    throw bench.error("initial-backfill", line: backfill.line, "expected a whole number of commits from 0 to 10000")
-                }
-                configuration.bench.initialBackfill = Int(backfill.value)
+            if let backfill = try bench.wholeNumber("initial-backfill", in: 0...10_000, of: "commits") {
+                configuration.bench.initialBackfill = backfill
             }
             if let format = try bench.string("format") {
                 guard let known = ResultFormat(rawValue: format.value) else {
@@ -157,12 +149,7 @@ extension TablejohnConfiguration {
         var detect = Detect()
         if let enabled = try section.boolean("enabled") { detect.enabled = enabled }
         if let interval = try section.duration("interval") { detect.interval = interval }
-        if let window = try section.number("window") {
-            guard window.value >= 10, window.value <= 1_000_000, window.value == window.value.rounded() else {
-                throw section.error("window", line: window.line, "expected a whole number of commits from 10 to 1000000")
-            }
-            detect.window = Int(window.value)
-        }
+        if let window = try section.wholeNumber("window", in: 10...1_000_000, of: "commits") { detect.window = window }
         if let priority = try section.number("priority") {
             guard abs(priority.value) <= 1_000_000, priority.value == priority.value.rounded() else {
                 throw section.error("priority", line: priority.line, "expected a whole number")
@@ -326,6 +313,17 @@ struct SectionReader {
         default:
             throw error(key, line: entry.line, "\(expected), found \(entry.value.typeName)")
         }
+    }
+
+    /// A whole number in `range`; `what` names what it counts in the error ("commits").
+    mutating func wholeNumber(_ key: String, in range: ClosedRange<Int>, of what: String? = nil) throws -> Int? {
+        guard let number = try number(key) else { return nil }
+        guard number.value >= Double(range.lowerBound), number.value <= Double(range.upperBound),
+              number.value == number.value.rounded() else {
+            throw error(key, line: number.line,
+                        "expected a whole number\(what.map { " of \($0)" } ?? "") from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return Int(number.value)
     }
 
     /// A positive duration of at most `DurationParser.maximum` (30 days): an integer number
