@@ -281,17 +281,23 @@ struct SectionReader {
     mutating func duration(_ key: String) throws -> Duration? {
         guard let entry = entry(key) else { return nil }
         let expected = "expected a positive duration such as 60 (seconds) or \"5m\""
+        let duration: Duration
         switch entry.value {
         case .integer(let seconds) where seconds > 0:
-            return .seconds(seconds)
+            duration = .seconds(seconds)
         case .string(let text):
-            guard let duration = DurationParser.parse(text), duration > .zero else {
+            guard let parsed = DurationParser.parse(text), parsed > .zero else {
                 throw error(key, line: entry.line, "\(expected), found \"\(text)\"")
             }
-            return duration
+            duration = parsed
         default:
             throw error(key, line: entry.line, "\(expected), found \(entry.value.typeName)")
         }
+        // Durations are used as milliseconds in Int64, so an unbounded one would overflow later.
+        guard duration <= DurationParser.maximum else {
+            throw error(key, line: entry.line, "must be at most 100 years")
+        }
+        return duration
     }
 
     /// Fails on the first key that was never asked for.
@@ -306,14 +312,23 @@ struct SectionReader {
 
 /// Durations written as text: "250ms", "30s", "5m", "2h", or a bare number of seconds.
 enum DurationParser {
+    /// The longest duration a setting takes: far longer than any sensible one, far from overflowing milliseconds.
+    static let maximum: Duration = .seconds(100 * 365 * 86_400)
+
+    /// The duration `text` names, or nil when it names none or one past Int64 milliseconds.
     static func parse(_ text: String) -> Duration? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
         for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
-            guard let number = Double(trimmed.dropLast(suffix.count)), number.isFinite else { return nil }
-            return .milliseconds(Int64((number * scale * 1000).rounded()))
+            guard let number = Double(trimmed.dropLast(suffix.count)) else { return nil }
+            return milliseconds(number * scale * 1000)
         }
-        guard let seconds = Double(trimmed), seconds.isFinite else { return nil }
-        return .milliseconds(Int64((seconds * 1000).rounded()))
+        guard let seconds = Double(trimmed) else { return nil }
+        return milliseconds(seconds * 1000)
+    }
+
+    private static func milliseconds(_ value: Double) -> Duration? {
+        guard value.isFinite, let whole = Int64(exactly: value.rounded()) else { return nil }
+        return .milliseconds(whole)
     }
 }
