@@ -7,7 +7,9 @@
 #
 # New corpus entries, crashing inputs and logs go under .build-fuzz/ (never into the
 # repository). Exits non-zero when a target crashed, hung (-timeout) or ran out of memory,
-# and prints the input that did it with the command that reproduces it.
+# and prints the input that did it with the command that reproduces it. TJFUZZ_NO_BUILD=1
+# reuses the last build (every build recompiles the library: its embedded assets are
+# regenerated each time).
 #
 # The fuzz package builds the root package's library again (release, instrumented for
 # coverage) in .build-fuzz; the first build takes as long as a release build.
@@ -44,7 +46,9 @@ if [ -z "$runtime" ]; then
     exit 1
 fi
 echo "building the fuzz targets (release, coverage-instrumented)…"
-if ! swift build --package-path "$root/contrib/fuzz" --scratch-path "$scratch" -c release --product tjfuzz \
+if [ -n "${TJFUZZ_NO_BUILD:-}" ] && [ -x "$scratch/release/tjfuzz" ]; then
+    echo "TJFUZZ_NO_BUILD is set: using the tjfuzz built before"
+elif ! swift build --package-path "$root/contrib/fuzz" --scratch-path "$scratch" -c release --product tjfuzz \
         -Xswiftc -Xfrontend -Xswiftc -sanitize=fuzzer \
         -Xlinker "$runtime" -Xlinker -lstdc++ -Xlinker -lm; then
     echo "fuzz: the build failed" >&2
