@@ -55,6 +55,7 @@ struct CrashBenchmark: ParsableCommand {
             print(String(format: "trial %3d: killed after %5d ms, %6d acknowledged, %d lost, integrity %@", trial, killAfter,
                          outcome.acknowledged, outcome.lost.count, outcome.integrity))
             for id in outcome.lost.prefix(5) { print("  lost: \(id)") }
+            if !outcome.lost.isEmpty || outcome.integrity != "ok" { print("  kept: \(try work.path("crash-\(trial).db")) and its log") }
             outcomes.append(outcome)
         }
         report(outcomes, seed: seed)
@@ -93,6 +94,11 @@ struct CrashBenchmark: ParsableCommand {
             }
         }
         let integrity = try Shell.run(["sqlite3", database, "PRAGMA integrity_check"])
+        if lost.isEmpty && integrity == "ok" {
+            // Only a failed trial's database and log are worth keeping.
+            daemon.stop()
+            for path in [database, database + "-wal", database + "-shm", database + ".lock", log] { try? FileManager.default.removeItem(atPath: path) }
+        }
         return Outcome(killedAfterMs: killAfterMs, acknowledged: load.acknowledgedRuns.count,
                        uploads: load.acknowledgedUploads, lost: lost, integrity: integrity,
                        refusals: load.refusals)
