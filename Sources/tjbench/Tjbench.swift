@@ -10,7 +10,7 @@ struct Tjbench: AsyncParsableCommand {
         abstract: "Measure tablejohn against its performance targets.",
         discussion: "Build it in release mode: swift run -c release tjbench sync --commits 1000000",
         subcommands: [SyncBenchmark.self, RPCBenchmark.self, RPCCalls.self, RunnerBenchmark.self, PagesBenchmark.self, DetectBenchmark.self,
-                      GenerateRepository.self, ImportOnce.self])
+                      CrashBenchmark.self, GenerateRepository.self, ImportOnce.self])
 }
 
 /// Where generated repositories and databases live between runs.

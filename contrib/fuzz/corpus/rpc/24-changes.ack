@@ -1,0 +1,1 @@
+{"jsonrpc": "2.0", "method": "changes.ack", "id": 24, "params": {"id": 1}}
