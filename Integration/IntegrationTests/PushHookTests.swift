@@ -8,7 +8,7 @@ struct PushHookTests {
     static let secret = "push hook secret for the tests"
 
     /// Starts a daemon mirroring `upstream` that would fetch only once an hour on its own.
-    func startMirroring(_ upstream: TestRepository, hookSecret: String? = secret) async throws -> (DaemonProcess, state: String) {
+    func startMirroring(_ upstream: TestRepository, hookSecret: String? = secret, extra: String = "") async throws -> (DaemonProcess, state: String) {
         let state = try TemporaryFolder.make(prefix: "tj-hook")
         let config = state + "/tablejohn.toml"
         try """
@@ -17,10 +17,11 @@ struct PushHookTests {
             path = "\(state)/mirror.git"
             fetch-interval = "1h"
             \(hookSecret.map { "hook-secret = \"\($0)\"" } ?? "")
+            \(extra)
             """.write(toFile: config, atomically: true, encoding: .utf8)
         let daemon = try DaemonProcess(serve: ["--config", config], in: state)
         try await daemon.waitUntilServing()
-        _ = try await daemon.waitForPage("/") { $0.contains("1 commit<") }
+        if extra.isEmpty { _ = try await daemon.waitForPage("/") { $0.contains("1 commit<") } }
         return (daemon, state)
     }
 
@@ -87,6 +88,41 @@ struct PushHookTests {
         }
         #expect(try await pageShows(daemon, String(pushed.prefix(10)), seconds: 15), "\(daemon.log)")
         #expect(try await daemon.get("/").status == 200)
+        #expect(try await daemon.stop() == 0)
+    }
+
+    @Test("on a private instance the hook needs no login; a body over 1 MiB is 413, fetches nothing, and the daemon keeps serving")
+    func privateInstanceAndLimit() async throws {
+        let upstream = try TestRepository()
+        try upstream.commit("first")
+        let (daemon, state) = try await startMirroring(upstream, extra: "[web]\npublic = false")
+        #expect(try await daemon.get("/api/export.csv").status == 401)
+        // The page is private; the refs are read through the control socket.
+        let socket = ["TABLEJOHN_SOCKET": state + "/mirror.git/tablejohn/tablejohn.sock"]
+        func tips() throws -> String { try runTjctl(["refs"], in: state, environment: socket).stdout }
+        var cloned = false
+        for _ in 0..<100 where !cloned {
+            cloned = try tips().contains("main")
+            if !cloned { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        #expect(cloned, "\(daemon.log)")
+        let pushed = try upstream.commit("pushed upstream")
+
+        let huge = String(repeating: "x", count: (1 << 20) + 1)
+        let tooLarge = try deliver(daemon, body: huge, headers: Self.githubHeaders(huge))
+        #expect(tooLarge.status == 413)
+        #expect(tooLarge.body == "a push hook's body may be at most 1 MiB\n")
+        try await Task.sleep(for: .seconds(2))
+        #expect(try !tips().contains(String(pushed.prefix(10))))
+
+        let signed = try deliver(daemon, body: "{}", headers: Self.githubHeaders("{}"))
+        #expect(signed.status == 202)
+        var fetched = false
+        for _ in 0..<75 where !fetched {
+            fetched = try tips().contains(String(pushed.prefix(10)))
+            if !fetched { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        #expect(fetched, "\(daemon.log)")
         #expect(try await daemon.stop() == 0)
     }
 
