@@ -29,7 +29,11 @@ struct FleetUnitsTests {
         }
         let unit = try String(contentsOfFile: "\(Self.contrib)/systemd/\(name).service", encoding: .utf8)
         // Given the unit as shipped, running the binary from /usr/local/bin …
-        #expect(unit.contains("ExecStart=/usr/local/bin/tablejohnd \(name == "tablejohnd" ? "serve" : "runner") --config /etc/tablejohn/"))
+        // (its configuration, which holds tokens, handed over as a credential only the service reads) …
+        let file = name == "tablejohnd" ? "tablejohn.toml" : "runner.toml"
+        #expect(unit.contains("ExecStart=/usr/local/bin/tablejohnd \(name == "tablejohnd" ? "serve" : "runner") --config %d/\(file)"))
+        #expect(unit.contains("LoadCredential=\(file):/etc/tablejohn/\(file)"))
+        #expect(unit.contains("DynamicUser=yes"))
         #expect(unit.contains("Restart=on-failure"))
         #expect(unit.contains("NoNewPrivileges=yes"))
         #expect(unit.contains("ProtectSystem=strict"))
