@@ -151,6 +151,14 @@ struct ConfigurationTests {
         #expect(error?.description == message)
     }
 
+    @Test("[repo] hook-secret of 16 characters or more turns the push hook on; without it the hook is off")
+    func hookSecret() throws {
+        let on = try TablejohnConfiguration.parse("[repo]\nhook-secret = \"0123456789abcdef\"\n", file: "my.toml")
+        #expect(on.repo.hookSecret == HookSecret("0123456789abcdef"))
+        #expect(try TablejohnConfiguration.parse("", file: "my.toml").repo.hookSecret == nil)
+        #expect(HookSecret("0123456789abcde") == nil)
+    }
+
     @Test("a missing file is an error naming it")
     func missingFile() {
         let error = #expect(throws: ConfigurationError.self) { try TablejohnConfiguration.load(path: "/nonexistent/t.toml") }
