@@ -244,6 +244,40 @@ struct FleetUnitsTests {
         #expect(!measurements.isEmpty)
     }
 
+    @Test("with the real harness installed, the pytest-benchmark and hyperfine samples write what tablejohn reads",
+          arguments: [ResultFormat.pytestBenchmark, .hyperfine])
+    func benchScriptWithRealHarness(_ format: ResultFormat) throws {
+        let work = try TemporaryFolder.make(prefix: "tj-bench-real")
+        let script: String
+        switch format {
+        case .pytestBenchmark:
+            let probe = try runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import pytest_benchmark"], in: work)
+            guard probe.status == 0 else {
+                print("SKIPPED: pytest-benchmark is not installed (contrib/setup.sh installs it with pip)")
+                return
+            }
+            try "def test_sum(benchmark):\n    benchmark(sum, range(100))\n".write(toFile: work + "/test_sample.py", atomically: true, encoding: .utf8)
+            script = "pytest-benchmark.sh"
+        default:
+            guard Self.which("hyperfine") != nil else {
+                print("SKIPPED: hyperfine is not installed (contrib/setup.sh installs it)")
+                return
+            }
+            // The sample builds ./build/app with make and times two of its command lines.
+            try "build:\n\tmkdir -p build && printf '#!/bin/sh\\ntrue\\n' > build/app && chmod +x build/app\n"
+                .write(toFile: work + "/Makefile", atomically: true, encoding: .utf8)
+            script = "hyperfine.sh"
+        }
+        let results = work + "/results"
+        let run = try runProgram(URL(fileURLWithPath: "/bin/sh"), ["\(Self.contrib)/bench/\(script)"], in: work,
+                                 environment: ["TABLEJOHN_RESULTS": results])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let (read, measurements) = try ResultReader.read(Array(try Data(contentsOf: URL(fileURLWithPath: results))))
+        #expect(read == format)
+        #expect(!measurements.isEmpty)
+        #expect(measurements.allSatisfy { $0.metric.hasSuffix("/time") && $0.unit == "s" })
+    }
+
     @Test("a sample bench script run outside a runner says TABLEJOHN_RESULTS is missing")
     func benchScriptOutsideRunner() throws {
         let folder = try TemporaryFolder.make(prefix: "tj-bench-sample")
