@@ -18,7 +18,15 @@ packages=(
   chromium         # the integration tests drive the web pages in headless chromium
   chromium-driver  # … through chromedriver (W3C WebDriver on loopback)
   fonts-dejavu-core  # a font for headless chromium, so screenshots have readable text
+  python3-pip      # installs kubernetes-validate and pytest-benchmark below
+  hyperfine        # the fleet tests run contrib/bench/hyperfine.sh with the real harness
+  make             # … which builds its sample program with make
 )
+# The fleet tests verify contrib/systemd/*.service with systemd-analyze; install systemd
+# only where the tool is missing (a container without it), never over a running one.
+if ! command -v systemd-analyze >/dev/null; then
+  packages+=(systemd)
+fi
 
 missing=()
 for package in "${packages[@]}"; do
@@ -36,6 +44,22 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The fleet tests validate contrib/kubernetes/*.yaml against the Kubernetes schemas,
+# which kubernetes-validate carries with it (no cluster, no network at test time).
+# The fleet tests also run contrib/bench/pytest-benchmark.sh with the real plugin.
+pip_install() {
+  python3 -m pip install --quiet --disable-pip-version-check "$@" 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "$@"
+}
+if ! command -v kubernetes-validate >/dev/null; then
+  echo "setup: installing kubernetes-validate (pip)" >&2
+  pip_install kubernetes-validate
+fi
+if ! python3 -c "import pytest_benchmark" 2>/dev/null; then
+  echo "setup: installing pytest-benchmark (pip)" >&2
+  pip_install pytest pytest-benchmark
 fi
 
 if ! command -v swift >/dev/null; then

@@ -24,17 +24,20 @@ final class DaemonProcess: @unchecked Sendable {  // used by one test at a time
         try self.init(["serve", "--address", "127.0.0.1:\(port)"] + arguments, port: port, in: directory)
     }
 
-    /// Starts `tablejohnd runner` with `arguments` in `directory`.
-    convenience init(runner arguments: [String], in directory: String) throws {
-        try self.init(["runner"] + arguments, port: 0, in: directory)
+    /// Starts `tablejohnd runner` with `arguments` in `directory`, with `environment` added to the test's own.
+    convenience init(runner arguments: [String], in directory: String, environment: [String: String] = [:]) throws {
+        try self.init(["runner"] + arguments, port: 0, in: directory, environment: environment)
     }
 
-    private init(_ arguments: [String], port: Int, in directory: String) throws {
+    private init(_ arguments: [String], port: Int, in directory: String, environment: [String: String] = [:]) throws {
         self.port = port
         logPath = try TemporaryFolder.make(prefix: "tj-log") + "/daemon.log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = Self.binary
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = log

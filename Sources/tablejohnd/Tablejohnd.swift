@@ -69,7 +69,9 @@ struct Runner: AsyncParsableCommand {
         abstract: "Benchmark commits handed out by one or more tablejohn servers.",
         discussion: """
             Each server is given as --server URL --token TOKEN (the token from `tjctl runner add NAME` \
-            on that server), or as [[runner.server]] in the configuration file. The runner calls each \
+            on that server), or as [[runner.server]] in the configuration file. To keep the token off \
+            the command line, leave out --token and set TABLEJOHN_RUNNER_TOKEN: each --server then \
+            uses it. The runner calls each \
             server every few seconds, runs what it is handed in a temporary directory, and keeps each \
             result until its server has acknowledged it.
             """)
@@ -89,8 +91,19 @@ struct Runner: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Where runs are unpacked (default: a temporary directory).", valueName: "path"))
     var workDir: String?
 
+    /// Set in the environment (from a secret store, say), the token of every --server given without --token.
+    static let tokenVariable = "TABLEJOHN_RUNNER_TOKEN"
+
+    /// The --token values, or the environment's token for each --server when none is given.
+    var serverTokens: [String] {
+        guard tokens.isEmpty, let token = ProcessInfo.processInfo.environment[Self.tokenVariable], !token.isEmpty else { return tokens }
+        return servers.map { _ in token }
+    }
+
     func validate() throws {
-        guard servers.count == tokens.count else { throw ValidationError("give one --token for each --server") }
+        guard servers.count == serverTokens.count else {
+            throw ValidationError("give one --token for each --server, or set \(Self.tokenVariable) for all of them")
+        }
         for server in servers where !(server.hasPrefix("http://") || server.hasPrefix("https://")) {
             throw ValidationError("--server must be an http:// or https:// URL, not \(server)")
         }
@@ -99,7 +112,7 @@ struct Runner: AsyncParsableCommand {
     func run() async throws {
         let logger = DaemonLogging.bootstrap()
         let options = RunnerOptions(configPath: config, name: name, workDirectory: workDir,
-                                    servers: zip(servers, tokens).map { .init(url: $0, token: $1) })
+                                    servers: zip(servers, serverTokens).map { .init(url: $0, token: $1) })
         let settings: RunnerDaemon.Settings
         do {
             settings = try RunnerProcess.settings(options)

@@ -200,6 +200,7 @@ struct CheckConfig: ParsableCommand {
             print("repo.url = \(configuration.repo.url ?? "(none: no fetching)")")
             print("repo.fetch-interval = \(configuration.repo.fetchInterval)")
             print("repo.refspecs = \(configuration.repo.refspecs.joined(separator: " "))")
+            print("repo.hook-secret = \(configuration.repo.hookSecret == nil ? "(none: POST /api/hook is off)" : "(set: POST /api/hook fetches)")")
             switch configuration.bench.method {
             case .internalStatistics: print("bench.method = internal")
             case .command(let command): print("bench.method = command: \(command)")

@@ -80,6 +80,13 @@ extension TablejohnConfiguration {
                 guard !refspecs.value.isEmpty else { throw repo.error("refspecs", line: refspecs.line, "needs at least one refspec") }
                 configuration.repo.refspecs = refspecs.value
             }
+            if let secret = try repo.string("hook-secret") {
+                guard let valid = HookSecret(secret.value) else {
+                    throw repo.error("hook-secret", line: secret.line,
+                                     "must be at least \(HookSecret.minimumLength) characters, such as the output of `openssl rand -hex 32`")
+                }
+                configuration.repo.hookSecret = valid
+            }
             try repo.finish()
         }
         if var bench = try top.section("bench") {

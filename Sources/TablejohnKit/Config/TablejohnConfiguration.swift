@@ -37,6 +37,8 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         public var fetchTimeout: Duration = .seconds(300)
         /// How large a commit's tree may expand to when a runner asks for it.
         public var archiveLimits = TreeArchiveLimits()
+        /// The secret a forge's push hook (`POST /api/hook`) is signed with; nil: the hook is off.
+        public var hookSecret: HookSecret?
     }
 
     public struct Bench: Sendable, Equatable {

@@ -146,6 +146,7 @@ public struct ServeDaemon: Sendable {
                                     reservationTimeout: configuration.web.runnerTimeout, archiveLimits: configuration.repo.archiveLimits)
         var web = WebContext(store: store, sync: sync.status, repositoryPath: repositoryPath, resolver: resolver, runners: runners,
                              isPublic: configuration.web.isPublic, syncService: sync)
+        web.hookSecret = configuration.repo.hookSecret
         web.hostPolicy = HostPolicy(listenHost: configuration.web.address.host, allowedHosts: configuration.web.allowedHosts)
         let (listening, announceListening) = AsyncStream<Void>.makeStream()
         let app = web.application(address: configuration.web.address, idleTimeout: configuration.web.idleTimeout,

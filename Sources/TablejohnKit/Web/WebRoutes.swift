@@ -22,6 +22,10 @@ public struct WebContext: Sendable {
     let exports: ExportGate
     /// Which Host headers are answered (`[web] address` and `allowed-hosts`).
     public var hostPolicy = HostPolicy.loopback
+    /// `[repo] hook-secret`: nil turns `POST /api/hook` off (404).
+    public var hookSecret: HookSecret?
+    /// What a good push hook delivery does: ask the sync loop for a round now.
+    var requestFetch: @Sendable () -> Void
 
     public init(store: Store, sync: SyncStatus, repositoryPath: String, resolver: RevisionResolver, runners: RunnerService? = nil,
                 isPublic: Bool = true, syncService: SyncService? = nil, exportLimit: Int = 4) {
@@ -34,6 +38,7 @@ public struct WebContext: Sendable {
         self.isPublic = isPublic
         self.syncService = syncService
         self.exports = ExportGate(limit: exportLimit)
+        self.requestFetch = { [syncService] in syncService?.requestSync() }
     }
 }
 
@@ -52,6 +57,7 @@ enum WebRoutes {
         router.get("/api/export.csv") { request, _ in try ExportRoute.response(request, web) }
         RunnerRoutes.add(to: router, runners: web.runners, resolver: web.resolver)
         AuthRoutes.add(to: router, web)
+        PushHookRoute.add(to: router, secret: web.hookSecret, requestFetch: web.requestFetch)
         return router
     }
 }

@@ -137,6 +137,7 @@ struct ConfigurationTests {
         ("[bench]\nformat = \"junit\"\n", "my.toml:2: [bench] format: expected one of tablejohn, go, google-benchmark, hyperfine, pytest-benchmark, libtest, jmh, criterion, catch2, found \"junit\""),
         ("[web]\n\npublic = \"no\"\n", "my.toml:3: [web] public: expected true or false, found a string"),
         ("[web]\nrunner-token = \"short\"\n", "my.toml:2: [web] runner-token: must be at least 16 characters; tjctl runner add NAME issues per-runner tokens"),
+        ("[repo]\nhook-secret = \"short\"\n", "my.toml:2: [repo] hook-secret: must be at least 16 characters, such as the output of `openssl rand -hex 32`"),
         ("[runner]\nname = \"has space\"\n", "my.toml:2: [runner] name: use letters, digits, '.', '_' and '-' (at most 64)"),
         ("[[runner.server]]\ntoken = \"t\"\n", "my.toml:1: [runner.server] url: each [[runner.server]] needs url = \"http://host:port\""),
         ("[[runner.server]]\nurl = \"http://a:1\"\ntoken = \"t\"\nweight = 0\n", "my.toml:4: [runner.server] weight: must be a positive number"),
@@ -148,6 +149,14 @@ struct ConfigurationTests {
     func errors(text: String, message: String) {
         let error = #expect(throws: ConfigurationError.self) { try TablejohnConfiguration.parse(text, file: "my.toml") }
         #expect(error?.description == message)
+    }
+
+    @Test("[repo] hook-secret of 16 characters or more turns the push hook on; without it the hook is off")
+    func hookSecret() throws {
+        let on = try TablejohnConfiguration.parse("[repo]\nhook-secret = \"0123456789abcdef\"\n", file: "my.toml")
+        #expect(on.repo.hookSecret == HookSecret("0123456789abcdef"))
+        #expect(try TablejohnConfiguration.parse("", file: "my.toml").repo.hookSecret == nil)
+        #expect(HookSecret("0123456789abcde") == nil)
     }
 
     @Test("a missing file is an error naming it")

@@ -13,7 +13,7 @@ struct SessionMiddleware: RouterMiddleware {
 
     /// How a path is guarded.
     enum Access: Equatable {
-        /// The runner API (its own Basic auth) and static files: no session needed or read.
+        /// The runner API (its own Basic auth), the push hook (its signature) and static files: no session needed or read.
         case open
         /// Login, logout and admin actions: the session is read, the route decides.
         case ownCheck
@@ -22,7 +22,7 @@ struct SessionMiddleware: RouterMiddleware {
     }
 
     static func access(path: String) -> Access {
-        if path.hasPrefix("/static/") || path.hasPrefix("/api/runner/") || path == "/api/runs" { return .open }
+        if path.hasPrefix("/static/") || path.hasPrefix("/api/runner/") || path == "/api/runs" || path == "/api/hook" { return .open }
         if path == "/login" || path == "/logout" || path.hasPrefix("/admin/") { return .ownCheck }
         return .reading
     }
