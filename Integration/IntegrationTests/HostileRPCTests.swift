@@ -241,15 +241,11 @@ struct HostileRPCTests {
             ("a huge unit", "metrics.set", ["name": "m", "unit": .string(huge)]),
         ]
         for (what, method, params) in attempts {
-            withKnownIssue("names and units have no length limit yet (security review L6)") {
-                let reply = try client.request(method, .object(params))
-                #expect(reply["error"]?["code"] == -32602, "\(method) with \(what) answered \(reply["error"] ?? "a result")")
-            }
+            let reply = try client.request(method, .object(params))
+            #expect(reply["error"]?["code"] == -32602, "\(method) with \(what) answered \(reply["error"] ?? "a result")")
         }
-        withKnownIssue("names and units have no length limit yet (security review L6)") {
-            let after = try snapshot(client)
-            #expect(after == before)
-        }
+        let after = try snapshot(client)
+        #expect(after == before)
         #expect(daemon.process.isRunning)
         _ = try await daemon.stop()
     }

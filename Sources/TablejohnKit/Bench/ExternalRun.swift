@@ -14,6 +14,9 @@ public enum ExternalRun {
     public static func fromResults(_ files: [(name: String, bytes: [UInt8])], commit: String, format: ResultFormat?,
                                    runner: String?, fingerprint: JSONValue?, now: Int64) throws(ExternalRunError) -> (run: Run, formats: [ResultFormat]) {
         guard !files.isEmpty else { throw ExternalRunError(message: "no result files given") }
+        if let runner, !RunnerToken.isValidName(runner) {
+            throw ExternalRunError(message: "\(RunnerError.invalidName(String(runner.prefix(64))))")
+        }
         var measurements: [Measurement] = []
         var source: [String: String] = [:]
         var formats: [ResultFormat] = []

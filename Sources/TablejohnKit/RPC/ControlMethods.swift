@@ -425,6 +425,12 @@ public struct ControlMethods: Sendable {
         let unit = try params.string("unit")
         let direction = try params.choice("direction", MetricDirection.self)
         guard unit != nil || direction != nil else { throw RPCError.invalidParams("give \"unit\", \"direction\" or both") }
+        do {
+            try Measurement.check(metric: name)
+            if let unit { try Measurement.check(unit: unit, metric: name) }
+        } catch {
+            throw RPCError.invalidParams(error.description)
+        }
         return Self.json(try store.setMetric(name, unit: unit, direction: direction))
     }
 
