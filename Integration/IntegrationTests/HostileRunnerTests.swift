@@ -59,7 +59,10 @@ struct HostileRunnerTests {
           flood) head -c 4000000 /dev/zero | tr '\000' '\001' ;;
           huge) truncate -s 64G "$TABLEJOHN_RESULTS"; exit 0 ;;
           many)
-            awk 'BEGIN { printf "{"; for (i = 0; i < 400000; i++) printf "%s\"metric-%d\": {\"value\": %d}", (i ? ", " : ""), i, i; printf "}" }' \
+            # 9,000 measurements (a run may hold 10,000) of 60 samples each: about 12 MB on
+            # disk (the runner reads up to 16 MiB), about 10 MB sent, over the server's 8 MiB.
+            awk 'BEGIN { printf "{"; for (i = 0; i < 9000; i++) { printf "%s\"metric-%d\": {\"value\": %d, \"samples\": [", (i ? ", " : ""), i, i
+              for (j = 0; j < 60; j++) printf "%s%.12f", (j ? ", " : ""), i * 1000 + j + 0.123456789012; printf "]}" }; printf "}" }' \
               > "$TABLEJOHN_RESULTS"
             exit 0 ;;
           slow*) echo "sleeping"; sleep ${mode#slow} ;;
@@ -320,7 +323,7 @@ struct HostileRunnerTests {
         _ = try await runner.stop()
     }
 
-    @Test("a result too large for the server even with its output cut (400,000 measurements) lands as a failed run without them; the runner goes on")
+    @Test("a result too large for the server even with its output cut (9,000 measurements of 60 samples) lands as a failed run without them; the runner goes on")
     func tooLargeEvenTruncated() async throws {
         let server = try DaemonProcess(serve: ["--config", config, "--local-runner"], in: repo.path)
         try await server.waitUntilServing()
@@ -329,8 +332,8 @@ struct HostileRunnerTests {
         #expect(run["commit"] == .string(hash))
         #expect(run["exit_code"] == 1)
         #expect(run["measurements"]?.objectValue?.keys == [])
-        #expect(output(run).contains("tablejohn: 400000 measurements read from the results file as tablejohn JSON / Bencher Metric Format"))
-        #expect(output(run).contains("tablejohn: the result was too large for the server even with its output cut; its 400000 measurements were dropped"))
+        #expect(output(run).contains("tablejohn: 9000 measurements read from the results file as tablejohn JSON / Bencher Metric Format"))
+        #expect(output(run).contains("tablejohn: the result was too large for the server even with its output cut; its 9000 measurements were dropped"))
         #expect(server.log.contains("the server refused a result as too large; resending it"))
         // The commit left the queue, and the next one is benchmarked as usual.
         #expect(try tjctl("queue", "--json").stdout == "[]\n")

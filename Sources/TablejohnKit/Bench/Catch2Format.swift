@@ -10,7 +10,8 @@ enum Catch2Format: ResultAdapter {
     static let format = ResultFormat.catch2
 
     static func recognizes(_ input: ResultInput) -> Bool {
-        input.json == nil && (input.text.contains("<Catch2TestRun") || input.text.contains("<Catch "))
+        input.json == nil && ((input.text.containsUTF8("<Catch2TestRun") && input.text.contains("<Catch2TestRun"))
+            || (input.text.containsUTF8("<Catch ") && input.text.contains("<Catch ")))
     }
 
     static func parse(_ input: ResultInput) throws(ResultFormatError) -> [Measurement] {

@@ -1,5 +1,7 @@
 // Criterion.rs: the `cargo bench` report and `estimates.json`.
 
+import Foundation
+
 /// - The report: `NAME  time: [26.029 µs 26.251 µs 26.505 µs]` (the name may stand on the
 ///   line before) becomes `NAME/time` in nanoseconds, the middle figure as the value and
 ///   the outer two as bounds; a `thrpt:` line becomes `NAME/thrpt` in its unit.
@@ -12,19 +14,27 @@ enum CriterionFormat: ResultAdapter {
 
     static func recognizes(_ input: ResultInput) -> Bool {
         if let json = input.json { return json["mean"]?["point_estimate"] != nil }
-        return input.lines.contains { $0.text.contains("time:   [") }
+        return input.text.containsUTF8("time:   [") && input.lines.contains { $0.text.contains("time:   [") }
     }
 
     static func parse(_ input: ResultInput) throws(ResultFormatError) -> [Measurement] {
         if input.json != nil || input.text.trimmingPrefix(while: \.isWhitespace).first == "{" { return try estimates(input) }
         var measurements: [Measurement] = []
-        var previous = ""
+        // The last line that can name the next one, trimmed only when a name is needed:
+        // trimming and searching every line of 8 MiB of noise took over a second in debug.
+        var previousLine: Substring = ""
         for (number, line) in input.lines {
+            let hasLabel = line.containsUTF8("time: ") || line.containsUTF8("thrpt: ")
+            let hasColonAndBracket = line.containsUTF8(":") && line.containsUTF8("[")
+            guard hasLabel || hasColonAndBracket else {
+                if !line.unicodeScalars.allSatisfy(CharacterSet.whitespaces.contains) { previousLine = line }
+                continue
+            }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
-            for (label, isTime) in [("time:", true), ("thrpt:", false)] {
+            for (label, isTime) in [("time:", true), ("thrpt:", false)] where hasLabel {
                 guard let range = trimmed.range(of: label + " "), trimmed[range.upperBound...].trimmingPrefix(while: \.isWhitespace).first == "[" else { continue }
                 let before = trimmed[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
-                let name = before.isEmpty ? previous : before
+                let name = before.isEmpty ? previousLine.trimmingCharacters(in: .whitespaces) : before
                 let inside = trimmed[range.upperBound...].drop { $0 != "[" }.dropFirst().prefix { $0 != "]" }
                 let parts = inside.split(separator: " ")
                 guard !name.isEmpty, trimmed.hasSuffix("]"), parts.count == 6 else {
@@ -47,7 +57,7 @@ enum CriterionFormat: ResultAdapter {
                 measurements.append(try measurement(metric: "\(name)/\(isTime ? "time" : "thrpt")", value: values[1],
                                                 unit: isTime ? "ns" : String(parts[1]), lower: values[0], upper: values[2]))
             }
-            if !trimmed.isEmpty, !trimmed.contains(":") || !trimmed.contains("[") { previous = trimmed }
+            if !trimmed.isEmpty, !trimmed.contains(":") || !trimmed.contains("[") { previousLine = line }
         }
         return measurements
     }

@@ -40,6 +40,8 @@ enum GoBenchFormat: ResultAdapter {
     /// A benchmark result line's name and value/unit pairs; nil for any other line. A line
     /// that starts like a result but breaks off or holds a non-number is an error.
     static func result(_ line: Substring, line number: Int) throws(ResultFormatError) -> (String, [(Double, String)])? {
+        // Most lines of a log are not results; tokenizing them by Character is what cost.
+        guard line.startsUTF8AfterBlanks(with: "Benchmark") else { return nil }
         let tokens = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
         guard tokens.count >= 2, tokens[0].hasPrefix("Benchmark"), let iterations = Int(tokens[1]), iterations > 0 else { return nil }
         var name = tokens[0]

