@@ -327,7 +327,7 @@ struct HostileRepositoryTests {
         readers.append(try StalledReader(port: server.port, path: "/api/export.csv?ref=main"))
         defer { readers.forEach { $0.close() } }
         var refused = Fetched(status: 0, body: "", headers: "")
-        for _ in 0..<100 {  // until all four have started
+        for _ in 0..<300 {  // until all four have started (slow on a loaded machine)
             refused = try Self.prompt(server, "/api/export.csv?runner=nobody")
             if refused.status == 503 { break }
             try await Task.sleep(for: .milliseconds(100))
