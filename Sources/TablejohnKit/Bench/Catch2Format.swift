@@ -15,6 +15,12 @@ enum Catch2Format: ResultAdapter {
     }
 
     static func parse(_ input: ResultInput) throws(ResultFormatError) -> [Measurement] {
+        // Foundation's XMLParser on Linux calls strlen on a processing instruction's data
+        // even when it has none (`<?pi?>`), which kills the process; Catch2 writes no
+        // processing instruction but the XML declaration, so any other is refused unread.
+        if hasProcessingInstruction(input.text) {
+            throw ResultFormatError(format, "processing instructions (<?…?>) other than the XML declaration are not supported")
+        }
         let reader = Reader()
         let parser = XMLParser(data: Data(input.text.utf8))
         parser.delegate = reader
@@ -29,6 +35,18 @@ enum Catch2Format: ResultAdapter {
             throw ResultFormatError(format, "line \(parser.lineNumber): the document ends inside <\(open)>; it looks cut short")
         }
         return reader.measurements
+    }
+
+    /// Whether `text` holds `<?` anywhere but in an XML declaration at its start.
+    static func hasProcessingInstruction(_ text: String) -> Bool {
+        var bytes = text.utf8[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        if bytes.starts(with: Array("<?xml".utf8)), let next = bytes.dropFirst(5).first, [0x20, 0x09, 0x0A, 0x0D].contains(next) {
+            bytes = bytes.dropFirst(5)
+            guard let end = bytes.firstRange(of: Array("?>".utf8)) else { return false }  // an unterminated declaration fails to parse
+            bytes = bytes[end.upperBound...]
+        }
+        return bytes.firstRange(of: Array("<?".utf8)) != nil
     }
 
     private final class Reader: NSObject, XMLParserDelegate {

@@ -13,8 +13,10 @@ enum LibtestBenchFormat: ResultAdapter {
     static func parse(_ input: ResultInput) throws(ResultFormatError) -> [Measurement] {
         var measurements: [Measurement] = []
         for (lineNumber, line) in input.lines where line.hasPrefix("test ") {
-            guard let markerRange = line.range(of: marker) else { continue }
-            let name = line[line.index(line.startIndex, offsetBy: 5)..<markerRange.lowerBound].trimmingCharacters(in: .whitespaces)
+            // Searched after "test ", so "test ... bench:" (whose marker starts inside "test ") has no name to cut.
+            let nameStart = line.index(line.startIndex, offsetBy: 5)
+            guard let markerRange = line.range(of: marker, range: nameStart..<line.endIndex) else { continue }
+            let name = line[nameStart..<markerRange.lowerBound].trimmingCharacters(in: .whitespaces)
             let rest = line[markerRange.upperBound...].split(separator: " ", omittingEmptySubsequences: true)
             // value, unit ("ns/iter"), "(+/-", "deviation)" [, "=", rate, rate unit]
             guard rest.count >= 4, rest[2] == "(+/-", rest[3].hasSuffix(")"),
