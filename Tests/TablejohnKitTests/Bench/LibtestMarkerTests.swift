@@ -16,6 +16,6 @@ struct LibtestMarkerTests {
     func namedLine() throws {
         let output = "test ... bench: 1 ns/iter (+/- 1)\ntest add ... bench:       1,234 ns/iter (+/- 56)\n"
         let (_, measurements) = try ResultReader.read(Array(output.utf8), format: .libtest)
-        #expect(measurements == [Measurement(metric: "add/ns_per_iter", value: 1234, unit: "ns", lower: 1178, upper: 1290)])
+        #expect(try measurements == [Measurement(metric: "add/ns_per_iter", value: 1234, unit: "ns", lower: 1178, upper: 1290)])
     }
 }
