@@ -303,7 +303,7 @@ struct HostileRepositoryTests {
 
     @Test("past 4 exports at once the next gets 503 with Retry-After; once they end a new export works")
     func exportLimit() async throws {
-        // Given a database with 100,000 measurements (megabytes of CSV)
+        // Given a database with 400,000 measurements (some 50 MB of CSV: more than the kernel buffers for a reader)
         let repo = try TestRepository()
         let hashes = try repo.commits(5)
         let state = try TemporaryFolder.make(prefix: "tj-export-limit")
@@ -316,7 +316,7 @@ struct HostileRepositoryTests {
                     id: String(format: "run-%05d", index), commit: hashes[index % 5], benchMethod: "internal", runnerName: "box",
                     fingerprint: nil, start: 1_700_000_000_000 + Int64(index) * 1000, end: 1_700_000_000_500 + Int64(index) * 1000,
                     exitCode: 0, origin: .runner,
-                    measurements: try (0..<10).map { try Measurement(metric: "metric/\($0)", value: Double(index), unit: "ns") }))
+                    measurements: try (0..<40).map { try Measurement(metric: "metric/\($0)", value: Double(index), unit: "ns") }))
             }
         }
         let server = try DaemonProcess(serve: ["--db", database], in: repo.path)

@@ -14,8 +14,11 @@ public enum ExternalRun {
     public static func fromResults(_ files: [(name: String, bytes: [UInt8])], commit: String, format: ResultFormat?,
                                    runner: String?, fingerprint: JSONValue?, now: Int64) throws(ExternalRunError) -> (run: Run, formats: [ResultFormat]) {
         guard !files.isEmpty else { throw ExternalRunError(message: "no result files given") }
-        if let runner, !RunnerToken.isValidName(runner) {
-            throw ExternalRunError(message: "\(RunnerError.invalidName(String(runner.prefix(64))))")
+        // A label for people (CI job names carry spaces and symbols; pages escape it), bounded
+        // like a runner's name and free of control characters.
+        if let runner, runner.isEmpty || runner.count > 64 || runner.utf8.count > 256
+            || runner.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw ExternalRunError(message: "runner \(String(runner.prefix(64)).debugDescription): a runner label is 1 to 64 characters without control characters")
         }
         var measurements: [Measurement] = []
         var source: [String: String] = [:]
