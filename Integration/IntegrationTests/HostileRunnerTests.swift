@@ -214,8 +214,13 @@ struct HostileRunnerTests {
         let arguments = ["--config", config, "--name", "box", "--server", "http://127.0.0.1:\(server.port)", "--token", token,
                          "--work-dir", workDir]
         let runner = try DaemonProcess(runner: arguments, in: repo.path)
-        let hash = try queue(mode: "slow2")
+        let hash = try queue(mode: "slow4")
         try await runner.waitForLog("run started")
+        // The server goes away only once the script runs (its tree fetched): its first line
+        // has reached the server's live view.
+        for _ in 0..<100 where !(try await server.get("/api/queue/live").body.contains("sleeping")) {
+            try await Task.sleep(for: .milliseconds(100))
+        }
         #expect(try await server.stop(signal: SIGKILL) == SIGKILL)
         try await runner.waitForLog("run finished")
         try await runner.waitForLog("status call failed")
