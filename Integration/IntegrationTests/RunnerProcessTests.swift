@@ -125,6 +125,10 @@ struct RunnerProcessTests {
         let slow = try commit(mode: "slow2")
         #expect(try tjctl("fetch").status == 0)
         try await runner.waitForLog("run started")
+        // Once the script runs (its tree fetched), its first line reaches the live view.
+        for _ in 0..<100 where !(try await server.get("/api/queue/live").body.contains("benchmarking")) {
+            try await Task.sleep(for: .milliseconds(100))
+        }
 
         // SIGKILL mid-run; the run finishes while the server is gone, and stays away
         // for longer than the 1 s reservation timeout.
