@@ -42,7 +42,7 @@ struct CrashBenchmark: ParsableCommand {
     func run() throws {
         let seed = self.seed ?? UInt64(Date().timeIntervalSince1970 * 1000)
         print("seed \(seed) (repeat with --seed \(seed))")
-        var random = SplitMix64(seed: seed)
+        var random = SplitMix(seed: seed)
         let repo = try RepositoryGenerator.ensure(commits: 3000, in: work)
         let hash = try GitRepository(opening: repo).resolve("main").hex
         let config = try work.path("crash.toml")
@@ -196,20 +196,5 @@ private struct CrashDaemon {
         }
         guard bound == 0 else { throw BenchError("no free port") }
         return Int(UInt16(bigEndian: address.sin_port))
-    }
-}
-
-/// A small seeded generator, so a failing trial's kill moments can be repeated.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -76,8 +76,9 @@ struct DetectBenchmark: ParsableCommand {
     }
 }
 
-/// SplitMix64: a small seeded random source, so generated series are the same on every run.
-struct SplitMix {
+/// SplitMix64: a small seeded random source, so generated series (and a crash trial's
+/// kill moments) are the same on every run.
+struct SplitMix: RandomNumberGenerator {
     private var state: UInt64
 
     init(seed: UInt64) { state = seed }
