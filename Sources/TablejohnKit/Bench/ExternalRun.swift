@@ -17,7 +17,7 @@ public enum ExternalRun {
         // A label for people (CI job names carry spaces and symbols; pages escape it), bounded
         // like a runner's name and free of control characters.
         if let runner, runner.isEmpty || runner.count > 64 || runner.utf8.count > 256
-            || runner.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            || runner.hasControlCharacters {
             throw ExternalRunError(message: "runner \(String(runner.prefix(64)).debugDescription): a runner label is 1 to 64 characters without control characters")
         }
         var measurements: [Measurement] = []

@@ -16,9 +16,7 @@ enum GitText {
         let length = strlen(pointer)
         let raw = UnsafeRawBufferPointer(start: pointer, count: length)
         guard length > limit else { return String(decoding: raw, as: UTF8.self) }
-        var end = limit
-        // Do not cut inside a multi-byte sequence: continuation bytes are 10xxxxxx.
-        while end > 0, raw[end] & 0xC0 == 0x80 { end -= 1 }
+        let end = utf8CutIndex(raw, limit: limit)
         let kept = String(decoding: UnsafeRawBufferPointer(rebasing: raw[..<end]), as: UTF8.self)
         return limit >= 4096 ? kept + "\n\n[tablejohn kept the first \(end) of \(length) bytes of this message]" : kept + "…"
     }

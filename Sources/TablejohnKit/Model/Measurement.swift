@@ -76,6 +76,7 @@ public struct Measurement: Sendable, Equatable {
     }
 
     private static func containsControl(_ text: String) -> Bool {
-        text.unicodeScalars.contains { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" }
+        // Line and paragraph separators too: a metric name is shown on one line.
+        text.hasControlCharacters || text.unicodeScalars.contains { $0 == "\u{2028}" || $0 == "\u{2029}" }
     }
 }

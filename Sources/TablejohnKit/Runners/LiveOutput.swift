@@ -41,10 +41,7 @@ public struct LiveOutput: Sendable {
     static func cut(_ text: String) -> String {
         let utf8 = text.utf8
         guard utf8.count > maximumLineBytes else { return text }
-        var end = utf8.index(utf8.startIndex, offsetBy: maximumLineBytes)
-        // Back off continuation bytes (10xxxxxx) so the cut never splits a scalar.
-        while end > utf8.startIndex && utf8[end] & 0xC0 == 0x80 { end = utf8.index(before: end) }
-        return String(decoding: utf8[..<end], as: UTF8.self) + "…"
+        return String(decoding: utf8[..<utf8CutIndex(utf8, limit: maximumLineBytes)], as: UTF8.self) + "…"
     }
 
     /// Runner `runner` works on no run (idle, busy elsewhere, or its run was aborted).

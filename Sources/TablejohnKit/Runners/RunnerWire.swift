@@ -175,7 +175,7 @@ enum RunnerWire {
         }
         // Every value is the server's word only: a run id names a folder and goes back in
         // the submission, a hash goes into a URL, and the time limit into a Duration.
-        guard (1...128).contains(id.utf8.count), !id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard (1...128).contains(id.utf8.count), !id.hasControlCharacters else {
             throw RunnerWireError(message: "the reply's run id is empty, longer than 128 bytes or has control characters")
         }
         guard isCommitHash(hash) else { throw RunnerWireError(message: "the reply's run hash is not a full commit hash") }

@@ -52,7 +52,7 @@ public enum UserAccount {
     public static func validate(name: String) throws(UserError) {
         if name.isEmpty { throw .invalidName(name, reason: "must not be empty") }
         if name.count > maximumNameLength { throw .invalidName(name, reason: "is longer than \(maximumNameLength) characters") }
-        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        if name.hasControlCharacters {
             throw .invalidName(name, reason: "must not contain control characters")
         }
         if name.first?.isWhitespace == true || name.last?.isWhitespace == true {
