@@ -111,6 +111,35 @@ extension Store {
         }
     }
 
+    /// The journal mark now, and the series (metric and machine) of the successful runs
+    /// inserted after position `after`; nil series when the journal no longer reaches back
+    /// that far or one of those runs failed.
+    func touchedSeries(after journal: Int64) throws -> (mark: SeriesMark, touched: Set<SeriesKey>?) {
+        try read { db in
+            let mark = try Self.seriesMark(db)
+            guard mark.journal != journal else { return (mark, []) }
+            let oldest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT min(seq) FROM series_journal")) ?? mark.journal + 1
+            guard journal >= oldest - 1 else { return (mark, nil) }
+            let failed = try Bool.fetchOne(db.cachedStatement(sql: """
+                SELECT EXISTS (SELECT 1 FROM series_journal j CROSS JOIN runs r ON r.id = j.run_id WHERE j.seq > ? AND r.exit_code != 0)
+                """), arguments: [journal]) ?? false
+            guard !failed else { return (mark, nil) }
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT DISTINCT m.metric, coalesce(r.runner_fingerprint, '')
+                FROM series_journal j CROSS JOIN runs r ON r.id = j.run_id CROSS JOIN measurements m ON m.run_id = r.id
+                WHERE j.seq > ?
+                """), arguments: [journal])
+            var touched: Set<SeriesKey> = []
+            while let row = try rows.next() { touched.insert(SeriesKey(metric: row[0], fingerprint: row[1])) }
+            return (mark, touched)
+        }
+    }
+
+    /// Where the journal stands now.
+    func seriesMark() throws -> SeriesMark {
+        try read { db in try Self.seriesMark(db) }
+    }
+
     static func seriesMark(_ db: Database) throws -> SeriesMark {
         SeriesMark(epoch: try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM series_epoch WHERE id = 1")) ?? 0,
                    journal: try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'series_journal'")) ?? 0)
