@@ -91,7 +91,7 @@ struct PagesBenchmark: ParsableCommand {
         }
         let label = "graph data, first request of a metric (reads its \(Self.size(storedRuns)) values), \(metrics.count) metrics"
         report.add(label, "\(Measure.median(times).ms) (max \(times.max()!.ms))", target: "—",
-                   met: nil, reference: "paid once per metric after each database change")
+                   met: nil, reference: "paid once per metric; later writes are added to it")
     }
 
     /// The graph endpoint right after a write, as on a live server where results stream in:
