@@ -66,11 +66,31 @@ enum DisplayFormat {
         return String(format: "%.6g", value)
     }
 
-    /// A fingerprint as one line: `cpu: Xeon · cores: 8 · …`.
+    /// A fingerprint as one line: `cpu: Xeon · cores: 8 · memory: 23.5 GiB`. Sizes in bytes
+    /// (keys naming memory, RAM, disk or bytes) read as people write them.
     static func fingerprint(_ fingerprint: JSONValue?) -> String {
         guard case .object(let object)? = fingerprint else { return "" }
-        return object.entries.map { "\($0.key): \($0.value.stringValue ?? ((try? $0.value.jsonString()) ?? ""))" }
-            .joined(separator: " · ")
+        return object.entries.map { entry in
+            let key = entry.key.lowercased()
+            let isSize = ["memory", "mem", "ram", "disk", "bytes", "size"].contains { key.contains($0) }
+            if isSize, let bytes = entry.value.doubleValue, bytes.isFinite, bytes >= 1024 {
+                return "\(entry.key): \(byteSize(bytes))"
+            }
+            return "\(entry.key): \(entry.value.stringValue ?? ((try? entry.value.jsonString()) ?? ""))"
+        }.joined(separator: " · ")
+    }
+
+    /// `25276502016` as `23.5 GiB`: binary units, three significant figures.
+    static func byteSize(_ bytes: Double) -> String {
+        var value = bytes
+        var unit = 0
+        let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
+        while abs(value) >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        guard unit > 0 else { return "\(Int64(value)) B" }
+        return String(format: abs(value) >= 100 ? "%.0f" : (abs(value) >= 10 ? "%.1f" : "%.2f"), value) + " " + units[unit]
     }
 
     /// A machine as one line: the runner's name, then its fingerprint.

@@ -18,6 +18,8 @@ struct IndexPage {
     /// Guidance while nothing is measured.
     var firstSteps: FirstSteps?
     var viewer = Viewer.anonymous
+    /// Unix seconds: branches with older tips are stale.
+    var now: Int64 = Timestamp.now() / 1000
 
     /// How many changes the front page lists.
     static let changeLimit = 10
@@ -93,14 +95,30 @@ struct IndexPage {
             html.raw("<p>No refs yet.</p>\n")
             return
         }
+        for group in RefGroups(refs, now: now).groups {
+            let heading = "\(group.kind.title) <span class=\"hint\">\(group.total)</span>"
+            if group.kind.collapsed {
+                html.raw("<details class=\"ref-group\" id=\"refs-\(group.kind.rawValue)\"><summary>\(heading)</summary>\n")
+            } else {
+                html.raw("<section class=\"ref-group\" id=\"refs-\(group.kind.rawValue)\"><h3>\(heading)</h3>\n")
+            }
+            renderRefTable(&html, group.shown)
+            if group.total > group.shown.count {
+                html.raw("<p class=\"hint\">The newest \(group.shown.count) of \(group.total); <code>tjctl refs</code> lists them all.</p>\n")
+            }
+            html.raw(group.kind.collapsed ? "</details>\n" : "</section>\n")
+        }
+    }
+
+    private func renderRefTable(_ html: inout HTMLWriter, _ refs: [RefSummary]) {
         html.raw("<table class=\"refs\">\n<thead><tr><th>Ref</th><th>Tracked</th><th>Tip</th><th>Date</th><th>Author</th><th>Message</th>")
         html.raw("<th>Latest results</th>\(viewer.isAdmin ? "<th></th>" : "")</tr></thead>\n<tbody>\n")
         for ref in refs {
             html.raw(ref.tracked ? "<tr class=\"tracked\">" : "<tr>")
-            html.element("td", RefName.short(ref.name), attributes: "title=\"\(HTMLEscaping.escape(ref.name))\"")
+            html.element("td", RefName.short(ref.name), attributes: "class=\"ref-name\" title=\"\(HTMLEscaping.escape(ref.name))\"")
             html.raw(ref.tracked ? "<td>tracked</td>" : "<td></td>")
             html.raw("<td><a href=\"\(URLPath.commit(ref.hash))\"><code title=\"\(ref.hash)\">\(ref.hash.prefix(10))</code></a></td>")
-            html.element("td", DisplayFormat.date(seconds: ref.committerTime))
+            html.element("td", DisplayFormat.date(seconds: ref.committerTime), attributes: "class=\"date\"")
             html.element("td", ref.authorName)
             html.element("td", ref.summary, attributes: "class=\"message\"")
             renderLatest(&html, ref)
