@@ -1,0 +1,105 @@
+// The rule that judges one metric of a branch comparison: regression, improvement or no significant change.
+import Foundation
+
+/// What a comparison says about one metric.
+public enum ComparisonVerdict: String, Sendable, Equatable, CaseIterable {
+    /// Significantly worse, by more than the threshold.
+    case regression
+    /// Significantly better, by more than the threshold.
+    case improvement
+    /// Significantly different by more than the threshold, for a metric without a better direction.
+    case changed
+    /// No significant change, or one within the threshold, or too little data to say.
+    case unchanged
+}
+
+/// How a verdict was reached.
+public enum ComparisonBasis: Sendable, Equatable {
+    /// A Mann–Whitney U test between the two sides' samples, with its two-sided p-value.
+    case rankTest(pValue: Double)
+    /// The change measured in standard deviations of the metric's noise along the base's history.
+    case noise(sigmas: Double, noise: Double)
+    /// Neither enough samples nor a noise estimate: no verdict is possible.
+    case tooFewSamples
+}
+
+/// One metric's values on both sides and what they mean.
+public struct MetricVerdict: Sendable, Equatable {
+    /// The median of each side's samples.
+    public var baseline: Double
+    public var value: Double
+    /// Relative to the baseline, in percent; nil when the baseline is 0 and the value is not.
+    public var percent: Double?
+    public var verdict: ComparisonVerdict
+    public var basis: ComparisonBasis
+}
+
+/// Judges a metric from the samples of both sides. Pure: no I/O.
+///
+/// Significance comes from a rank test when both sides have at least `minimumSamples`
+/// samples and enough of them for the test to reach `significance`; otherwise from the
+/// metric's noise (a standard deviation of single values, measured along the base's
+/// history): the change is significant beyond `noiseSigmas` standard deviations of a
+/// difference of two values. A significant change smaller than `thresholdPercent` is
+/// no change for the verdict; its direction comes from the metric's (`ChangeKind`).
+public struct ComparisonVerdictRule: Sendable, Equatable {
+    /// Changes smaller than this, in percent, are never regressions or improvements.
+    public var thresholdPercent: Double
+    /// The largest p-value the rank test calls significant.
+    public var significance = 0.01
+    /// How many noise standard deviations a change must exceed without a rank test.
+    public var noiseSigmas = 3.0
+    public var minimumSamples = 3
+
+    /// The threshold tjctl and the page use unless told otherwise.
+    public static let defaultThresholdPercent = 2.0
+    /// The largest threshold accepted.
+    public static let maximumThresholdPercent = 10_000.0
+
+    public init(thresholdPercent: Double = Self.defaultThresholdPercent) {
+        self.thresholdPercent = thresholdPercent
+    }
+
+    /// The verdict on `head` against `base`; nil when either side has no samples.
+    /// `noise` is the metric's noise along the base's history, nil when unknown.
+    public func judge(base: [Double], head: [Double], noise: Double?, direction: MetricDirection) -> MetricVerdict? {
+        guard let baseline = MetricComparison.median(base), let value = MetricComparison.median(head) else { return nil }
+        let difference = value - baseline
+        let percent: Double? = baseline == 0 ? (value == 0 ? 0 : nil) : difference / abs(baseline) * 100
+        let beyondThreshold = percent.map { abs($0) >= thresholdPercent && $0 != 0 } ?? (difference != 0)
+        let basis: ComparisonBasis
+        let significant: Bool
+        if base.count >= minimumSamples, head.count >= minimumSamples,
+           RankSumTest.smallestPValue(base.count, head.count) <= significance {
+            let p = RankSumTest.pValue(base, head)
+            basis = .rankTest(pValue: p)
+            significant = p <= significance
+        } else if let noise, noise.isFinite, noise >= 0 {
+            // The spread of a difference of two single values is √2 times the noise.
+            let spread = noise * 2.0.squareRoot()
+            let sigmas = spread > 0 ? abs(difference) / spread : (difference == 0 ? 0 : Double.infinity)
+            basis = .noise(sigmas: sigmas, noise: noise)
+            significant = sigmas >= noiseSigmas
+        } else {
+            basis = .tooFewSamples
+            significant = false
+        }
+        var verdict = ComparisonVerdict.unchanged
+        if significant && beyondThreshold {
+            verdict = switch ChangeKind(before: baseline, after: value, direction: direction) {
+            case .regression: .regression
+            case .improvement: .improvement
+            case .neutral: .changed
+            }
+        }
+        return MetricVerdict(baseline: baseline, value: value, percent: percent, verdict: verdict, basis: basis)
+    }
+
+    /// The geometric mean of `value / baseline` over the verdicts where both are
+    /// positive, as a change in percent; nil when there are none.
+    public static func geometricMeanPercent(_ verdicts: [MetricVerdict]) -> Double? {
+        let logs = verdicts.filter { $0.baseline > 0 && $0.value > 0 }.map { log($0.value / $0.baseline) }
+        guard !logs.isEmpty else { return nil }
+        return (exp(logs.reduce(0, +) / Double(logs.count)) - 1) * 100
+    }
+}
