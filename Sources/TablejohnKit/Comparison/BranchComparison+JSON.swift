@@ -80,7 +80,10 @@ extension BranchComparison {
         }
         var machine: Machine?
         if let given = json["machine"], given != .null {
-            machine = Machine(runner: given["runner"]?.stringValue, fingerprint: given["fingerprint"].flatMap { $0 == .null ? nil : $0 })
+            // Not `nil` in a closure: JSONValue is ExpressibleByNilLiteral, so it would read as .null.
+            var fingerprint = given["fingerprint"]
+            if fingerprint == .null { fingerprint = Optional.none }
+            machine = Machine(runner: given["runner"]?.stringValue, fingerprint: fingerprint)
         }
         var waiting: Waiting?
         if let given = json["waiting"], given != .null {
