@@ -133,4 +133,66 @@ struct BranchCompareTests {
         #expect(try await server.get("/api/changes?bogus=1").status == 400)
         _ = try await server.stop()
     }
+
+    @Test("a confirmed regression on the tracked main line fails tjctl changes --fail-on regression until acknowledged")
+    func failOnConfirmedRegression() async throws {
+        // Given 30 commits on main benchmarked by the local runner: about 100 ms, then about 120 ms from commit 16 on
+        // (15 values a side: the detector's rank scan needs that many to be sure at p ≤ 0.001)
+        let repo = try TestRepository()
+        var hashes: [String] = []
+        for index in 0..<30 {
+            let value = (index < 15 ? 100.0 : 120.0) + Double((index * 37) % 11 - 5) * 0.1
+            try String(format: "%.2f\n", value).write(toFile: repo.path + "/value.txt", atomically: true, encoding: .utf8)
+            try repo.git(["add", "value.txt"])
+            hashes.append(try repo.commit("change \(index + 1)", file: "notes.txt"))
+        }
+        let config = try TemporaryFolder.make(prefix: "tj-config") + "/tablejohn.toml"
+        try """
+            [bench]
+            initial-backfill = 0
+            method = "command"
+            command = "printf '{\\"parse_time\\": {\\"value\\": %s, \\"unit\\": \\"ms\\"}}' $(cat value.txt) > \\"$TABLEJOHN_RESULTS\\""
+
+            [runner]
+            ping-interval = "200ms"
+
+            [detect]
+            interval = "300ms"
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let server = try DaemonProcess(serve: ["--config", config, "--local-runner"], in: repo.path)
+        try await server.waitUntilServing()
+        #expect(try runTjctl(["metric", "set", "parse_time", "--direction", "lower"], in: repo.path).status == 0)
+        #expect(try runTjctl(["changes", "--fail-on", "regression"], in: repo.path).status == 0, "nothing detected yet")
+        for hash in hashes { #expect(try runTjctl(["queue", "add", hash], in: repo.path).status == 0) }
+
+        // When detection confirms the step, Then the CI check fails and says why
+        var failing: (status: Int32, stdout: String, stderr: String)?
+        for _ in 0..<600 {
+            let check = try runTjctl(["changes", "--fail-on", "regression"], in: repo.path)
+            if check.status != 0 {
+                failing = check
+                break
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        let failed = try #require(failing, "no confirmed regression; log:\n\(server.log)")
+        #expect(failed.status == 1)
+        #expect(failed.stderr.contains("1 unacknowledged confirmed regression on tracked refs"))
+        #expect(failed.stdout.contains("confirmed"))
+
+        // And GET /api/changes gives the same list as changes.list
+        let listed = try JSONValue.parse(try runTjctl(["changes", "--json", "--limit", "100"], in: repo.path).stdout)
+        let api = try await server.get("/api/changes")
+        #expect(api.status == 200)
+        #expect(try JSONValue.parse(api.body) == listed)
+        let confirmed = try #require(try JSONValue.parse(try await server.get("/api/changes?state=confirmed&kind=regression&tracked=true").body)
+            .arrayValue?.first)
+        #expect(confirmed["commit"] == .string(hashes[15]))
+
+        // When it is acknowledged, Then CI passes again
+        let id = try #require(confirmed["id"]?.intValue)
+        #expect(try runTjctl(["changes", "--ack", String(id)], in: repo.path).status == 0)
+        #expect(try runTjctl(["changes", "--fail-on", "regression"], in: repo.path).status == 0)
+        _ = try await server.stop()
+    }
 }
