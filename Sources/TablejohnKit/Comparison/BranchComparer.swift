@@ -1,21 +1,6 @@
 // Gathers what a branch comparison needs (merge base, both sides' samples on one machine, noise) and queues what is missing.
 import Foundation
 
-/// Why two revisions cannot be compared.
-public enum ComparisonError: Error, Equatable, CustomStringConvertible {
-    /// The histories of the two commits never meet.
-    case noMergeBase(base: String, head: String)
-    /// The merge base git found is not in the database yet.
-    case mergeBaseNotImported(String)
-
-    public var description: String {
-        switch self {
-        case .noMergeBase(let base, let head): "\(base) and \(head) have no common ancestor"
-        case .mergeBaseNotImported(let hash): "the merge base \(hash) is not imported yet; try again after the next fetch"
-        }
-    }
-}
-
 /// The one command behind `/compare/BASE...HEAD/` and the `compare` RPC: resolves both
 /// names, finds their merge base with libgit2, reads HEAD's newest machine's runs of
 /// HEAD and of the merge base, judges every metric with `ComparisonVerdictRule`, and

@@ -95,10 +95,7 @@ extension BranchComparison {
         machine.runner ?? "no runner"
     }
 
-    /// Untrusted text on one line: control characters shown as `?`.
-    static func oneLine(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
-    }
+    static func oneLine(_ text: String) -> String { text.withControlCharactersShown }
 
     static func markdownCell(_ text: String) -> String {
         var escaped = ""

@@ -107,3 +107,27 @@ struct BranchComparePageTests {
         #expect(missing.body.contains("No run named <code>nope</code>."))
     }
 }
+
+extension BranchComparePageTests {
+    @Test("a branch name with a slash works in two segments (redirected) and percent-encoded; hostile metric names are escaped")
+    func slashAndEscaping() async throws {
+        var main = ""
+        var feature = ""
+        let fixture = try PageFixture { repo in
+            main = try repo.commit("m1")
+            try repo.git(["checkout", "-q", "-b", "team/feature"])
+            feature = try repo.commit("f1", file: "feature.txt")
+            try repo.git(["checkout", "-q", "main"])
+        }
+        try record(fixture, "base", commit: main, ["<b>x</b>": [1, 2, 3, 4, 5]])
+        try record(fixture, "branch", commit: feature, ["<b>x</b>": [1, 2, 3, 4, 5]])
+        let split = try await fixture.get("/compare/main...team/feature/")
+        #expect(split.status == .movedPermanently)
+        #expect(split.location == "/compare/main...team%2Ffeature/")
+        let page = try await fixture.get("/compare/main...team%2Ffeature/")
+        #expect(page.status == .ok)
+        #expect(page.body.contains("<td class=\"metric\">&lt;b&gt;x&lt;/b&gt;</td>"))
+        #expect(!page.body.contains("<b>x</b>"))
+        #expect(page.body.contains("0 regressions, 0 improvements, 1 without significant change"))
+    }
+}
