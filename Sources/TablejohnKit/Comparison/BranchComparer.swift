@@ -5,7 +5,7 @@ import Foundation
 /// names, finds their merge base with libgit2, reads HEAD's newest machine's runs of
 /// HEAD and of the merge base, judges every metric with `ComparisonVerdictRule`, and
 /// queues the merge base (at `mergeBasePriority`, or higher if it already is) when it
-/// has no runs on that machine.
+/// has no runs on that machine and the caller may queue.
 public struct BranchComparer: Sendable {
     public var store: Store
     public var resolver: RevisionResolver
@@ -20,9 +20,10 @@ public struct BranchComparer: Sendable {
         self.resolver = resolver
     }
 
-    /// Compares `head` with the merge base of `base` and `head`, names already resolved to commits.
+    /// Compares `head` with the merge base of `base` and `head`, names already resolved to
+    /// commits. `mayQueue`: whether a merge base without runs is queued, or only reported.
     public func compare(baseName: String, baseCommit: String, headName: String, headCommit: String,
-                        rule: ComparisonVerdictRule, now: Int64) throws -> BranchComparison {
+                        rule: ComparisonVerdictRule, mayQueue: Bool = true, now: Int64) throws -> BranchComparison {
         guard let baseOID = GitOID(hex: baseCommit), let headOID = GitOID(hex: headCommit) else {
             throw RevisionError.unknown(GitOID(hex: baseCommit) == nil ? baseName : headName)
         }
@@ -43,8 +44,8 @@ public struct BranchComparer: Sendable {
         let baseRuns = try store.runValues(commit: mergeBase, withSamples: true).filter { $0.machine == machine }
         if baseRuns.isEmpty {
             comparison.waiting = .mergeBase
-            try store.enqueue(mergeBase, atLeast: Self.mergeBasePriority, now: now)
-            comparison.queued = true
+            if mayQueue { try store.enqueue(mergeBase, atLeast: Self.mergeBasePriority, now: now) }
+            comparison.queued = try mayQueue || store.isQueued(mergeBase)
             return comparison
         }
         let headSamples = Self.samples(of: headRuns)
@@ -65,10 +66,15 @@ public struct BranchComparer: Sendable {
         return comparison
     }
 
-    /// Compares names as a web address gives them (`PublicRevision` syntax only).
-    public func compare(publicBase base: String, publicHead head: String, rule: ComparisonVerdictRule, now: Int64) throws -> BranchComparison {
-        try compare(baseName: base, baseCommit: try resolver.commit(public: base), headName: head,
-                    headCommit: try resolver.commit(public: head), rule: rule, now: now)
+    /// Compares names as a web address gives them (`PublicRevision` syntax only). Queues
+    /// the merge base only when `mayQueue` or `base` names a tracked ref: anyone reading
+    /// can then queue a fork point of a benchmarked branch, not any commit they like.
+    public func compare(publicBase base: String, publicHead head: String, rule: ComparisonVerdictRule, mayQueue: Bool,
+                        now: Int64) throws -> BranchComparison {
+        let baseCommit = try resolver.commit(public: base)
+        let tracked = (try? resolver.ref(base))?.tracked == true
+        return try compare(baseName: base, baseCommit: baseCommit, headName: head, headCommit: try resolver.commit(public: head),
+                           rule: rule, mayQueue: mayQueue || tracked, now: now)
     }
 
     /// Compares names as the control socket gives them (any revision).

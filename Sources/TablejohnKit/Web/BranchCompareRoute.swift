@@ -3,7 +3,8 @@ import Foundation
 import Hummingbird
 
 /// The branch comparison's route. Both names take `PublicRevision` syntax only; the
-/// comparison may queue the merge base, which is the one write this page makes.
+/// comparison may queue the merge base (when BASE is a tracked ref, or for an admin),
+/// which is the one write this page makes.
 struct BranchCompareRoute {
     var web: WebContext
 
@@ -38,7 +39,7 @@ struct BranchCompareRoute {
         let comparison: BranchComparison
         do {
             comparison = try BranchComparer(store: web.store, resolver: web.resolver)
-                .compare(publicBase: base, publicHead: head, rule: rule, now: Timestamp.now())
+                .compare(publicBase: base, publicHead: head, rule: rule, mayQueue: viewer.isAdmin, now: Timestamp.now())
         } catch let error as PublicRevisionError {
             return .refused("revision", error, viewer: viewer)
         } catch let error as RevisionError {

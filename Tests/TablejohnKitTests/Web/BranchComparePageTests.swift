@@ -54,17 +54,32 @@ struct BranchComparePageTests {
                 "a merge base with runs is not queued for the comparison")
     }
 
-    @Test("a merge base without runs on HEAD's machine is queued at raised priority, and the page says so")
+    @Test("a merge base without runs on HEAD's machine is queued at raised priority when BASE is a tracked ref or for an admin")
     func mergeBaseQueued() async throws {
         let (fixture, main, feature) = try Self.fixture()
+        try fixture.store.setTracked("refs/heads/main", true)
         try record(fixture, "elsewhere", commit: main[0], ["parse": [1, 1, 1]], fingerprint: PageFixture.machineB)
         try record(fixture, "branch", commit: feature, ["parse": [2, 2, 2]])
+        func priority() throws -> Int? { try fixture.store.queue().first { $0.hash == main[0] }?.priority }
+        let before = try priority()
+
+        // Given a base named by hash, When an anonymous reader compares, Then nothing is queued and the page says how it would be
+        let anonymous = try await fixture.get("/compare/\(main[1])...feature/")
+        #expect(anonymous.body.contains("has no runs on HEAD&#39;s machine. A comparison against a tracked ref, or by an admin, queues it."))
+        #expect(try priority() == before)
+
+        // When the base is the tracked main, Then the merge base is queued first in line
         let page = try await fixture.get("/compare/main...feature/")
         #expect(page.status == .ok)
         #expect(page.body.contains("<p class=\"warning\" id=\"waiting\">No verdict yet: the merge base \(main[0].prefix(10)) has no runs on HEAD&#39;s machine; it is queued."))
         let queue = try fixture.store.queue()
         #expect(queue.first?.hash == main[0], "first in line")
         #expect(queue.first?.priority == BranchComparer.mergeBasePriority)
+
+        // And an admin's comparison queues it whatever the base's name
+        _ = try fixture.store.dequeue(main[0])
+        _ = try await fixture.get("/compare/\(main[1])...feature/", viewer: PageFixture.admin)
+        #expect(try priority() == BranchComparer.mergeBasePriority)
     }
 
     @Test("bad names on the branch compare page are refused or not found, naming them")

@@ -25,7 +25,11 @@ struct BranchComparePage {
         if comparison.waiting != nil {
             html.raw("<p class=\"warning\" id=\"waiting\">")
             html.text(comparison.summaryLine)
-            html.raw(". The verdict appears here once it has run; see the <a href=\"/queue/\">queue</a>.</p>\n")
+            if comparison.queued {
+                html.raw(". The verdict appears here once it has run; see the <a href=\"/queue/\">queue</a>.</p>\n")
+            } else {
+                html.raw(". A comparison against a tracked ref, or by an admin, queues it.</p>\n")
+            }
         } else {
             html.raw("<p id=\"summary\">")
             html.text(comparison.summaryLine)
