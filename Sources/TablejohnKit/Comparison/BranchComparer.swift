@@ -34,7 +34,7 @@ public struct BranchComparer: Sendable {
         var comparison = BranchComparison(baseName: baseName, headName: headName, baseCommit: baseCommit, headCommit: headCommit,
                                           mergeBase: mergeBase, machine: nil, thresholdPercent: rule.thresholdPercent,
                                           waiting: nil, queued: false, rows: [])
-        let headGroups = MetricComparison.byMachine(try store.runValues(commit: headCommit, withSamples: true))
+        let headGroups = RunValues.byMachine(try store.runValues(commit: headCommit, withSamples: true))
         guard let (machine, headRuns) = headGroups.first else {
             comparison.waiting = .head
             comparison.queued = try store.isQueued(headCommit)
@@ -52,14 +52,14 @@ public struct BranchComparer: Sendable {
         let baseSamples = Self.samples(of: baseRuns)
         let metrics = Set(headSamples.keys).union(baseSamples.keys).sorted()
         let readings = try store.metricReadings(metrics)
-        let units = MetricComparison.units(of: headRuns).merging(MetricComparison.units(of: baseRuns)) { kept, _ in kept }
+        let units = RunValues.units(of: headRuns).merging(RunValues.units(of: baseRuns)) { kept, _ in kept }
         let needNoise = metrics.filter { (headSamples[$0]?.count ?? 0) < rule.minimumSamples || (baseSamples[$0]?.count ?? 0) < rule.minimumSamples }
         let noise = needNoise.isEmpty ? [:] : try self.noise(along: baseCommit, machine: machine, metrics: Set(needNoise))
         comparison.rows = metrics.map { metric in
             let direction = readings[metric]?.direction ?? .neutral
             let base = baseSamples[metric] ?? [], head = headSamples[metric] ?? []
             return BranchComparison.Row(metric: metric, unit: units[metric] ?? readings[metric]?.unit, direction: direction,
-                                        baseline: MetricComparison.median(base), value: MetricComparison.median(head),
+                                        baseline: ComparisonVerdictRule.median(base), value: ComparisonVerdictRule.median(head),
                                         baselineSamples: base.count, valueSamples: head.count,
                                         verdict: rule.judge(base: base, head: head, noise: noise[metric], direction: direction))
         }

@@ -30,7 +30,7 @@ public struct ComparisonVerdictRule: Sendable, Equatable {
     /// The verdict on `head` against `base`; nil when either side has no samples.
     /// `noise` is the metric's noise along the base's history, nil when unknown.
     public func judge(base: [Double], head: [Double], noise: Double?, direction: MetricDirection) -> MetricVerdict? {
-        guard let baseline = MetricComparison.median(base), let value = MetricComparison.median(head) else { return nil }
+        guard let baseline = Self.median(base), let value = Self.median(head) else { return nil }
         let difference = value - baseline
         let percent: Double? = baseline == 0 ? (value == 0 ? 0 : nil) : difference / abs(baseline) * 100
         let beyondThreshold = percent.map { abs($0) >= thresholdPercent && $0 != 0 } ?? (difference != 0)
@@ -60,6 +60,11 @@ public struct ComparisonVerdictRule: Sendable, Equatable {
             }
         }
         return MetricVerdict(baseline: baseline, value: value, percent: percent, verdict: verdict, basis: basis)
+    }
+
+    /// The median of a side's samples (the detector's median), nil for none.
+    static func median(_ samples: [Double]) -> Double? {
+        samples.isEmpty ? nil : RobustStatistics.median(samples)
     }
 
     /// The geometric mean of `value / baseline` over the verdicts where both are

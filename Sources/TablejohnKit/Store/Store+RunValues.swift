@@ -24,6 +24,26 @@ public struct RunValues: Sendable, Equatable {
     public var units: [String: String]
     /// Raw samples by metric, for the metrics that have them; read only when asked for.
     public var samples: [String: [Double]] = [:]
+
+    /// `runs` grouped by machine, machines in the order their first run appears.
+    public static func byMachine(_ runs: [RunValues]) -> [(machine: Machine, runs: [RunValues])] {
+        var groups: [(machine: Machine, runs: [RunValues])] = []
+        for run in runs {
+            if let index = groups.firstIndex(where: { $0.machine == run.machine }) {
+                groups[index].runs.append(run)
+            } else {
+                groups.append((run.machine, [run]))
+            }
+        }
+        return groups
+    }
+
+    /// The units `runs` reported, by metric (the first run's where they differ).
+    public static func units(of runs: [RunValues]) -> [String: String] {
+        var result: [String: String] = [:]
+        for run in runs { result.merge(run.units) { kept, _ in kept } }
+        return result
+    }
 }
 
 extension Store {
