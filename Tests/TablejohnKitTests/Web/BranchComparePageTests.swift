@@ -146,3 +146,50 @@ extension BranchComparePageTests {
         #expect(page.body.contains("0 regressions, 0 improvements, 1 without significant change"))
     }
 }
+
+extension BranchComparePageTests {
+    @Test("single runs are judged against the metric's noise along BASE's first-parent history")
+    func noiseAlongBase() async throws {
+        // Given main with 8 benchmarked commits around 100 ms (±1), and two branches off its fourth commit with one run each
+        var main: [String] = []
+        var slow = "", same = ""
+        let fixture = try PageFixture { repo in
+            main = try repo.commits(4)
+            try repo.git(["checkout", "-q", "-b", "slow"])
+            slow = try repo.commit("slow", file: "slow.txt")
+            try repo.git(["checkout", "-q", "-b", "same", main[3]])
+            same = try repo.commit("same", file: "same.txt")
+            try repo.git(["checkout", "-q", "main"])
+            main += try repo.commits(4, prefix: "later")
+        }
+        try fixture.store.setMetric("parse", unit: "ms", direction: .lower)
+        for (index, hash) in main.enumerated() {
+            try record(fixture, "main-\(index)", commit: hash, ["parse": [100 + [0, 1, -1, 0.5, -0.5, 1, -1, 0][index]]])
+        }
+        try record(fixture, "slow", commit: slow, ["parse": [110]])
+        try record(fixture, "same", commit: same, ["parse": [100.8]])
+
+        // When each branch is compared with main, Then 10 % is far beyond the noise and 0.8 % within it
+        let slowPage = try await fixture.get("/compare/main...slow/").body
+        let slowRow = try #require(slowPage.row(ofMetric: "parse"))
+        #expect(slowRow.contains("<td class=\"verdict worse\">regression</td>"))
+        #expect(slowRow.contains("σ of the base&#39;s noise"))
+        let samePage = try await fixture.get("/compare/main...same/").body
+        #expect(try #require(samePage.row(ofMetric: "parse")).contains("<td class=\"verdict neutral\">no significant change</td>"))
+    }
+
+    @Test("/run/ takes tags and branch names with a percent-encoded slash")
+    func runByTagAndSlash() async throws {
+        var hashes: [String] = []
+        let fixture = try PageFixture { repo in
+            hashes = try repo.commits(2)
+            try repo.git(["tag", "v1.0", hashes[0]])
+            try repo.git(["branch", "team/topic", hashes[1]])
+        }
+        try record(fixture, "first", commit: hashes[0], ["x": [1]])
+        try record(fixture, "second", commit: hashes[1], ["x": [1]])
+        #expect(try await fixture.get("/run/v1.0/").location == "/run/first/")
+        #expect(try await fixture.get("/run/team%2Ftopic/").location == "/run/second/")
+        #expect(try await fixture.get("/compare/v1.0/team%2Ftopic/").location == "/compare/first/second/")
+    }
+}
