@@ -96,7 +96,8 @@ extension BranchComparison {
             guard let direction = entry["direction"]?.stringValue.flatMap(MetricDirection.init(rawValue:)) else { throw fail("direction") }
             var row = Row(metric: try string(entry, "metric"), unit: entry["unit"]?.stringValue, direction: direction,
                           baseline: entry["base"]?.doubleValue, value: entry["head"]?.doubleValue,
-                          baselineSamples: Int(entry["base_samples"]?.doubleValue ?? 0), valueSamples: Int(entry["head_samples"]?.doubleValue ?? 0))
+                          baselineSamples: Int(clamping: entry["base_samples"]?.intValue ?? 0),
+                          valueSamples: Int(clamping: entry["head_samples"]?.intValue ?? 0))
             let name = try string(entry, "verdict")
             if name != "missing" {
                 guard let verdict = ComparisonVerdict(rawValue: name), let baseline = row.baseline, let value = row.value else { throw fail("verdict") }

@@ -21,7 +21,7 @@ struct BranchCompareRoute {
         "/compare/\(URLPath.segment(base))...\(URLPath.segment(head))/"
     }
 
-    func page(_ request: Request, spec: String, viewer: Viewer) throws -> PageAnswer {
+    func page(_ request: Request, spec: String, viewer: Viewer) async throws -> PageAnswer {
         let (base, head) = Self.names(spec)
         if let redirect = PageAnswer.canonical(request, Self.canonical(base: base, head: head)) { return redirect }
         let query = request.uri.queryParameters
@@ -37,9 +37,13 @@ struct BranchCompareRoute {
         }
         let order = query["sort"].flatMap { BranchComparison.RowOrder(rawValue: String($0)) } ?? .verdict
         let comparison: BranchComparison
+        let comparer = BranchComparer(store: web.store, resolver: web.resolver)
+        let (mayQueue, ruleNow) = (viewer.isAdmin, rule)
         do {
-            comparison = try BranchComparer(store: web.store, resolver: web.resolver)
-                .compare(publicBase: base, publicHead: head, rule: rule, mayQueue: viewer.isAdmin, now: Timestamp.now())
+            // libgit2's merge-base walk and the noise read block: off the cooperative pool.
+            comparison = try await GitWorkers.run {
+                try comparer.compare(publicBase: base, publicHead: head, rule: ruleNow, mayQueue: mayQueue, now: Timestamp.now())
+            }
         } catch let error as PublicRevisionError {
             return .refused("revision", error, viewer: viewer)
         } catch let error as RevisionError {

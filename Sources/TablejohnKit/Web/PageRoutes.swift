@@ -11,8 +11,8 @@ enum PageRoutes {
         router.get("/") { _, context in try index(web, context.viewer).response }
         router.get("/commit/**") { request, context in try CommitLookup(web: web).page(request, viewer: context.viewer).response }
         router.get("/run/:id") { request, context in try run(request, context, web).response }
-        router.get("/compare/:base") { request, context in try comparePicker(request, context, web).response }
-        router.get("/compare/:base/:other") { request, context in try compare(request, context, web).response }
+        router.get("/compare/:base") { request, context in try await comparePicker(request, context, web).response }
+        router.get("/compare/:base/:other") { request, context in try await compare(request, context, web).response }
         router.get("/runner/:name") { request, context in try runner(request, context, web).response }
         router.get("/queue") { request, context in try queue(request, context.viewer, web).response }
         router.get("/api/queue/live") { _, _ in try live(web) }
@@ -53,11 +53,11 @@ enum PageRoutes {
                              readings: try web.store.metricReadings(metrics), viewer: context.viewer).render())
     }
 
-    static func compare(_ request: Request, _ context: WebRequestContext, _ web: WebContext) throws -> PageAnswer {
+    static func compare(_ request: Request, _ context: WebRequestContext, _ web: WebContext) async throws -> PageAnswer {
         let ids = (context.parameters.decoded("base"), context.parameters.decoded("other"))
         if BranchCompareRoute.isBranchComparison(ids.0) || BranchCompareRoute.isBranchComparison(ids.1) {
             // A ref with a slash (`main...feature/x`) spans two segments.
-            return try BranchCompareRoute(web: web).page(request, spec: ids.0 + "/" + ids.1, viewer: context.viewer)
+            return try await BranchCompareRoute(web: web).page(request, spec: ids.0 + "/" + ids.1, viewer: context.viewer)
         }
         if let redirect = PageAnswer.canonical(request, URLPath.compare(ids.0, ids.1)) { return redirect }
         let runs = (try web.store.run(id: ids.0), try web.store.run(id: ids.1))
@@ -71,10 +71,10 @@ enum PageRoutes {
                                  readings: try web.store.metricReadings(metrics), viewer: context.viewer).render())
     }
 
-    static func comparePicker(_ request: Request, _ context: WebRequestContext, _ web: WebContext) throws -> PageAnswer {
+    static func comparePicker(_ request: Request, _ context: WebRequestContext, _ web: WebContext) async throws -> PageAnswer {
         let id = context.parameters.decoded("base")
         if BranchCompareRoute.isBranchComparison(id) {
-            return try BranchCompareRoute(web: web).page(request, spec: id, viewer: context.viewer)
+            return try await BranchCompareRoute(web: web).page(request, spec: id, viewer: context.viewer)
         }
         // The picker's form asks for `?other=ID`.
         if let other = request.uri.queryParameters["other"].map({ String($0).trimmingCharacters(in: .whitespaces) }), !other.isEmpty {
