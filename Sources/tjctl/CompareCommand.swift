@@ -9,8 +9,9 @@ struct CompareCommand: ParsableCommand {
         abstract: "Compare HEAD with the merge base of BASE and HEAD, metric by metric.",
         discussion: """
             Uses the runs of HEAD's newest machine on both sides. Verdicts come from a rank test \
-            (Mann-Whitney U) when both sides have 3 or more samples, otherwise from the metric's noise \
-            along BASE's first-parent history. A merge base without runs on that machine is queued.
+            (Mann-Whitney U, p ≤ 0.01) when both sides have enough samples for it to decide (5 and 5 \
+            do, 3 and 3 cannot), otherwise from the metric's noise along BASE's first-parent history. \
+            A merge base without runs on that machine is queued.
             Exit codes: 0 nothing regressed, 1 a metric regressed significantly by more than the \
             threshold (or the call failed), 2 usage error, 3 no verdict yet (HEAD or the merge base \
             has no runs; the merge base is queued), 75 the daemon's database is busy.
