@@ -25,7 +25,7 @@ struct HostileRPCTests {
     }
 
     /// A parameter's kind, as `RPCParams` reads it.
-    enum Kind { case string, integer, bool, strings, object, array }
+    enum Kind { case string, integer, number, bool, strings, object, array }
 
     /// One method's parameters: their kinds, which are required, and a call that is valid
     /// apart from the parameter under attack (so each reply is about that parameter).
@@ -65,8 +65,11 @@ struct HostileRPCTests {
         "runners.list": MethodShape(kinds: [:]),
         "runners.add": MethodShape(kinds: ["name": .string], required: ["name"], base: ["name": "hostile-box"]),
         "runners.revoke": MethodShape(kinds: ["name": .string], required: ["name"], base: ["name": "no-such-runner"]),
-        "changes.list": MethodShape(kinds: ["state": .string, "all": .bool, "commit": .string, "limit": .integer],
-                                    base: ["state": "any", "all": true, "commit": "HEAD", "limit": 5]),
+        "changes.list": MethodShape(kinds: ["state": .string, "all": .bool, "commit": .string, "kind": .string, "tracked": .bool,
+                                            "limit": .integer],
+                                    base: ["state": "any", "all": true, "commit": "HEAD", "kind": "regression", "tracked": false, "limit": 5]),
+        "compare": MethodShape(kinds: ["base": .string, "head": .string, "threshold": .number], required: ["base", "head"],
+                               base: ["base": "main", "head": "HEAD", "threshold": 2]),
         "changes.ack": MethodShape(kinds: ["id": .integer], required: ["id"], base: ["id": 1]),
         "users.list": MethodShape(kinds: [:]),
         "users.add": MethodShape(kinds: ["name": .string, "password": .string, "admin": .bool], required: ["name", "password"],
@@ -91,6 +94,7 @@ struct HostileRPCTests {
             default: [0, -1, .integer(.min), .integer(.max)]
             }
             return containers + ["10", 1.5, 1e308, -1e308, true] + outOfRange
+        case .number: return containers + ["10", true, -1, 1e308, -1e308]
         case .bool: return containers + ["true", 1, 0, "yes"]
         case .strings: return [[:], "file", 1, [1, 2], [[:]], [], ["a", 1]]
         case .object: return [[], "cpu", 1, true]
@@ -107,7 +111,7 @@ struct HostileRPCTests {
             // "### `refs.track` (`ref`), `refs.untrack` (`ref`)" names two methods.
             for part in line.dropFirst(4).split(separator: "), ") {
                 let names = part.split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
-                guard let method = names.first, method.contains(".") || method == "status" else { continue }
+                guard let method = names.first, method.contains(".") || method == "status" || method == "compare" else { continue }
                 methods[method] = Array(names.dropFirst())
             }
         }
@@ -193,6 +197,7 @@ struct HostileRPCTests {
                 switch kind {
                 case .string: params[name] = .string(huge)
                 case .integer: params[name] = .integer(.max)
+                case .number: params[name] = .real(1e308)
                 case .strings: params[name] = .array([.string(huge)])
                 case .object, .array: params[name] = deep
                 case .bool: continue

@@ -10,7 +10,9 @@ struct Changes: ParsableCommand {
             By default: confirmed regressions and detected improvements not yet acknowledged. \
             States: bisecting (narrowing down the commit), confirming (waiting for re-runs), \
             confirmed, unconfirmed (re-runs did not agree), detected (improvements and neutral changes).
-            Exit code 0 whether or not changes are listed; CI scripts can read --json.
+            Exit code 0 whether or not changes are listed; CI scripts can read --json. With \
+            --fail-on regression: exit code 1 while an unacknowledged confirmed regression exists on \
+            a tracked ref, whatever the listing shows.
             """)
     @OptionGroup var connection: ConnectionOptions
     @Option(help: ArgumentHelp("Acknowledge the change with this id (it stays listed with --all).", valueName: "id"))
@@ -19,6 +21,14 @@ struct Changes: ParsableCommand {
     @Flag(help: "Include acknowledged changes.") var all = false
     @Option(help: "Only changes at this commit (any revision).") var commit: String?
     @Option(help: "At most this many.") var limit: Int = 50
+    @Option(name: .customLong("fail-on"), help: ArgumentHelp("Exit with 1 while an unacknowledged confirmed regression exists on a tracked ref.",
+                                                             valueName: "regression"))
+    var failOn: String?
+
+    func validate() throws {
+        if let failOn, failOn != "regression" { throw ValidationError("--fail-on takes regression") }
+        if failOn != nil, ack != nil { throw ValidationError("--fail-on lists changes; it does not go with --ack") }
+    }
 
     func run() throws {
         if let ack {
@@ -37,6 +47,14 @@ struct Changes: ParsableCommand {
                  Output.shortHash(change["commit"]), Output.text(change["ref"]),
                  Output.text(change["runner"]), Output.text(change["summary"])]
             } ?? [])
+        }
+        if failOn != nil {
+            let open = try connection.call("changes.list", ["state": "confirmed", "kind": "regression", "tracked": true, "all": false,
+                                                            "limit": 1000])
+            let count = open.arrayValue?.count ?? 0
+            if count > 0 {
+                throw CallFailure(message: "\(count) unacknowledged confirmed regression\(count == 1 ? "" : "s") on tracked refs")
+            }
         }
     }
 

@@ -27,7 +27,7 @@ enum Output {
 
     /// Untrusted text on one line: control characters (terminal escapes among them) shown as `?`.
     static func oneLine(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
+        text.withControlCharactersShown
     }
 
     static func shortHash(_ value: JSONValue?) -> String { String(text(value).prefix(10)) }

@@ -43,3 +43,19 @@ extension GitRepository {
         }
     }
 }
+
+extension GitRepository {
+    /// The best common ancestor of `one` and `other` (what `git merge-base` prints), or nil
+    /// when their histories never meet. Through a handle of its own, like a walk.
+    public func mergeBase(_ one: GitOID, _ other: GitOID) throws -> GitOID? {
+        try withOwnHandle { repo in
+            var base = git_oid()
+            var first = one.raw
+            var second = other.raw
+            let code = git_merge_base(&base, repo, &first, &second)
+            if code == GIT_ENOTFOUND.rawValue { return nil }
+            try gitCheck(code, "find the merge base of \(one.hex) and \(other.hex)")
+            return GitOID(base)
+        }
+    }
+}

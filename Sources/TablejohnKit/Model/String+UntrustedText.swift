@@ -6,6 +6,12 @@ extension String {
     var hasControlCharacters: Bool {
         unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
+
+    /// The text on one line for a terminal or a table: each control character (terminal
+    /// escapes among them) shown as `?`.
+    public var withControlCharactersShown: String {
+        String(String.UnicodeScalarView(unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
+    }
 }
 
 /// Where to cut UTF-8 bytes at most `limit` long without splitting a character: the

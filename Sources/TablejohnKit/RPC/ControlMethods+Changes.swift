@@ -1,4 +1,4 @@
-// changes.list and changes.ack: the detected changes, over the control socket.
+// changes.list and changes.ack: the detected changes, over the control socket (the JSON shape is PerformanceChange.json).
 extension ControlMethods {
     func changesList(_ params: RPCParams) throws -> JSONValue {
         var filter = ChangeFilter()
@@ -14,6 +14,8 @@ extension ControlMethods {
             }
         }
         filter.includeAcked = try params.bool("all") ?? false
+        filter.kind = try params.choice("kind", ChangeKind.self)
+        filter.trackedRefsOnly = try params.bool("tracked") ?? false
         if let revision = try params.string("commit") { filter.commit = try resolver.commit(revision) }
         filter.limit = Int(try params.int("limit", range: 1...Self.maximumPage) ?? 100)
         return .array(try store.changes(filter).map(Self.json))
@@ -26,23 +28,5 @@ extension ControlMethods {
         return Self.json(change)
     }
 
-    static func json(_ change: PerformanceChange) -> JSONValue {
-        [
-            "id": .integer(change.id),
-            "ref": .string(change.ref),
-            "metric": .string(change.metric),
-            "runner": JSONValue(change.runnerName),
-            "commit": .string(change.commit),
-            "summary": .string(change.summary),
-            "base": .string(change.base),
-            "before": .real(change.before),
-            "after": .real(change.after),
-            "magnitude": .real(change.magnitude),
-            "kind": .string(change.kind.rawValue),
-            "confidence": .real(change.confidence),
-            "state": .string(change.state.rawValue),
-            "detected": .string(Timestamp.rfc3339(milliseconds: change.detected)),
-            "acked": change.acked.map { .string(Timestamp.rfc3339(milliseconds: $0)) } ?? .null,
-        ]
-    }
+    static func json(_ change: PerformanceChange) -> JSONValue { change.json }
 }

@@ -78,6 +78,7 @@ public struct ControlMethods: Sendable {
             case .unknown(let name): .notFound("runner", name)
             }
         case ChangeError.unknown(let id): .notFound("change", String(id))
+        case let error as ComparisonError: .failed(error.description)
         case let error as UserError:
             switch error {
             case .invalidName: .invalidParams(error.description, data: ["parameter": "name"])
@@ -122,7 +123,8 @@ public struct ControlMethods: Sendable {
         case "runners.list": return try runnersList(RPCParams(params, names: []))
         case "runners.add": return try runnerAdd(RPCParams(params, names: ["name"]))
         case "runners.revoke": return try runnerRevoke(RPCParams(params, names: ["name"]))
-        case "changes.list": return try changesList(RPCParams(params, names: ["state", "all", "commit", "limit"]))
+        case "changes.list": return try changesList(RPCParams(params, names: ["state", "all", "commit", "kind", "tracked", "limit"]))
+        case "compare": return try compare(RPCParams(params, names: ["base", "head", "threshold"]))
         case "changes.ack": return try changeAck(RPCParams(params, names: ["id"]))
         case "users.list": return try usersList(RPCParams(params, names: []))
         case "users.remove": return try userRemove(RPCParams(params, names: ["name"]))

@@ -30,6 +30,10 @@ public struct ChangeFilter: Sendable, Equatable {
     public var includeAcked = true
     public var commit: String?
     public var id: Int64?
+    /// Only changes of this kind.
+    public var kind: ChangeKind?
+    /// Only changes on refs tracked now.
+    public var trackedRefsOnly = false
     public var limit = 50
 
     public init(states: [ChangeState] = [.confirmed, .detected], includeAcked: Bool = true, commit: String? = nil, limit: Int = 50) {
@@ -196,6 +200,11 @@ extension Store {
                 conditions.append("ch.high_commit = (SELECT id FROM commits WHERE hash = ?)")
                 arguments += [commit]
             }
+            if let kind = filter.kind {
+                conditions.append("ch.direction = ?")
+                arguments += [kind.rawValue]
+            }
+            if filter.trackedRefsOnly { conditions.append("ch.ref IN (SELECT name FROM refs WHERE tracked = 1)") }
             arguments += [filter.limit]
             return try Row.fetchAll(db, sql: """
                 SELECT ch.id, ch.ref, ch.metric, ch.runner_name, hi.hash, substr(hi.message, 1, 400), lo.hash, ch.before, ch.after, ch.magnitude,

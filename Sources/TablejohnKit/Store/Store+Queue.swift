@@ -58,6 +58,23 @@ extension Store {
         }
     }
 
+    /// Queues the commit `hash` at `priority` at least: a commit queued lower is raised,
+    /// one queued higher keeps its place. Returns whether it was not queued before.
+    @discardableResult
+    public func enqueue(_ hash: String, atLeast priority: Int, now: Int64) throws -> Bool {
+        try writer.write { db in
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM commits WHERE hash = ?", arguments: [hash]) else {
+                throw RunError.unknownCommit(hash)
+            }
+            let queued = try Bool.fetchOne(db, sql: "SELECT 1 FROM queue WHERE commit_id = ?", arguments: [id]) == true
+            try db.execute(sql: """
+                INSERT INTO queue (commit_id, priority, added) VALUES (?, ?, ?)
+                ON CONFLICT (commit_id) DO UPDATE SET priority = max(priority, excluded.priority)
+                """, arguments: [id, priority, now])
+            return !queued
+        }
+    }
+
     /// Removes a commit from the queue; false when it was not queued.
     public func dequeue(_ hash: String) throws -> Bool {
         try writer.write { db in

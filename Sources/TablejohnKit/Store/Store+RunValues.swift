@@ -22,6 +22,28 @@ public struct RunValues: Sendable, Equatable {
     public var start: Int64
     public var values: [String: Double]
     public var units: [String: String]
+    /// Raw samples by metric, for the metrics that have them; read only when asked for.
+    public var samples: [String: [Double]] = [:]
+
+    /// `runs` grouped by machine, machines in the order their first run appears.
+    public static func byMachine(_ runs: [RunValues]) -> [(machine: Machine, runs: [RunValues])] {
+        var groups: [(machine: Machine, runs: [RunValues])] = []
+        for run in runs {
+            if let index = groups.firstIndex(where: { $0.machine == run.machine }) {
+                groups[index].runs.append(run)
+            } else {
+                groups.append((run.machine, [run]))
+            }
+        }
+        return groups
+    }
+
+    /// The units `runs` reported, by metric (the first run's where they differ).
+    public static func units(of runs: [RunValues]) -> [String: String] {
+        var result: [String: String] = [:]
+        for run in runs { result.merge(run.units) { kept, _ in kept } }
+        return result
+    }
 }
 
 extension Store {
@@ -31,8 +53,8 @@ extension Store {
     /// The newest successful runs of commit `hash` (at most `comparedRunLimit`), with
     /// their measurements; `runner` keeps only the runs of that runner (`.some(nil)`: of
     /// no runner). One indexed lookup of the commit's runs, then each run's measurements
-    /// by primary key.
-    public func runValues(commit hash: String, runner: String?? = nil) throws -> [RunValues] {
+    /// by primary key. `withSamples` reads the raw samples too.
+    public func runValues(commit hash: String, runner: String?? = nil, withSamples: Bool = false) throws -> [RunValues] {
         try read { db in
             var condition = "commit_id = (SELECT id FROM commits WHERE hash = ?) AND exit_code = 0"
             var arguments: StatementArguments = [hash]
@@ -42,7 +64,7 @@ extension Store {
             }
             arguments += [Self.comparedRunLimit]
             let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT r.id, r.runner_name, r.runner_fingerprint, r.start_time, m.metric, m.value, m.unit
+                SELECT r.id, r.runner_name, r.runner_fingerprint, r.start_time, m.metric, m.value, m.unit\(withSamples ? ", m.samples" : "")
                 FROM (SELECT id, runner_name, runner_fingerprint, start_time FROM runs INDEXED BY runs_commit
                       WHERE \(condition) ORDER BY start_time DESC, id DESC LIMIT ?) r
                 CROSS JOIN measurements m ON m.run_id = r.id
@@ -60,6 +82,10 @@ extension Store {
                 let value: Double = row[5]
                 runs[runs.count - 1].values[metric] = value
                 if let unit = row[6] as String? { runs[runs.count - 1].units[metric] = unit }
+                if withSamples, let text = row[7] as String?, let samples = try? JSONValue.parse(text).arrayValue?.compactMap(\.doubleValue),
+                   !samples.isEmpty {
+                    runs[runs.count - 1].samples[metric] = samples
+                }
             }
             return runs
         }

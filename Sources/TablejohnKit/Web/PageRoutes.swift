@@ -11,8 +11,8 @@ enum PageRoutes {
         router.get("/") { _, context in try index(web, context.viewer).response }
         router.get("/commit/**") { request, context in try CommitLookup(web: web).page(request, viewer: context.viewer).response }
         router.get("/run/:id") { request, context in try run(request, context, web).response }
-        router.get("/compare/:base") { request, context in try comparePicker(request, context, web).response }
-        router.get("/compare/:base/:other") { request, context in try compare(request, context, web).response }
+        router.get("/compare/:base") { request, context in try await comparePicker(request, context, web).response }
+        router.get("/compare/:base/:other") { request, context in try await compare(request, context, web).response }
         router.get("/runner/:name") { request, context in try runner(request, context, web).response }
         router.get("/queue") { request, context in try queue(request, context.viewer, web).response }
         router.get("/api/queue/live") { _, _ in try live(web) }
@@ -45,7 +45,7 @@ enum PageRoutes {
     static func run(_ request: Request, _ context: WebRequestContext, _ web: WebContext) throws -> PageAnswer {
         let id = context.parameters.decoded("id")
         if let redirect = PageAnswer.canonical(request, URLPath.run(id)) { return redirect }
-        guard let run = try web.store.run(id: id) else { return .notFound("run", id, viewer: context.viewer) }
+        guard let run = try web.store.run(id: id) else { return try RunLookup(web: web).run(id, viewer: context.viewer) }
         let parent = try web.store.firstParent(of: run.commit)
         let parentRuns = try parent.map { try web.store.runValues(commit: $0.hash, runner: .some(run.runnerName)) } ?? []
         let metrics = run.measurements.map(\.metric) + parentRuns.flatMap(\.values.keys)
@@ -53,13 +53,17 @@ enum PageRoutes {
                              readings: try web.store.metricReadings(metrics), viewer: context.viewer).render())
     }
 
-    static func compare(_ request: Request, _ context: WebRequestContext, _ web: WebContext) throws -> PageAnswer {
+    static func compare(_ request: Request, _ context: WebRequestContext, _ web: WebContext) async throws -> PageAnswer {
         let ids = (context.parameters.decoded("base"), context.parameters.decoded("other"))
+        if BranchCompareRoute.isBranchComparison(ids.0) || BranchCompareRoute.isBranchComparison(ids.1) {
+            // A ref with a slash (`main...feature/x`) spans two segments.
+            return try await BranchCompareRoute(web: web).page(request, spec: ids.0 + "/" + ids.1, viewer: context.viewer)
+        }
         if let redirect = PageAnswer.canonical(request, URLPath.compare(ids.0, ids.1)) { return redirect }
         let runs = (try web.store.run(id: ids.0), try web.store.run(id: ids.1))
         guard let base = runs.0, let other = runs.1 else {
-            let missing = [runs.0 == nil ? ids.0 : nil, runs.1 == nil ? ids.1 : nil].compactMap { $0 }
-            return .notFound(missing.count == 1 ? "run" : "runs", missing.joined(separator: ", "), viewer: context.viewer)
+            // Refs, tags and hashes redirect to their runs' comparison; the answer names what is missing.
+            return try RunLookup(web: web).compare(ids, viewer: context.viewer) ?? .notFound("runs", "\(ids.0), \(ids.1)", viewer: context.viewer)
         }
         let metrics = base.measurements.map(\.metric) + other.measurements.map(\.metric)
         return .page(ComparePage(base: base, other: other, baseCommit: try web.store.commitSummary(base.commit),
@@ -67,8 +71,11 @@ enum PageRoutes {
                                  readings: try web.store.metricReadings(metrics), viewer: context.viewer).render())
     }
 
-    static func comparePicker(_ request: Request, _ context: WebRequestContext, _ web: WebContext) throws -> PageAnswer {
+    static func comparePicker(_ request: Request, _ context: WebRequestContext, _ web: WebContext) async throws -> PageAnswer {
         let id = context.parameters.decoded("base")
+        if BranchCompareRoute.isBranchComparison(id) {
+            return try await BranchCompareRoute(web: web).page(request, spec: id, viewer: context.viewer)
+        }
         // The picker's form asks for `?other=ID`.
         if let other = request.uri.queryParameters["other"].map({ String($0).trimmingCharacters(in: .whitespaces) }), !other.isEmpty {
             return .redirect(URLPath.compare(id, other), permanent: false)

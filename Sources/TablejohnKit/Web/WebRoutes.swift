@@ -55,6 +55,7 @@ enum WebRoutes {
         StaticAssets.add(to: router)
         GraphRoutes.add(to: router, web)
         router.get("/api/export.csv") { request, _ in try ExportRoute.response(request, web) }
+        router.get("/api/changes") { request, _ in try ChangesRoute.response(request, web) }
         RunnerRoutes.add(to: router, runners: web.runners, resolver: web.resolver)
         AuthRoutes.add(to: router, web)
         PushHookRoute.add(to: router, secret: web.hookSecret, requestFetch: web.requestFetch)

@@ -81,11 +81,7 @@ struct MetricComparison {
     }
 
     /// The units `runs` reported, by metric.
-    static func units(of runs: [RunValues]) -> [String: String] {
-        var result: [String: String] = [:]
-        for run in runs { result.merge(run.units) { kept, _ in kept } }
-        return result
-    }
+    static func units(of runs: [RunValues]) -> [String: String] { RunValues.units(of: runs) }
 
     /// One run's values by metric.
     static func values(of run: Run) -> [String: [Double]] {
@@ -106,15 +102,5 @@ struct MetricComparison {
     }
 
     /// `runs` grouped by machine, machines in the order their first run appears.
-    static func byMachine(_ runs: [RunValues]) -> [(machine: Machine, runs: [RunValues])] {
-        var groups: [(machine: Machine, runs: [RunValues])] = []
-        for run in runs {
-            if let index = groups.firstIndex(where: { $0.machine == run.machine }) {
-                groups[index].runs.append(run)
-            } else {
-                groups.append((run.machine, [run]))
-            }
-        }
-        return groups
-    }
+    static func byMachine(_ runs: [RunValues]) -> [(machine: Machine, runs: [RunValues])] { RunValues.byMachine(runs) }
 }
