@@ -130,6 +130,8 @@ public struct TablejohnConfiguration: Sendable, Equatable {
     public var runner = Runner()
     public var detect = Detect()
     public var hooks = Hooks()
+    /// `[sql]`: the time and row limits of `tjctl sql`.
+    public var sql = UserQueryLimits()
 
     public init() {}
 }

@@ -155,9 +155,10 @@ public struct ServeDaemon: Sendable {
         // The control socket's calls are served one at a time on its own thread, so
         // they read through a connection of their own instead of the shared pool.
         let controlStore = try store.withDedicatedReader()
-        let methods = ControlMethods(store: controlStore, exportStore: store, sync: sync,
+        var methods = ControlMethods(store: controlStore, exportStore: store, sync: sync,
                                      resolver: RevisionResolver(store: controlStore, repository: repository),
                                      repositoryPath: repositoryPath, databasePath: databasePath, runners: runners)
+        methods.sqlLimits = configuration.sql
         let rpc = RPCServer(path: socketPath, rpc: JSONRPCProtocol(handle: methods.handler), logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: sync), .init(service: rpc), .init(service: app)]
         if configuration.detect.enabled {
