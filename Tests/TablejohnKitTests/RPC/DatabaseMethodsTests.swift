@@ -184,6 +184,42 @@ struct DatabaseMethodsTests {
         #expect(busiest["rows"] == [["files", 4, 2.0, 2.0], ["lines", 4, 10.0, 14.0]])
     }
 
+    @Test("db.backup writes a checked copy holding every run; an existing file needs force")
+    func backup() async throws {
+        let target = folder + "/copy.db"
+        let report = try await methods.call("db.backup", ["path": .string(target)])
+        #expect(report["path"] == .string(target))
+        #expect(report["runs"] == 4)
+        #expect(report["integrity"] == "ok")
+        let copy = try DatabaseQueue(path: target, configuration: { var c = Configuration(); c.readonly = true; return c }())
+        let ids: [String] = try await copy.read { try String.fetchAll($0, sql: "SELECT id FROM runs ORDER BY id") }
+        #expect(ids == ["r0", "r1a", "r1b", "r3"])
+        let mode: String? = try await copy.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+        #expect(mode == "delete")
+        try copy.close()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.contains(".backup-") }.isEmpty)
+
+        try record("later", commit: hashes[2], lines: 13, runner: "alpha", start: 5)
+        let exists = await rpcError("db.backup", ["path": .string(target)])
+        #expect(exists?.code == -32003)
+        #expect(exists?.message == "\(target) exists; give --force (\"force\": true) to replace it")
+        let replaced = try await methods.call("db.backup", ["path": .string(target), "force": true])
+        #expect(replaced["runs"] == 5)
+    }
+
+    @Test("db.backup refuses a relative path, a missing folder and the live database, even with force")
+    func backupRefusals() async throws {
+        let relative = await rpcError("db.backup", ["path": "copy.db"])
+        #expect(relative?.message == "invalid params: copy.db is not an absolute path; the daemon writes the backup, so give the full path")
+        let missing = await rpcError("db.backup", ["path": .string(folder + "/no/such/copy.db")])
+        #expect(missing?.message == "invalid params: cannot write \(folder)/no/such/copy.db: its folder does not exist")
+        for live in ["/tablejohn.db", "/tablejohn.db-wal"] {
+            let error = await rpcError("db.backup", ["path": .string(folder + live), "force": true])
+            #expect(error?.message == "invalid params: \(folder + live) is the live database; back it up to another file")
+        }
+        #expect(try counts()[0] == 4)
+    }
+
     static var repositoryRoot: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().path
