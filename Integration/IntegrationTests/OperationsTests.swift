@@ -11,7 +11,7 @@ import TestSupport
 @Suite("Operations", .serialized)
 struct OperationsTests {
     /// A daemon on a fresh repository of `commits` commits, serving.
-    func serve(commits: Int = 3, config: String? = nil) async throws -> (TestRepository, [String], DaemonProcess) {
+    func serve(commits: Int = 3, config: String? = nil, pagesPublic: Bool = true) async throws -> (TestRepository, [String], DaemonProcess) {
         let repo = try TestRepository()
         let hashes = try repo.commits(commits)
         var arguments: [String] = []
@@ -22,7 +22,7 @@ struct OperationsTests {
         }
         let server = try DaemonProcess(serve: arguments, in: repo.path)
         try await server.waitUntilServing()
-        _ = try await server.waitForPage("/") { $0.contains("\(commits) commits") }
+        if pagesPublic { _ = try await server.waitForPage("/") { $0.contains("\(commits) commits") } }
         return (repo, hashes, server)
     }
 
@@ -160,6 +160,104 @@ struct OperationsTests {
         #expect(again.status == 1)
         #expect(again.stderr == "tjctl: \(file) exists; give --force (\"force\": true) to replace it\n")
         #expect(try runTjctl(["backup", "--force", file], in: repo.path).status == 0)
+    }
+}
+
+extension OperationsTests {
+    /// One sample of the exposition as Prometheus' own parser reads it.
+    struct Sample: Equatable {
+        var name: String
+        var labels: [String: String]
+        var value: Double
+    }
+
+    /// Parses Prometheus text with `prometheus_client.parser` (PyPI), the reference parser.
+    static func parseExposition(_ text: String) throws -> [Sample] {
+        let script = """
+            import sys, json
+            from prometheus_client.parser import text_string_to_metric_families
+            print(json.dumps([[s.name, s.labels, s.value] for f in text_string_to_metric_families(sys.stdin.read()) for s in f.samples]))
+            """
+        let parsed = try runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script], in: "/", stdin: text)
+        guard parsed.status == 0 else { throw TestFailure("prometheus_client could not parse /metrics: \(parsed.stderr)\n\(text)") }
+        return try JSONValue.parse(parsed.stdout).arrayValue?.map { sample in
+            let parts = sample.arrayValue ?? []
+            var labels: [String: String] = [:]
+            for (key, value) in parts[1].objectValue?.entries ?? [] { labels[key] = value.stringValue }
+            return Sample(name: parts[0].stringValue ?? "", labels: labels, value: parts[2].doubleValue ?? .nan)
+        } ?? []
+    }
+
+    func scrape(_ server: DaemonProcess) async throws -> [Sample] {
+        let page = try await server.get("/metrics")
+        guard page.status == 200 else { throw TestFailure("/metrics answered \(page.status): \(page.body)") }
+        return try Self.parseExposition(page.body)
+    }
+
+    func value(_ samples: [Sample], _ name: String, _ labels: [String: String] = [:]) -> Double? {
+        samples.first { $0.name == name && $0.labels == labels }?.value
+    }
+
+    @Test("/metrics parses as Prometheus text; the queue gauge follows the queue; routes are patterns, not paths")
+    func metrics() async throws {
+        let (repo, hashes, server) = try await serve(commits: 4)
+        let first = try await scrape(server)
+        #expect(value(first, "tablejohn_queue_length") == 0)
+        #expect(value(first, "tablejohn_runs_stored") == 0)
+        #expect(value(first, "tablejohn_webhook_deliveries_pending") == 0)
+        #expect(value(first, "tablejohn_runners", ["state": "idle"]) == 0)
+        #expect(value(first, "tablejohn_sync_rounds_total", ["result": "ok"]).map { $0 >= 1 } == true)
+        #expect(value(first, "tablejohn_sync_last_success_timestamp_seconds").map { $0 > 1_700_000_000 } == true)
+        #expect(value(first, "tablejohn_sync_duration_seconds_count").map { $0 >= 1 } == true)
+        #expect(value(first, "tablejohn_submissions_total", ["source": "api", "outcome": "stored"]) == 0)
+
+        // The queue gauge moves with the queue.
+        #expect(try runTjctl(["queue", "add", "HEAD~2..HEAD"], in: repo.path).status == 0)
+        #expect(value(try await scrape(server), "tablejohn_queue_length") == 2)
+        #expect(try runTjctl(["queue", "remove", "HEAD"], in: repo.path).status == 0)
+        #expect(value(try await scrape(server), "tablejohn_queue_length") == 1)
+
+        // Pages by many addresses: one series per route pattern; made-up paths add none.
+        for hash in hashes { _ = try await server.get("/commit/\(hash)/") }
+        let made = (0..<20).map { _ in "/x-" + UUID().uuidString }
+        for path in made { #expect(try await server.get(path).status == 404) }
+        let token = try runTjctl(["runner", "add", "ci-box"], in: repo.path).stdout.trimmingCharacters(in: .newlines)
+        let stored = try await server.post("/api/runs?commit=HEAD", body: Data(#"{"t": {"value": 1}}"#.utf8),
+                                           authorization: "Basic " + Data("ci-box:\(token)".utf8).base64EncodedString())
+        #expect(stored.status == 200)
+        let samples = try await scrape(server)
+        let routes = Set(samples.filter { $0.name == "tablejohn_http_request_duration_seconds_count" }.compactMap { $0.labels["route"] })
+        #expect(!routes.contains { route in hashes.contains { route.contains($0) } || made.contains { route.contains($0) } }, "\(routes)")
+        let commitPages = samples.filter { $0.name == "tablejohn_http_request_duration_seconds_count" && $0.labels["status"] == "200"
+            && $0.labels["route"]?.hasPrefix("/commit/") == true }
+        #expect(commitPages.count == 1, "\(commitPages)")
+        #expect(commitPages.first?.value == 4)
+        #expect(samples.filter { $0.name == "tablejohn_http_request_duration_seconds_count" && $0.labels["status"] == "404" }
+            .reduce(0) { $0 + $1.value } == 20)
+        #expect(samples.contains { $0.name == "tablejohn_http_request_duration_seconds_bucket" && $0.labels["le"] == "+Inf" })
+        #expect(value(samples, "tablejohn_submissions_total", ["source": "api", "outcome": "stored"]) == 1)
+        #expect(value(samples, "tablejohn_submission_duration_seconds_count", ["source": "api"]) == 1)
+        #expect(value(samples, "tablejohn_runs_stored") == 1)
+        #expect(value(samples, "tablejohn_runners", ["state": "never_seen"]) == 1)
+    }
+
+    @Test("a private instance serves /metrics only with the metrics token; [web] metrics = false turns it off")
+    func metricsAccess() async throws {
+        let secret = "0123456789abcdef0123456789abcdef"
+        let (_, _, privateServer) = try await serve(config: "[web]\npublic = false\nmetrics-token = \"\(secret)\"\n", pagesPublic: false)
+        let anonymous = try await privateServer.get("/metrics")
+        #expect(anonymous.status == 401)
+        #expect(anonymous.body == "this tablejohn is private: log in, or send Authorization: Bearer with [web] metrics-token\n")
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(privateServer.port)/metrics")!)
+        request.setValue("Bearer \(secret)", forHTTPHeaderField: "Authorization")
+        let (data, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        #expect(try value(Self.parseExposition(String(decoding: data, as: UTF8.self)), "tablejohn_queue_length") == 0)
+        request.setValue("Bearer \(secret.dropLast())x", forHTTPHeaderField: "Authorization")
+        #expect((try await URLSession.shared.data(for: request).1 as? HTTPURLResponse)?.statusCode == 401)
+
+        let (_, _, quiet) = try await serve(config: "[web]\nmetrics = false\n")
+        #expect(try await quiet.get("/metrics").status == 404)
     }
 }
 

@@ -65,6 +65,13 @@ extension TablejohnConfiguration {
                 }
                 configuration.web.allowedHosts = hosts.value
             }
+            if let metrics = try web.bool("metrics") { configuration.web.metrics = metrics }
+            if let token = try web.string("metrics-token") {
+                guard token.value.utf8.count >= 16, !token.value.hasControlCharacters else {
+                    throw web.error("metrics-token", line: token.line, "must be at least 16 characters without control characters, e.g. from openssl rand -hex 32")
+                }
+                configuration.web.metricsToken = token.value
+            }
             try web.finish()
         }
         if var repo = try top.section("repo") {

@@ -22,6 +22,10 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         /// Host names, besides the listen address and loopback names, that requests may
         /// name in `Host` (a reverse proxy's public name); "*" allows any.
         public var allowedHosts: [String] = []
+        /// Whether `GET /metrics` serves Prometheus metrics (with the pages' access).
+        public var metrics = true
+        /// A bearer token that opens `/metrics` on a private instance, for scrapers.
+        public var metricsToken: String?
     }
 
     public struct Repo: Sendable, Equatable {

@@ -12,9 +12,11 @@ public final class DetectionService: Service, Sendable {
     private let logger: Logger
     private let tracker = ChangeTracker()
     private let configuration: ChangePointConfiguration
+    private let metrics: DaemonMetrics?
 
     public init(store: Store, settings: TablejohnConfiguration.Detect, hooks: [String], logger: Logger,
-                configuration: ChangePointConfiguration = .standard) {
+                configuration: ChangePointConfiguration = .standard, metrics: DaemonMetrics? = nil) {
+        self.metrics = metrics
         self.store = store
         self.settings = settings
         self.hooks = hooks
@@ -48,8 +50,10 @@ public final class DetectionService: Service, Sendable {
     private func roundOffPool() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             Self.queue.async { [self] in
+                let started = ContinuousClock.now
                 do {
                     let report = try round(now: Timestamp.now())
+                    metrics?.detectionRound(duration: ContinuousClock.now - started, succeeded: true)
                     if report.queued > 0 || report.reported > 0 || report.failed > 0 {
                         logger.info("change detection", metadata: [
                             "series": "\(report.series)", "queued": "\(report.queued)", "reported": "\(report.reported)",
@@ -57,6 +61,7 @@ public final class DetectionService: Service, Sendable {
                         ])
                     }
                 } catch {
+                    metrics?.detectionRound(duration: ContinuousClock.now - started, succeeded: false)
                     logger.warning("change detection failed; retrying next round", metadata: ["error": "\(error)"])
                 }
                 continuation.resume()

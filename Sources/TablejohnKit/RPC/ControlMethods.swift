@@ -19,6 +19,8 @@ public struct ControlMethods: Sendable {
     var passwordHasher = PasswordHasher()
     /// What `db.query` may cost (`[sql]` in the configuration).
     public var sqlLimits = UserQueryLimits()
+    /// Where `runs.submit` is counted; nil: nowhere.
+    public var metrics: DaemonMetrics?
 
     public init(store: Store, exportStore: Store? = nil, sync: SyncService, resolver: RevisionResolver, repositoryPath: String,
                 databasePath: String, runners: RunnerService? = nil) {
@@ -370,9 +372,18 @@ public struct ControlMethods: Sendable {
             built = try ExternalRun.fromResults(named, commit: commit, format: format, runner: runner,
                                                 fingerprint: fingerprint, now: Self.now())
         } catch {
+            metrics?.submission(.control, .refused, duration: nil)
             throw RPCError.invalidParams(error.message, data: ["parameter": "files"])
         }
-        try store.record(built.run)
+        let started = ContinuousClock.now
+        let stored: Bool
+        do {
+            stored = try store.record(built.run)
+        } catch {
+            metrics?.submission(.control, .refused, duration: ContinuousClock.now - started)
+            throw error
+        }
+        metrics?.submission(.control, stored ? .stored : .duplicate, duration: ContinuousClock.now - started)
         return ["id": .string(built.run.id), "commit": .string(commit), "formats": .array(built.formats.map { .string($0.rawValue) }),
                 "measurements": JSONValue(built.run.measurements.count)]
     }
