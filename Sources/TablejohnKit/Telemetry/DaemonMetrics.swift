@@ -2,6 +2,7 @@
 import CoreMetrics
 import Foundation
 import Prometheus
+import Synchronization
 
 /// What one daemon counts and times, and its Prometheus text.
 ///
@@ -18,6 +19,7 @@ import Prometheus
 public final class DaemonMetrics: Sendable {
     private let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
+    private let requestTimers = Mutex<[RequestKey: CoreMetrics.Timer]>([:])
 
     /// Metric names, as Prometheus shows them.
     enum Name {
@@ -78,9 +80,23 @@ public final class DaemonMetrics: Sendable {
 
     /// One answered HTTP request: `route` is the matched route's pattern (or `unmatched`).
     func request(route: String, method: String, status: Int, nanoseconds: UInt64) {
-        let method = Self.methods.contains(method) ? method : "other"
-        Timer(label: Name.httpDuration, dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory)
-            .recordNanoseconds(Int64(clamping: nanoseconds))
+        let key = RequestKey(route: route, method: Self.methods.contains(method) ? method : "other", status: status)
+        // Looked up here rather than in the registry, which validates names and labels on
+        // every call: this runs for each runner status call.
+        let timer = requestTimers.withLock { timers in
+            if let timer = timers[key] { return timer }
+            let timer = Timer(label: Name.httpDuration, dimensions: [("route", key.route), ("method", key.method), ("status", String(key.status))],
+                              factory: factory)
+            timers[key] = timer
+            return timer
+        }
+        timer.recordNanoseconds(Int64(clamping: nanoseconds))
+    }
+
+    private struct RequestKey: Hashable {
+        var route: String
+        var method: String
+        var status: Int
     }
 
     /// One submitted run, and how long storing it took (batching included); nil for a
