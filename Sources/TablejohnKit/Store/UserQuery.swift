@@ -8,8 +8,9 @@ import GRDBSQLite
 /// `PRAGMA query_only`, attaches nothing (`SQLITE_LIMIT_ATTACHED` 0), and every action a
 /// statement compiles to passes `UserQueryPolicy` through SQLite's authorizer. A progress
 /// handler stops the statement at its deadline, so a runaway recursive CTE ends with an
-/// error instead of holding a thread. Values are bounded too (4 MiB each, 256 columns),
-/// so `randomblob(1e9)` is an error rather than a gigabyte.
+/// error instead of holding a thread. Values are bounded too (2 MiB each, 100 columns, a
+/// row at most a page's bytes), so `randomblob(1e9)` or a hundred wide columns are an
+/// error rather than gigabytes.
 final class UserQuery {
     private let connection: OpaquePointer
     /// Set by the authorizer when it refuses, so the error names the reason.
@@ -17,8 +18,8 @@ final class UserQuery {
     /// Monotonic nanoseconds after which the progress handler interrupts.
     private var deadline: UInt64 = .max
 
-    static let maximumValueBytes: Int32 = 4 << 20
-    static let maximumColumns: Int32 = 256
+    static let maximumValueBytes: Int32 = 2 << 20
+    static let maximumColumns: Int32 = 100
     static let maximumSQLBytes: Int32 = 100_000
     /// Virtual machine instructions between two deadline checks: about 10 µs of work.
     static let progressInterval: Int32 = 1000
@@ -89,6 +90,11 @@ final class UserQuery {
             }
             if rows.count == limit || (bytes >= limits.maximumPageBytes && !rows.isEmpty) {
                 return UserQueryResult(columns: columns, rows: rows, offset: offset, nextOffset: offset + rows.count)
+            }
+            // Measured before converting: one row may not be larger than a whole page.
+            let rowBytes = (0..<count).reduce(0) { $0 + Int(sqlite3_column_bytes(statement, $1)) + 8 }
+            guard rowBytes <= limits.maximumPageBytes else {
+                throw .invalid("a row of \(rowBytes) bytes, more than the \(limits.maximumPageBytes >> 20) MiB a page may hold; select fewer or smaller columns")
             }
             let row = (0..<count).map { Self.cell(statement, $0) }
             bytes += row.reduce(0) { $0 + $1.weight }

@@ -158,11 +158,17 @@ struct DatabaseMethodsTests {
         #expect(try await methods.call("db.query", ["sql": "SELECT 42"])["rows"] == [[42]])
     }
 
-    @Test("a value larger than 4 MiB is an error, not an allocation of what was asked")
+    @Test("a value over 2 MiB, or a row over 8 MiB, is an error, not an allocation of what was asked")
     func hugeValue() async throws {
         let error = await rpcError("db.query", ["sql": "SELECT randomblob(1000000000)"])
         #expect(error?.code == -32602)
-        #expect(error?.message.contains("too big") == true, "\(String(describing: error))")
+        #expect(error?.message == "invalid params: SQL error: string or blob too big")
+        let wide = "SELECT " + Array(repeating: "zeroblob(2000000)", count: 5).joined(separator: ", ")
+        let row = await rpcError("db.query", ["sql": .string(wide)])
+        #expect(row?.message == "invalid params: SQL error: a row of 10000040 bytes, more than the 8 MiB a page may hold; select fewer or smaller columns")
+        let columns = "SELECT " + Array(repeating: "1", count: 101).joined(separator: ", ")
+        #expect(await rpcError("db.query", ["sql": .string(columns)])?.message == "invalid params: SQL error: too many columns in result set")
+        #expect(try await query("SELECT length(zeroblob(2000000))")["rows"] == [[2_000_000]])
     }
 
     @Test("every example in SCHEMA.md runs and gives the documented rows")
