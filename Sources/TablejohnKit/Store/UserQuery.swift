@@ -104,6 +104,8 @@ final class UserQuery {
 
     /// Compiles `sql` into one statement that passes the policy and only reads.
     private func prepare(_ sql: String) throws(UserQueryError) -> OpaquePointer {
+        // SQLite stops reading at a NUL; whatever follows it would pass unchecked and unrun.
+        guard !sql.utf8.contains(0) else { throw .invalid("the text holds a NUL character") }
         var statement: OpaquePointer?
         var rest: UnsafePointer<CChar>?
         let text = Array(sql.utf8CString)

@@ -117,6 +117,7 @@ struct DatabaseMethodsTests {
             ("", "\"sql\" must not be empty"),
             ("-- only a comment", "no SQL statement"),
             ("SELEKT 1", "SQL error: near \"SELEKT\": syntax error"),
+            ("SELECT 1;\u{0}DELETE FROM runs", "SQL error: the text holds a NUL character"),
         ]
         for (sql, says) in hostile {
             let error = await rpcError("db.query", ["sql": .string(sql)])
