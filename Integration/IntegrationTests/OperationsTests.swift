@@ -239,6 +239,15 @@ extension OperationsTests {
         #expect(value(samples, "tablejohn_submission_duration_seconds_count", ["source": "api"]) == 1)
         #expect(value(samples, "tablejohn_runs_stored") == 1)
         #expect(value(samples, "tablejohn_runners", ["state": "never_seen"]) == 1)
+
+        // Detection runs after new results (every 5 s by default): its rounds are counted and timed.
+        var detection = samples
+        for _ in 0..<150 where (value(detection, "tablejohn_detection_rounds_total", ["result": "ok"]) ?? 0) < 2 {
+            try await Task.sleep(for: .milliseconds(200))
+            detection = try await scrape(server)
+        }
+        #expect((value(detection, "tablejohn_detection_rounds_total", ["result": "ok"]) ?? 0) >= 2)
+        #expect((value(detection, "tablejohn_detection_round_duration_seconds_count") ?? 0) >= 1)
     }
 
     @Test("a private instance serves /metrics only with the metrics token; [web] metrics = false turns it off")
