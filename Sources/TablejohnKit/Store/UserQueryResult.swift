@@ -1,16 +1,4 @@
-// One page of a user query's rows, and the limits that bound it.
-
-/// What `tjctl sql` may cost: time, rows per page, bytes per page.
-public struct UserQueryLimits: Sendable, Equatable {
-    /// A statement running longer is stopped (`[sql] timeout`).
-    public var timeout: Duration = .seconds(5)
-    /// The most rows one call returns (`[sql] max-rows`); more are read with `offset`.
-    public var maximumRows = 10_000
-    /// A page stops early once its values pass this many bytes (at least one row is sent).
-    public var maximumPageBytes = 8 << 20
-
-    public init() {}
-}
+// One page of a user query's rows, each value as SQLite typed it.
 
 /// One value of a result row, as SQLite typed it.
 public enum UserQueryCell: Equatable, Sendable {
