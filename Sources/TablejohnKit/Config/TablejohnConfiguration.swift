@@ -22,6 +22,9 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         /// Host names, besides the listen address and loopback names, that requests may
         /// name in `Host` (a reverse proxy's public name); "*" allows any.
         public var allowedHosts: [String] = []
+        /// Where people reach the pages (a reverse proxy's address), without a trailing
+        /// slash: links in chat messages point there.
+        public var publicURL: String?
         /// Whether `GET /metrics` serves Prometheus metrics (with the pages' access).
         public var metrics = true
         /// A bearer token that opens `/metrics` on a private instance, for scrapers.
@@ -124,6 +127,11 @@ public struct TablejohnConfiguration: Sendable, Equatable {
     public struct Hooks: Sendable, Equatable {
         /// URLs that receive a JSON POST per confirmed regression.
         public var webhooks: [String] = []
+        /// Incoming-webhook URLs of chat channels (Slack, Mattermost, …) that get a short message per confirmed regression.
+        public var slack: [String] = []
+
+        /// Every URL a confirmed regression is delivered to.
+        public var all: [String] { webhooks + slack.filter { !webhooks.contains($0) } }
 
         public init() {}
     }
