@@ -64,7 +64,13 @@ public final class DaemonMetrics: Sendable {
         var factory = PrometheusMetricsFactory(registry: registry)
         let slow: [Duration] = [.milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1),
                                 .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(300), .seconds(900)]
-        factory.durationHistogramBuckets = [Name.syncDuration: slow, Name.detectionDuration: slow]
+        // Pages answer in a few milliseconds and status calls in well under one (SPEC §13):
+        // the library's default buckets start at 5 ms, which would put nearly all of them in one.
+        let fast: [Duration] = [.microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
+                                .milliseconds(10), .milliseconds(20), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+                                .milliseconds(500), .seconds(1), .seconds(5), .seconds(30)]
+        factory.durationHistogramBuckets = [Name.syncDuration: slow, Name.detectionDuration: slow,
+                                            Name.httpDuration: fast, Name.submissionDuration: fast]
         self.factory = factory
         // Series that exist from the first scrape, at zero, so rates and alerts need no special case.
         for source in SubmissionSource.allCases {

@@ -30,6 +30,9 @@ struct DaemonMetricsTests {
         #expect(text.contains("tablejohn_http_request_duration_seconds_count{route=\"/\",method=\"GET\",status=\"200\"} 1\n"))
         #expect(text.contains("tablejohn_http_request_duration_seconds_count{route=\"/\",method=\"other\",status=\"200\"} 3\n"))
         #expect(!text.contains("BREW") && !text.contains("PROPFIND"))
+        // A millisecond is counted in the 1 ms bucket, not lumped with everything under 5 ms.
+        #expect(text.contains("tablejohn_http_request_duration_seconds_bucket{route=\"/\",method=\"GET\",status=\"200\",le=\"0.0005\"} 0\n"))
+        #expect(text.contains("tablejohn_http_request_duration_seconds_bucket{route=\"/\",method=\"GET\",status=\"200\",le=\"0.001\"} 1\n"))
     }
 
     @Test("two daemons in one process count apart")
