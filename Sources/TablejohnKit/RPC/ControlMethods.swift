@@ -17,6 +17,10 @@ public struct ControlMethods: Sendable {
     public var runners: RunnerService?
     /// How `users.add` and `users.passwd` hash passwords; tests lower its cost.
     var passwordHasher = PasswordHasher()
+    /// What `db.query` may cost (`[sql]` in the configuration).
+    public var sqlLimits = UserQueryLimits()
+    /// Where `runs.submit` is counted; nil: nowhere.
+    public var metrics: DaemonMetrics?
 
     public init(store: Store, exportStore: Store? = nil, sync: SyncService, resolver: RevisionResolver, repositoryPath: String,
                 databasePath: String, runners: RunnerService? = nil) {
@@ -86,6 +90,18 @@ public struct ControlMethods: Sendable {
             case .exists: .conflict(error.description)
             case .unknown(let name): .notFound("user", name)
             }
+        case let error as UserQueryError:
+            switch error {
+            case .timedOut: .failed(error.description)
+            case .unavailable: .tryAgain(error.description)
+            default: .invalidParams(error.description, data: ["parameter": "sql"])
+            }
+        case let error as BackupError:
+            switch error {
+            case .exists: .conflict(error.description, data: ["parameter": "path"])
+            case .failed: .failed(error.description)
+            default: .invalidParams(error.description, data: ["parameter": "path"])
+            }
         case let error where StorageTrouble.isTransient(error): .tryAgain(StorageTrouble.message(error))
         default: .internalError("\(error)")
         }
@@ -94,6 +110,8 @@ public struct ControlMethods: Sendable {
     func dispatch(_ method: String, _ params: JSONValue?) throws -> RPCResult {
         if method == "repo.fetch" { return fetch(try RPCParams(params, names: [])) }
         if method == "users.add" { return try userAdd(RPCParams(params, names: ["name", "password", "admin"])) }
+        if method == "db.query" { return try dbQuery(RPCParams(params, names: ["sql", "limit", "offset"])) }
+        if method == "db.backup" { return try dbBackup(RPCParams(params, names: ["path", "force"])) }
         if method == "users.passwd" { return try userPasswd(RPCParams(params, names: ["name", "password"])) }
         if method == "runs.export", params?["stream"] == .bool(true) {
             return try exportStream(RPCParams(params, names: ["format", "stream"] + Self.filterNames))
@@ -356,9 +374,18 @@ public struct ControlMethods: Sendable {
             built = try ExternalRun.fromResults(named, commit: commit, format: format, runner: runner,
                                                 fingerprint: fingerprint, now: Self.now())
         } catch {
+            metrics?.submission(.control, .refused, duration: nil)
             throw RPCError.invalidParams(error.message, data: ["parameter": "files"])
         }
-        try store.record(built.run)
+        let started = ContinuousClock.now
+        let stored: Bool
+        do {
+            stored = try store.record(built.run)
+        } catch {
+            metrics?.submission(.control, .refused, duration: ContinuousClock.now - started)
+            throw error
+        }
+        metrics?.submission(.control, stored ? .stored : .duplicate, duration: ContinuousClock.now - started)
         return ["id": .string(built.run.id), "commit": .string(commit), "formats": .array(built.formats.map { .string($0.rawValue) }),
                 "measurements": JSONValue(built.run.measurements.count)]
     }

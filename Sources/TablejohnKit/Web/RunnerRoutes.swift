@@ -42,6 +42,7 @@ enum RunnerRoutes {
                 built = try ExternalRun.fromResults([("the body", Array(bytes.readableBytesView))], commit: commit, format: format,
                                                     runner: name, fingerprint: fingerprint, now: Timestamp.now())
             } catch {
+                runners.metrics?.submission(.api, .refused, duration: nil)
                 return .plainText(.badRequest, error.message)
             }
             _ = try await runners.record(built.run)
