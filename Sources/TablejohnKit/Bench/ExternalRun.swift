@@ -26,7 +26,7 @@ public enum ExternalRun {
         for file in files {
             let read: (ResultFormat, [Measurement])
             do {
-                read = try ResultReader.read(file.bytes, format: format)
+                read = try ResultReader.read(file.bytes, format: format, name: file.name)
             } catch {
                 throw ExternalRunError(message: "\(file.name): \(error)")
             }

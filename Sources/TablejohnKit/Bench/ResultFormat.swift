@@ -4,6 +4,7 @@
 public enum ResultFormat: String, Sendable, CaseIterable, CustomStringConvertible {
     /// tablejohn JSON or Bencher Metric Format (BMF).
     case tablejohn
+    case packageBenchmark = "package-benchmark"
     case goBench = "go"
     case googleBenchmark = "google-benchmark"
     case hyperfine
@@ -16,6 +17,7 @@ public enum ResultFormat: String, Sendable, CaseIterable, CustomStringConvertibl
     public var description: String {
         switch self {
         case .tablejohn: "tablejohn JSON / Bencher Metric Format"
+        case .packageBenchmark: "Swift package-benchmark"
         case .goBench: "go test -bench"
         case .googleBenchmark: "Google Benchmark JSON"
         case .hyperfine: "hyperfine JSON"
@@ -31,6 +33,7 @@ public enum ResultFormat: String, Sendable, CaseIterable, CustomStringConvertibl
     var adapter: any ResultAdapter.Type {
         switch self {
         case .tablejohn: TablejohnJSONFormat.self
+        case .packageBenchmark: PackageBenchmarkFormat.self
         case .goBench: GoBenchFormat.self
         case .googleBenchmark: GoogleBenchmarkFormat.self
         case .hyperfine: HyperfineFormat.self
@@ -67,12 +70,16 @@ protocol ResultAdapter {
 
 /// Results as read: the bytes, their text, and the JSON value when they are JSON.
 struct ResultInput {
+    /// The file's name when it came from a file (`Target.Benchmark.p90.json`): some
+    /// formats name their benchmark only there.
+    let name: String?
     let text: String
     let json: JSONValue?
     /// Why the bytes are not JSON, when they are not.
     let jsonError: String
 
-    init(_ bytes: [UInt8]) {
+    init(_ bytes: [UInt8], name: String? = nil) {
+        self.name = name
         text = String(repairingUTF8: bytes)
         lines = Self.lines(of: text)
         let first = bytes.first { ![0x20, 0x09, 0x0a, 0x0d].contains($0) }
@@ -124,8 +131,9 @@ struct ResultInput {
 /// Reads benchmark results in any supported format.
 public enum ResultReader {
     /// The measurements in `bytes`, in `format` or in the format detected from the content.
-    public static func read(_ bytes: [UInt8], format: ResultFormat? = nil) throws(ResultFormatError) -> (ResultFormat, [Measurement]) {
-        let input = ResultInput(bytes)
+    /// `name` is the file's name, when the bytes come from a file.
+    public static func read(_ bytes: [UInt8], format: ResultFormat? = nil, name: String? = nil) throws(ResultFormatError) -> (ResultFormat, [Measurement]) {
+        let input = ResultInput(bytes, name: name)
         if let format { return (format, try parse(input, as: format)) }
         guard let detected = detect(input) else {
             let trimmed = input.text.trimmingPrefix(while: \.isWhitespace)

@@ -347,7 +347,13 @@ public struct ControlMethods: Sendable {
         }
         let format = try params.choice("format", ResultFormat.self)
         let runner = try params.string("runner")
-        let named = files.enumerated().map { (name: "file \($0.offset + 1)", bytes: Array($0.element.utf8)) }
+        // File names (optional, one per file) name the files in errors, and some formats
+        // name their benchmark only in the file name.
+        let names = try params.strings("names")
+        if let names, names.count != files.count {
+            throw RPCError.invalidParams("\"names\" must hold one name per file", data: ["parameter": "names"])
+        }
+        let named = files.enumerated().map { (name: names?[$0.offset] ?? "file \($0.offset + 1)", bytes: Array($0.element.utf8)) }
         let fingerprint = try params.object("fingerprint")
         let built: (run: Run, formats: [ResultFormat])
         do throws(ExternalRunError) {
