@@ -13,6 +13,11 @@ public enum ResultFormat: String, Sendable, CaseIterable, CustomStringConvertibl
     case jmh
     case criterion
     case catch2
+    case benchmarkDotNet = "benchmarkdotnet"
+    case pyperf
+    case asv
+    case vitest
+    case divan
 
     public var description: String {
         switch self {
@@ -26,6 +31,11 @@ public enum ResultFormat: String, Sendable, CaseIterable, CustomStringConvertibl
         case .jmh: "JMH JSON"
         case .criterion: "Criterion"
         case .catch2: "Catch2 XML"
+        case .benchmarkDotNet: "BenchmarkDotNet JSON"
+        case .pyperf: "pyperf JSON"
+        case .asv: "asv results"
+        case .vitest: "Vitest bench JSON"
+        case .divan: "divan"
         }
     }
 
@@ -42,6 +52,11 @@ public enum ResultFormat: String, Sendable, CaseIterable, CustomStringConvertibl
         case .jmh: JMHFormat.self
         case .criterion: CriterionFormat.self
         case .catch2: Catch2Format.self
+        case .benchmarkDotNet: BenchmarkDotNetFormat.self
+        case .pyperf: PyperfFormat.self
+        case .asv: AsvFormat.self
+        case .vitest: VitestBenchFormat.self
+        case .divan: DivanFormat.self
         }
     }
 }
