@@ -23,10 +23,17 @@ public enum ExternalRun {
         var measurements: [Measurement] = []
         var source: [String: String] = [:]
         var formats: [ResultFormat] = []
+        // A file that only describes the others (asv's benchmarks.json) is read with each of them.
+        var companion: JSONValue?
+        var results: [(name: String, bytes: [UInt8])] = []
         for file in files {
+            if companion == nil, let described = ResultReader.companion(file.bytes) { companion = described } else { results.append(file) }
+        }
+        guard !results.isEmpty else { throw ExternalRunError(message: "\(files[0].name) describes benchmarks but holds no results; give the results files with it") }
+        for file in results {
             let read: (ResultFormat, [Measurement])
             do {
-                read = try ResultReader.read(file.bytes, format: format, name: file.name)
+                read = try ResultReader.read(file.bytes, format: format, name: file.name, companion: companion)
             } catch {
                 throw ExternalRunError(message: "\(file.name): \(error)")
             }

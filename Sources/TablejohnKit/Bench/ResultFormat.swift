@@ -88,13 +88,16 @@ struct ResultInput {
     /// The file's name when it came from a file (`Target.Benchmark.p90.json`): some
     /// formats name their benchmark only there.
     let name: String?
+    /// A file given alongside that describes the results (asv's `benchmarks.json`).
+    let companion: JSONValue?
     let text: String
     let json: JSONValue?
     /// Why the bytes are not JSON, when they are not.
     let jsonError: String
 
-    init(_ bytes: [UInt8], name: String? = nil) {
+    init(_ bytes: [UInt8], name: String? = nil, companion: JSONValue? = nil) {
         self.name = name
+        self.companion = companion
         text = String(repairingUTF8: bytes)
         lines = Self.lines(of: text)
         let first = bytes.first { ![0x20, 0x09, 0x0a, 0x0d].contains($0) }
@@ -146,9 +149,11 @@ struct ResultInput {
 /// Reads benchmark results in any supported format.
 public enum ResultReader {
     /// The measurements in `bytes`, in `format` or in the format detected from the content.
-    /// `name` is the file's name, when the bytes come from a file.
-    public static func read(_ bytes: [UInt8], format: ResultFormat? = nil, name: String? = nil) throws(ResultFormatError) -> (ResultFormat, [Measurement]) {
-        let input = ResultInput(bytes, name: name)
+    /// `name` is the file's name, when the bytes come from a file; `companion`, a file given
+    /// alongside that describes the results (asv's `benchmarks.json`).
+    public static func read(_ bytes: [UInt8], format: ResultFormat? = nil, name: String? = nil,
+                            companion: JSONValue? = nil) throws(ResultFormatError) -> (ResultFormat, [Measurement]) {
+        let input = ResultInput(bytes, name: name, companion: companion)
         if let format { return (format, try parse(input, as: format)) }
         guard let detected = detect(input) else {
             let trimmed = input.text.trimmingPrefix(while: \.isWhitespace)
@@ -159,6 +164,12 @@ public enum ResultReader {
             throw ResultFormatError(nil, "no supported result format recognised in \(bytes.count) bytes (formats: \(names))")
         }
         return (detected, try parse(input, as: detected))
+    }
+
+    /// The description of results in `bytes` (asv's `benchmarks.json`), which holds none itself.
+    public static func companion(_ bytes: [UInt8]) -> JSONValue? {
+        guard let json = try? JSONValue.parse(bytes), AsvFormat.isBenchmarkIndex(json) else { return nil }
+        return json
     }
 
     /// The format `bytes` look like, if any.
