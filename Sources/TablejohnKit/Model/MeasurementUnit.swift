@@ -53,10 +53,13 @@ public struct MeasurementUnit: Sendable, Equatable {
     }
 
     /// `measurement` in `target`, the unit its metric already has: unchanged when either has
-    /// no unit or both are the same; scaled (value, bounds, samples) when the units are of one
-    /// kind; an error naming both units otherwise, or when scaling overflows.
+    /// no unit, both are the same, or either is no unit of time or size (`ops`, `allocs/op`:
+    /// nothing to convert, so kept as given, as before units were converted); scaled (value,
+    /// bounds, samples) when the units are of one kind; an error naming both units when they
+    /// are of different kinds (`ms` for a metric in `B`), or when scaling overflows.
     public static func convert(_ measurement: Measurement, to target: String?) throws(MeasurementError) -> Measurement {
-        guard let target, let unit = measurement.unit, unit != target else { return measurement }
+        guard let target, let unit = measurement.unit, unit != target,
+              MeasurementUnit(unit) != nil, MeasurementUnit(target) != nil else { return measurement }
         let factor: Double
         do {
             factor = try Self.factor(from: unit, to: target)
