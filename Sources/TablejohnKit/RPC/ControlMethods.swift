@@ -353,6 +353,11 @@ public struct ControlMethods: Sendable {
         if let names, names.count != files.count {
             throw RPCError.invalidParams("\"names\" must hold one name per file", data: ["parameter": "names"])
         }
+        // Paths as a file system has them: bounded, one line.
+        if let bad = names?.first(where: { $0.isEmpty || $0.utf8.count > 4096 || $0.hasControlCharacters }) {
+            throw RPCError.invalidParams("\"names\": \(String(bad.prefix(40)).debugDescription) is not a file name (1 to 4096 bytes, no control characters)",
+                                         data: ["parameter": "names"])
+        }
         let named = files.enumerated().map { (name: "file \($0.offset + 1)", bytes: Array($0.element.utf8)) }
         let fingerprint = try params.object("fingerprint")
         let built: (run: Run, formats: [ResultFormat])

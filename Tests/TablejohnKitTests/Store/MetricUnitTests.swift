@@ -42,4 +42,23 @@ struct MetricUnitTests {
         #expect(try store.run(id: "second") == nil)
         #expect(try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM measurements") } == 1)
     }
+
+    @Test("a runner's submit_run in µs lands in ns; one in bytes is answered 400 naming both units, nothing stored")
+    func runnerSubmission() async throws {
+        let service = RunnerService(store: store, sharedTokens: [])
+        func submission(_ id: String, _ hash: String, _ value: Double, _ unit: String) -> JSONValue {
+            ["id": .string(id), "hash": .string(hash), "bench_method": "command", "start": "2026-12-01T00:00:00Z",
+             "end": "2026-12-01T00:00:01Z", "exit_code": 0, "measurements": ["parse/time": ["value": .real(value), "unit": .string(unit)]]]
+        }
+        func submit(_ run: JSONValue) async throws -> JSONValue {
+            try await service.status(name: "box", body: ["secret": "box-secret", "status": ["type": "idle"], "submit_run": run], now: 1000)
+        }
+        _ = try await submit(submission("first", hashes[0], 1250, "ns"))
+        _ = try await submit(submission("second", hashes[1], 1.5, "us"))
+        #expect(try store.run(id: "second")?.measurements == [try Measurement(metric: "parse/time", value: 1500, unit: "ns")])
+        let error = await #expect(throws: RunnerAPIError.self) { try await submit(submission("third", hashes[2], 12, "B")) }
+        #expect(error?.kind == .badRequest)
+        #expect(error?.message == #"submit_run: metric "parse/time": its unit "B" cannot be converted to the metric's unit "ns"; nothing was stored"#)
+        #expect(try store.run(id: "third") == nil)
+    }
 }
