@@ -34,6 +34,8 @@ enum DivanFormat: ResultAdapter {
         var counter: String?
         var emptyGroup: (line: Int, path: String)?
         for (number, line) in input.lines {
+            // Past the limit the run is refused anyway (ResultReader says so): stop reading.
+            if measurements.count > Measurement.maxPerRun { break }
             if let found = header(line) {
                 table = found
                 path = []

@@ -69,6 +69,8 @@ enum PackageBenchmarkFormat: ResultAdapter {
         var openTable: (line: Int, key: String)?
         let lines = input.lines
         for (position, (number, line)) in lines.enumerated() {
+            // Past the limit the run is refused anyway (ResultReader says so): stop reading.
+            if measurements.count > Measurement.maxPerRun { break }
             let trimmed = line.trimmingPrefix(while: \.isWhitespace)
             if let title = header(line) {
                 grouping = title
