@@ -71,13 +71,3 @@ public struct MeasurementUnit: Sendable, Equatable {
                                lower: measurement.lower.map { $0 * factor }, upper: measurement.upper.map { $0 * factor })
     }
 }
-
-/// Two units that cannot be converted into each other.
-public struct MeasurementUnitError: Error, Equatable, CustomStringConvertible {
-    public var unit: String
-    public var target: String
-
-    public var description: String {
-        "its unit \(unit.debugDescription) cannot be converted to the metric's unit \(target.debugDescription)"
-    }
-}
