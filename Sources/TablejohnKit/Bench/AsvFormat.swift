@@ -1,4 +1,5 @@
-// asv (airspeed velocity) results: `results/<machine>/<hash>-<env>.json`, with `benchmarks.json`.
+// asv (airspeed velocity) results: `results/<machine>/<hash>-<env>.json`, with `benchmarks.json`;
+// its console output is read by `AsvFormat+Console.swift`.
 
 /// Each benchmark, and each combination of a parameterised one's parameters, becomes
 /// `NAME(PARAMS)/TYPE`: `benchmarks.TimeSuite.time_keys/time` in s, `….mem_list/mem` and
@@ -13,10 +14,12 @@ enum AsvFormat: ResultAdapter {
 
     static func recognizes(_ input: ResultInput) -> Bool {
         if let json = input.json { return json["results"]?.objectValue != nil && (json["result_columns"] ?? json["commit_hash"]) != nil }
-        return input.text.containsUTF8("\"result_columns\"") && (try? results(input)) != nil
+        if input.text.containsUTF8("\"result_columns\"") { return (try? results(input)) != nil }
+        return recognizesConsole(input)
     }
 
     static func parse(_ input: ResultInput) throws(ResultFormatError) -> [Measurement] {
+        if input.json == nil, input.text.trimmingPrefix(while: \.isWhitespace).first != "{" { return try parseConsole(input) }
         let file = try results(input)
         guard case .object(let results)? = file["results"] else { throw ResultFormatError(format, "expected an object \"results\"") }
         let columns = file["result_columns"]?.arrayValue?.compactMap(\.stringValue) ?? []

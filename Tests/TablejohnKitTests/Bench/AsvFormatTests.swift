@@ -79,4 +79,73 @@ struct AsvFormatTests {
         let text = Self.results.replacingOccurrences(of: "[[472]", with: "[[\"472 bytes\"]")
         #expect(resultError(text, as: nil) == "asv results: benchmarks.MemSuite.mem_list: result 1 must be a number or null")
     }
+
+    @Test("asv run's console output: one metric per plain benchmark in s or B, the error as bounds; failed and parameterised ones left out")
+    func runOutput() throws {
+        let output = """
+            · Creating environments
+            · Discovering benchmarks
+            ·· Uninstalling from virtualenv-py3.12-numpy
+            ·· Building 4f2a91c0 <main> for virtualenv-py3.12-numpy
+            ·· Installing 4f2a91c0 <main> into virtualenv-py3.12-numpy
+            · Running 5 total benchmarks (1 commits * 1 environments * 5 benchmarks)
+            [ 0.00%] · For project commit 4f2a91c0 <main>:
+            [ 0.00%] ·· Benchmarking virtualenv-py3.12-numpy
+            [10.00%] ··· Running (benchmarks.MemSuite.mem_list--).....
+            [60.00%] ··· benchmarks.MemSuite.mem_list                                 4.5k
+            [70.00%] ··· benchmarks.Sorting.time_sort                                   ok
+            [70.00%] ··· ======= ========= =========
+                         --          algorithm
+                         ------- -------------------
+                            n      'quick'   'merge'
+                         ======= ========= =========
+                           100    125±2μs   131±3μs
+                         ======= ========= =========
+
+            [80.00%] ··· benchmarks.TimeSuite.time_keys                        1.52±0.04μs
+            [90.00%] ··· benchmarks.TimeSuite.time_broken                           failed
+            [100.00%] ··· benchmarks.Startup.timeraw_import                         91.25±1ms
+            """
+        let measurements = try readResults(output, expecting: .asv)
+        #expect(measurements.map(\.metric) == ["benchmarks.MemSuite.mem_list/mem", "benchmarks.TimeSuite.time_keys/time",
+                                               "benchmarks.Startup.timeraw_import/time"])
+        #expect(measurements[0] == (try Measurement(metric: "benchmarks.MemSuite.mem_list/mem", value: 4500, unit: "B")))
+        #expect(measurements[1].unit == "s")
+        #expect(abs(measurements[1].value - 1.52e-6) < 1e-15)
+        #expect(abs(try #require(measurements[1].lower) - 1.48e-6) < 1e-15)
+        #expect(abs(try #require(measurements[1].upper) - 1.56e-6) < 1e-15)
+        #expect(abs(measurements[2].value - 0.09125) < 1e-12)
+    }
+
+    @Test("asv compare / continuous: the After column, parameterised rows named like the results file's")
+    func compareOutput() throws {
+        let output = """
+            | Change   | Before [4f2a91c0] <main>   | After [9b1c2d3e] <feature>   |   Ratio | Benchmark (Parameter)                       |
+            |----------|----------------------------|------------------------------|---------|---------------------------------------------|
+            | +        | 1.52±0.03μs                | 2.5±0.05μs                   |    1.64 | benchmarks.TimeSuite.time_keys              |
+            | -        | 125±2μs                    | 100±2μs                      |    0.8  | benchmarks.Sorting.time_sort(100, 'quick')  |
+            |          | 472                        | 4.5k                         |    9.53 | benchmarks.MemSuite.mem_list                |
+            | x        | 91.2±1ms                   | failed                       |     n/a | benchmarks.Startup.timeraw_import           |
+
+            SOME BENCHMARKS HAVE CHANGED SIGNIFICANTLY.
+            PERFORMANCE DECREASED.
+            """
+        let measurements = try readResults(output, expecting: .asv)
+        #expect(measurements.map(\.metric) == ["benchmarks.TimeSuite.time_keys/time", "benchmarks.Sorting.time_sort(100, 'quick')/time",
+                                               "benchmarks.MemSuite.mem_list/mem"])
+        #expect(abs(measurements[0].value - 2.5e-6) < 1e-15)
+        #expect(abs(measurements[1].value - 1e-4) < 1e-15)
+        #expect(measurements[2].value == 4500)
+    }
+
+    @Test("console output cut inside a table row, or with a value in no known unit: errors naming the line and benchmark")
+    func brokenConsole() {
+        let header = "| Change   | Before [4f2a91c0]   | After [9b1c2d3e]   |   Ratio | Benchmark (Parameter)   |\n"
+        #expect(resultError(header + "| +        | 1.52±0.03μs         | 2.5±0", as: nil)
+            == "asv results: line 2: expected the columns of asv compare's table, found 3")
+        #expect(resultError("[80.00%] ··· benchmarks.TimeSuite.time_keys    1.52±0.04parsecs\n", as: nil)
+            == "asv results: line 1: benchmarks.TimeSuite.time_keys: unknown unit \"parsecs\" in \"1.52±0.04parsecs\"")
+        #expect(resultError("[80.00%] ··· benchmarks.TimeSuite.time_keys    fast\n", as: .asv)
+            == "asv results: line 1: benchmarks.TimeSuite.time_keys: \"fast\" is not a value")
+    }
 }
