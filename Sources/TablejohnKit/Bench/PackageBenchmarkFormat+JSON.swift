@@ -1,10 +1,15 @@
-// Swift package-benchmark's JSON exports: `--format jmh` and `--format metricP90AbsoluteThresholds`.
+// Swift package-benchmark's JSON exports: `jmh`, `jsonSmallerIsBetter`/`jsonBiggerIsBetter`, `metricP90AbsoluteThresholds`.
+
+import Foundation
 
 /// - `jmh` (`Current_run.jmh.json`): each benchmark, `package.benchmark.TARGET.NAME` (spaces
 ///   in NAME written as `_`), becomes `TARGET:NAME/throughput` from its primary metric and
 ///   `TARGET:NAME/METRIC` from each secondary one (keyed by description, `Time (wall clock)`):
 ///   the p50 of `scorePercentiles` as the value, p0 and p100 as bounds, `rawData` as samples.
 ///   Times come in μs and are stored in ns like the text table's.
+/// - `jsonSmallerIsBetter` / `jsonBiggerIsBetter` (`[{"name": "Quicksort - Time (wall clock)",
+///   "unit": "μs", "value": 1281}]`): each entry becomes `NAME/METRIC/p99` (the export's value
+///   is the p99), times in ns.
 /// - `metricP90AbsoluteThresholds` (`TARGET.NAME.p90.json`, one file per benchmark, holding
 ///   `{"wallClock": 1250000, "mallocCountTotal": 12}`): each key becomes `TARGET:NAME/METRIC/p90`,
 ///   the benchmark named by the file's name (`METRIC/p90` when it has none); times in ns.
@@ -13,6 +18,9 @@ extension PackageBenchmarkFormat {
 
     static func recognizesJSON(_ json: JSONValue, name: String?) -> Bool {
         if let first = json.arrayValue?.first {
+            if first["value"] != nil, let label = first["name"]?.stringValue, let dash = label.range(of: " - ", options: .backwards) {
+                return byDescription[String(label[dash.upperBound...])] != nil
+            }
             return first["primaryMetric"] != nil && first["benchmark"]?.stringValue?.hasPrefix(jmhPrefix) == true
         }
         guard case .object(let thresholds) = json, thresholds.count > 0 else { return false }
@@ -21,6 +29,7 @@ extension PackageBenchmarkFormat {
 
     static func parseJSON(_ input: ResultInput) throws(ResultFormatError) -> [Measurement] {
         switch try input.requireJSON(format) {
+        case .array(let runs) where runs.first?["primaryMetric"] == nil: try smallerOrBiggerIsBetter(runs)
         case .array(let runs): try jmh(runs)
         case .object(let thresholds): try p90(thresholds, name: input.name)
         default: throw ResultFormatError(format, "expected a JMH export (an array) or p90 thresholds (an object)")
@@ -77,6 +86,26 @@ extension PackageBenchmarkFormat {
         let bounds = [try bound("0.0"), try bound("100.0")].compactMap { $0 }
         return try measurement(metric: metric, value: median, unit: kind.unit, samples: samples.count > 1 ? samples : nil,
                                lower: bounds.min(), upper: bounds.max())
+    }
+
+    /// `jsonSmallerIsBetter` / `jsonBiggerIsBetter` (github-action-benchmark's custom format):
+    /// `[{"name": "Quicksort - Time (wall clock)", "unit": "μs", "value": 1281}]`, each value a p99.
+    private static func smallerOrBiggerIsBetter(_ entries: [JSONValue]) throws(ResultFormatError) -> [Measurement] {
+        var measurements: [Measurement] = []
+        for (index, entry) in entries.enumerated() {
+            guard case .string(let label)? = entry["name"], let dash = label.range(of: " - ", options: .backwards) else {
+                throw ResultFormatError(format, "[\(index)].name must be a string \"BENCHMARK - METRIC\"")
+            }
+            let description = String(label[dash.upperBound...])
+            let (metric, kind) = byDescription[description] ?? (description, .count)
+            let name = "\(label[..<dash.lowerBound])/\(metric)/p99"
+            guard let value = entry["value"]?.doubleValue else { throw ResultFormatError(format, "\(name): value must be a number") }
+            let unit = entry["unit"]?.stringValue ?? ""
+            let factor = kind == .time ? timeScales[unit] : countScales[unit] ?? (unit.isEmpty ? 1 : nil)
+            guard let factor else { throw ResultFormatError(format, "\(name): unknown unit \(unit.debugDescription)") }
+            measurements.append(try measurement(metric: name, value: value * factor, unit: kind.unit))
+        }
+        return measurements
     }
 
     private static func p90(_ thresholds: JSONObject, name: String?) throws(ResultFormatError) -> [Measurement] {

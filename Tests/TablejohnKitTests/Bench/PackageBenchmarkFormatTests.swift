@@ -131,6 +131,37 @@ struct PackageBenchmarkFormatTests {
         #expect(try ResultReader.read(Array(file.utf8)).1.first?.metric == "cpuTotal/p90")
     }
 
+    @Test("jsonSmallerIsBetter: each benchmark and metric's p99, times in ns, counts scaled")
+    func smallerIsBetter() throws {
+        let output = """
+            [
+              {
+                "extra" : "80th percentile: 1147\\n95th percentile: 1168",
+                "name" : "Quicksort - Time (wall clock)",
+                "unit" : "μs",
+                "value" : 1281
+              },
+              {
+                "name" : "Quicksort - Malloc (total)",
+                "unit" : "K",
+                "value" : 2
+              },
+              {
+                "name" : "Sorting large arrays - Time (wall clock)",
+                "unit" : "ms",
+                "value" : 15
+              }
+            ]
+            """
+        #expect(try readResults(output, expecting: .packageBenchmark) == [
+            try Measurement(metric: "Quicksort/wallClock/p99", value: 1_281_000, unit: "ns"),
+            try Measurement(metric: "Quicksort/mallocCountTotal/p99", value: 2000),
+            try Measurement(metric: "Sorting large arrays/wallClock/p99", value: 15_000_000, unit: "ns"),
+        ])
+        #expect(resultError(#"[{"name": "Quicksort - Time (wall clock)", "unit": "fortnights", "value": 1}]"#, as: nil)
+            == "Swift package-benchmark: Quicksort/wallClock/p99: unknown unit \"fortnights\"")
+    }
+
     @Test("a cut table, a value that is not a number, a cut export: errors naming the line or key")
     func broken() {
         let lines = Self.text.split(separator: "\n", omittingEmptySubsequences: false)
