@@ -11,18 +11,26 @@ final class WebhookReceiver: Sendable {
         let list = Mutex<[String]>([])
     }
     private let received = Bodies()
+    private let chat = Bodies()
     let port: Int
     private let task: Task<Void, any Error>
 
-    /// The bodies received so far, oldest first.
+    /// The bodies POSTed to /hook so far, oldest first.
     var bodies: [String] { received.list.withLock { $0 } }
+    /// The bodies POSTed to /chat so far, oldest first.
+    var chatBodies: [String] { chat.list.withLock { $0 } }
 
     init() async throws {
-        let received = self.received
+        let (received, chat) = (self.received, self.chat)
         let router = Router()
         router.post("/hook") { request, _ -> HTTPResponse.Status in
             let buffer = try await request.body.collect(upTo: 1 << 20)
             received.list.withLock { $0.append(String(buffer: buffer)) }
+            return .ok
+        }
+        router.post("/chat") { request, _ -> HTTPResponse.Status in
+            let buffer = try await request.body.collect(upTo: 1 << 20)
+            chat.list.withLock { $0.append(String(buffer: buffer)) }
             return .ok
         }
         let port = try FreePort.find()
@@ -43,7 +51,7 @@ final class WebhookReceiver: Sendable {
 
 @Suite("Change detection end to end", .serialized)
 struct ChangeDetectionTests {
-    @Test("a 10 % step between benchmarked commits is bisected to its commit, confirmed by re-runs, shown and posted once")
+    @Test("a 10 % step between benchmarked commits is bisected to its commit, confirmed by re-runs, shown, posted once and announced once in chat")
     func bisectConfirmReport() async throws {
         // Given 101 commits whose benchmark reads value.txt: about 100 ms up to commit 50, about 110 ms from commit 51 on
         let repo = try TestRepository()
@@ -71,8 +79,12 @@ struct ChangeDetectionTests {
             [detect]
             interval = "300ms"
 
+            [web]
+            public-url = "https://bench.example.com/tj/"
+
             [hooks]
             webhook = "http://127.0.0.1:\(receiver.port)/hook"
+            slack = "http://127.0.0.1:\(receiver.port)/chat"
             """.write(toFile: config, atomically: true, encoding: .utf8)
         let server = try DaemonProcess(serve: ["--config", config, "--local-runner"], in: repo.path)
         try await server.waitUntilServing()
@@ -118,6 +130,12 @@ struct ChangeDetectionTests {
         #expect(posted["event"] == "regression")
         #expect(posted["commit"] == .string(stepCommit))
         #expect(posted["metric"] == "parse_time")
+        let announced = receiver.chatBodies
+        #expect(announced.count == 1)
+        let message = try #require(try JSONValue.parse(Array((announced.first ?? "{}").utf8))["text"]?.stringValue)
+        #expect(message.hasPrefix("*Regression* in `parse_time`: +"))
+        #expect(message.contains("at `\(stepCommit.prefix(10))` change 51 (main)"))
+        #expect(message.hasSuffix("<https://bench.example.com/tj/commit/\(stepCommit)/|Open the commit>"))
 
         // Acknowledging it hides it from the default listing
         let id = try #require(confirmed["id"]?.intValue)

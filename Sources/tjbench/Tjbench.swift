@@ -9,7 +9,7 @@ struct Tjbench: AsyncParsableCommand {
         commandName: "tjbench",
         abstract: "Measure tablejohn against its performance targets.",
         discussion: "Build it in release mode: swift run -c release tjbench sync --commits 1000000",
-        subcommands: [SyncBenchmark.self, RPCBenchmark.self, RPCCalls.self, RunnerBenchmark.self, PagesBenchmark.self, DetectBenchmark.self,
+        subcommands: [SyncBenchmark.self, RPCBenchmark.self, RPCCalls.self, RunnerBenchmark.self, PagesBenchmark.self, DetectBenchmark.self, DetectRoundBenchmark.self,
                       CrashBenchmark.self, GenerateRepository.self, ImportOnce.self])
 }
 

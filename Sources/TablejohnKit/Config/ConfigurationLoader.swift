@@ -65,6 +65,15 @@ extension TablejohnConfiguration {
                 }
                 configuration.web.allowedHosts = hosts.value
             }
+            if let url = try web.string("public-url") {
+                let trimmed = url.value.hasSuffix("/") ? String(url.value.dropLast()) : url.value
+                guard let parts = URLComponents(string: trimmed), ["http", "https"].contains(parts.scheme ?? ""), parts.host?.isEmpty == false,
+                      parts.query == nil, parts.fragment == nil, !trimmed.contains(where: { $0 == "|" || $0 == ">" || $0 == "<" || $0.isWhitespace }) else {
+                    throw web.error("public-url", line: url.line,
+                                    "expected the http:// or https:// address people open the pages at, such as \"https://bench.example.com\"; found \(url.value.debugDescription)")
+                }
+                configuration.web.publicURL = trimmed
+            }
             try web.finish()
         }
         if var repo = try top.section("repo") {
@@ -138,11 +147,12 @@ extension TablejohnConfiguration {
             configuration.detect = try detectSettings(&detect)
         }
         if var hooks = try top.section("hooks") {
-            if let urls = try hooks.stringOrStrings("webhook") {
+            for key in ["webhook", "slack"] {
+                guard let urls = try hooks.stringOrStrings(key) else { continue }
                 for url in urls.value where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
-                    throw hooks.error("webhook", line: urls.line, "expected http:// or https:// URLs, found \"\(url)\"")
+                    throw hooks.error(key, line: urls.line, "expected http:// or https:// URLs, found \"\(url)\"")
                 }
-                configuration.hooks.webhooks = urls.value
+                if key == "webhook" { configuration.hooks.webhooks = urls.value } else { configuration.hooks.slack = urls.value }
             }
             try hooks.finish()
         }

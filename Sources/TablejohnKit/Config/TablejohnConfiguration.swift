@@ -22,6 +22,9 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         /// Host names, besides the listen address and loopback names, that requests may
         /// name in `Host` (a reverse proxy's public name); "*" allows any.
         public var allowedHosts: [String] = []
+        /// Where people reach the pages (a reverse proxy's address), without a trailing
+        /// slash: links in chat messages point there.
+        public var publicURL: String?
     }
 
     public struct Repo: Sendable, Equatable {
@@ -120,6 +123,11 @@ public struct TablejohnConfiguration: Sendable, Equatable {
     public struct Hooks: Sendable, Equatable {
         /// URLs that receive a JSON POST per confirmed regression.
         public var webhooks: [String] = []
+        /// Incoming-webhook URLs of chat channels (Slack, Mattermost, …) that get a short message per confirmed regression.
+        public var slack: [String] = []
+
+        /// Every URL a confirmed regression is delivered to.
+        public var all: [String] { webhooks + slack.filter { !webhooks.contains($0) } }
 
         public init() {}
     }

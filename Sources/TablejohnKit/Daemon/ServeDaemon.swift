@@ -162,10 +162,11 @@ public struct ServeDaemon: Sendable {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: sync), .init(service: rpc), .init(service: app)]
         if configuration.detect.enabled {
             services.append(.init(service: DetectionService(store: store, settings: configuration.detect,
-                                                            hooks: configuration.hooks.webhooks, logger: logger)))
+                                                            hooks: configuration.hooks.all, logger: logger)))
         }
-        if !configuration.hooks.webhooks.isEmpty {
-            services.append(.init(service: WebhookService(store: store, logger: logger)))
+        if !configuration.hooks.all.isEmpty {
+            services.append(.init(service: WebhookService(store: store, logger: logger, chatURLs: Set(configuration.hooks.slack),
+                                                          publicURL: configuration.web.publicURL)))
         }
         if let localToken {
             if configuration.bench.initialBackfill > 0 {

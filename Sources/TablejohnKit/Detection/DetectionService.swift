@@ -1,10 +1,13 @@
-// The recurring detection round: scan every tracked ref's series, then record, bisect and confirm.
+// The recurring detection round: scan the tracked refs' series that changed, then record, bisect and confirm.
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Looks for changes whenever the database changed since the last round (checked every
-/// `interval`). A failing round logs a warning and the next one tries again.
+/// `interval`). A round scans the series that new results touched (`DetectionScope`); the
+/// first round, one after anything but new results moved a series, and one every
+/// `fullInterval` scan them all. A failing round logs a warning and the next one tries again.
 public final class DetectionService: Service, Sendable {
     private let store: Store
     private let settings: TablejohnConfiguration.Detect
@@ -12,18 +15,27 @@ public final class DetectionService: Service, Sendable {
     private let logger: Logger
     private let tracker = ChangeTracker()
     private let configuration: ChangePointConfiguration
+    private let fullInterval: Duration
+    /// What the last round saw, and when the last round over everything ran.
+    private let seen = Mutex<(watermark: DetectionWatermark, full: ContinuousClock.Instant)?>(nil)
+
+    /// Ten minutes: what the journal cannot show (a queue entry removed by hand) waits at most that long.
+    public static let defaultFullInterval: Duration = .seconds(600)
 
     public init(store: Store, settings: TablejohnConfiguration.Detect, hooks: [String], logger: Logger,
-                configuration: ChangePointConfiguration = .standard) {
+                configuration: ChangePointConfiguration = .standard, fullInterval: Duration = defaultFullInterval) {
         self.store = store
         self.settings = settings
         self.hooks = hooks
         self.logger = logger
         self.configuration = configuration
+        self.fullInterval = fullInterval
     }
 
     /// What one round did.
     public struct RoundReport: Sendable, Equatable {
+        /// Whether the round scanned every series (or only those new results touched).
+        public var full = false
         public var series = 0
         public var queued = 0
         /// Changes that became confirmed or detected in this round.
@@ -66,13 +78,28 @@ public final class DetectionService: Service, Sendable {
 
     private static let queue = DispatchQueue(label: "tablejohn.detect")
 
-    /// One round over every tracked ref (blocking: SQLite and the detector).
+    /// One round over the tracked refs' series in scope (blocking: SQLite and the detector).
     public func round(now: Int64) throws -> RoundReport {
         var report = RoundReport()
+        let previous = seen.withLock { $0 }
+        let tips = try store.trackedTips()
+        let (mark, touched) = try previous.map { try store.touchedSeries(after: $0.watermark.mark.journal) } ?? (try store.seriesMark(), nil)
+        let watermark = DetectionWatermark(mark: mark, tips: Dictionary(tips, uniquingKeysWith: { first, _ in first }))
+        let started = ContinuousClock.now
+        let scope = DetectionScope(previous: previous?.watermark, current: watermark, touched: touched,
+                                   sinceFull: previous.map { started - $0.full } ?? .zero, fullInterval: fullInterval)
+        report.full = scope == .all
+        // Taken before scanning, so a result that lands during the round is in the next one's
+        // journal; kept only once the round got through (a failed round is tried again whole).
+        let done = { self.seen.withLock { $0 = (watermark, scope == .all ? started : previous?.full ?? started) } }
+        guard scope != .nothing else {
+            done()
+            return report
+        }
         let directions = Dictionary(try store.metricHeaders().map { ($0.name, $0.direction) }, uniquingKeysWith: { first, _ in first })
         var queued = try store.queuedCommitIDs()
-        for (ref, tip) in try store.trackedTips() {
-            for series in try store.detectionSeries(ref: ref, tip: tip, window: settings.window) {
+        for (ref, tip) in tips {
+            for series in try store.detectionSeries(ref: ref, tip: tip, window: settings.window, scope: scope) {
                 report.series += 1
                 // One series that cannot be analysed (a value that is not finite, say) must not
                 // stop the round: every metric and ref after it would never be looked at again.
@@ -95,6 +122,7 @@ public final class DetectionService: Service, Sendable {
                 }
             }
         }
+        done()
         return report
     }
 }

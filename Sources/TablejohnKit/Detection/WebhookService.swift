@@ -6,18 +6,23 @@ import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
 
-/// POSTs one JSON document per confirmed regression and URL (SPEC §9). Deliveries live in
-/// the database, so a restart resumes them; a failed one is retried after 2^attempts
-/// seconds, at most an hour apart.
+/// POSTs one JSON document per confirmed regression and URL (SPEC §9): the change's fields,
+/// or a `SlackMessage` for chat channels' URLs. Deliveries live in the database, so a
+/// restart resumes them; a failed one is retried after 2^attempts seconds, at most an hour apart.
 public final class WebhookService: Service, Sendable {
     private let store: Store
     private let logger: Logger
     private let pollInterval: Duration
+    private let chatURLs: Set<String>
+    private let publicURL: String?
 
-    public init(store: Store, logger: Logger, pollInterval: Duration = .seconds(1)) {
+    public init(store: Store, logger: Logger, pollInterval: Duration = .seconds(1), chatURLs: Set<String> = [],
+                publicURL: String? = nil) {
         self.store = store
         self.logger = logger
         self.pollInterval = pollInterval
+        self.chatURLs = chatURLs
+        self.publicURL = publicURL
     }
 
     /// The wait before attempt `attempts + 1`, in milliseconds.
@@ -59,7 +64,8 @@ public final class WebhookService: Service, Sendable {
                 request.method = .POST
                 request.headers.add(name: "Content-Type", value: "application/json")
                 request.headers.add(name: "User-Agent", value: "tablejohn")
-                request.body = .bytes(ByteBuffer(bytes: try Self.payload(change).serialized()))
+                let body = chatURLs.contains(delivery.url) ? SlackMessage(change, publicURL: publicURL).json : Self.payload(change)
+                request.body = .bytes(ByteBuffer(bytes: try body.serialized()))
                 let response = try await client.execute(request, timeout: .seconds(15))
                 if !(200..<300).contains(response.status.code) { failure = "HTTP \(response.status.code)" }
             } catch {

@@ -13,7 +13,9 @@ public protocol ByteChunkSource: Sendable {
 /// Formatting rows costs more than reading them, so the export is cut into segments of
 /// `segmentRuns` runs (by run id) and worker threads produce segments side by side while
 /// the reader sends what is ready, in order. Each worker stays at most `lookahead` pages
-/// ahead, so memory stays bounded whatever the export's size. Each page is its own read
+/// ahead of the reader, and no segment starts more than `workers` segments ahead of the
+/// one being sent, so memory stays bounded (about workers × lookahead pages) whatever the
+/// export's size and however slowly the client reads. Each page is its own read
 /// transaction, as with `runs.export` pages.
 public final class CSVExportStream: ByteChunkSource, @unchecked Sendable {
     private let store: Store
@@ -21,6 +23,7 @@ public final class CSVExportStream: ByteChunkSource, @unchecked Sendable {
     private let pageRows: Int
     private let segmentRuns: Int
     private let lookahead: Int
+    private let window: Int  // segments in progress or waiting for the reader, at most
 
     /// A run-id range `[lower, upper)` (nil: unbounded) and the pages made from it so far.
     private struct Segment {
@@ -49,6 +52,7 @@ public final class CSVExportStream: ByteChunkSource, @unchecked Sendable {
         self.pageRows = pageRows
         self.segmentRuns = segmentRuns
         self.lookahead = lookahead
+        self.window = max(1, workers)
         for worker in 0..<workers {
             let thread = Thread { [self] in work() }
             thread.name = "tablejohn-export-\(worker)"
@@ -79,10 +83,14 @@ public final class CSVExportStream: ByteChunkSource, @unchecked Sendable {
     }
 
     /// The next segment to produce: its index and run-id bounds. Segments are cut here,
-    /// one after the other, each `segmentRuns` runs long.
+    /// one after the other, each `segmentRuns` runs long. Waits while `window` segments
+    /// are ahead of the reader: without that a short segment is finished at once and its
+    /// worker takes the next, and a client that stops reading had the whole export made
+    /// in memory.
     private func assign() -> (Int, String?, String?)? {
         condition.lock()
         defer { condition.unlock() }
+        while !cancelled && failure == nil && !allAssigned && nextSegment - current >= window { condition.wait() }
         guard !allAssigned, !cancelled, failure == nil else { return nil }
         let index = nextSegment
         let lower = nextLower
@@ -152,6 +160,7 @@ public final class CSVExportStream: ByteChunkSource, @unchecked Sendable {
             guard segment.done else { return nil }
             segments[current] = nil
             current += 1
+            condition.broadcast()  // a worker may be waiting for the window to move
         }
         return allAssigned && current == nextSegment ? .end : nil
     }
@@ -174,6 +183,13 @@ public final class CSVExportStream: ByteChunkSource, @unchecked Sendable {
             waiter = reader
             wakeReader()
         }
+    }
+
+    /// Pages made and not yet taken by the reader: what the export holds in memory.
+    var pagesWaiting: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return segments.values.reduce(0) { $0 + $1.pages.count }
     }
 
     public func cancel() {

@@ -75,24 +75,35 @@ extension Store {
     }
 
     /// Every metric on every machine along the last `window` commits of the first-parent
-    /// history from `tip`: the series the detector scans for `ref`.
-    func detectionSeries(ref: String, tip: Int64, window: Int) throws -> [TrackedSeries] {
-        try read { db in
+    /// history from `tip` (those in `scope`): the series the detector scans for `ref`.
+    func detectionSeries(ref: String, tip: Int64, window: Int, scope: DetectionScope = .all) throws -> [TrackedSeries] {
+        guard scope != .nothing else { return [] }
+        return try read { db in
             let chain = try Int64.fetchAll(db, sql: Self.firstParentLine + " SELECT id FROM line ORDER BY depth DESC",
                                            arguments: [tip, window])
             var position: [Int64: Int] = [:]
             for (index, id) in chain.enumerated() { position[id] = index }
-            struct Key: Hashable { var metric: String; var fingerprint: String }
-            var grouped: [Key: (runner: String?, runs: [Int: [Double]])] = [:]
+            var grouped: [SeriesKey: (runner: String?, runs: [Int: [Double]])] = [:]
+            // Only the touched metrics' measurements are read (a bounded list; past it, all of them).
+            var metricFilter = ""
+            var arguments: StatementArguments = [tip, window]
+            if case .touched(let keys) = scope {
+                let metrics = Set(keys.map(\.metric))
+                if metrics.count <= 200 {
+                    metricFilter = " AND m.metric IN (" + Array(repeating: "?", count: metrics.count).joined(separator: ", ") + ")"
+                    arguments += StatementArguments(metrics.sorted())
+                }
+            }
             // Runs of the window's commits, oldest first, so each commit's list ends with its latest run.
             let rows = try Row.fetchCursor(db, sql: Self.firstParentLine + """
                 SELECT r.commit_id, m.metric, coalesce(r.runner_fingerprint, ''), r.runner_name, m.value
                 FROM line CROSS JOIN runs r ON r.commit_id = line.id CROSS JOIN measurements m ON m.run_id = r.id
-                WHERE r.exit_code = 0 ORDER BY r.start_time, r.id
-                """, arguments: [tip, window])
+                WHERE r.exit_code = 0\(metricFilter) ORDER BY r.start_time, r.id
+                """, arguments: arguments)
             while let row = try rows.next() {
                 guard let at = position[row[0]] else { continue }
-                let key = Key(metric: row[1], fingerprint: row[2])
+                let key = SeriesKey(metric: row[1], fingerprint: row[2])
+                guard scope.includes(key) else { continue }
                 grouped[key, default: (row[3], [:])].runs[at, default: []].append(row[4])
             }
             return grouped.sorted { ($0.key.metric, $0.key.fingerprint) < ($1.key.metric, $1.key.fingerprint) }.map { key, entry in

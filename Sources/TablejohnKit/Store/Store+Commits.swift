@@ -110,6 +110,11 @@ extension Store {
         try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM runs") ?? 0 }
     }
 
+    /// Whether any run is stored (cheaper than counting them on a large database).
+    public func hasRuns() throws -> Bool {
+        try read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM runs)") ?? false }
+    }
+
     /// The reachability of the commit `hash`, or nil if it is not stored.
     public func reachability(of hash: String) throws -> Reachability? {
         try read { db in

@@ -175,6 +175,63 @@ extension Store {
                 ) STRICT;
                 """)
         }
+        // What the graph's in-memory series need to stay current without re-reading a
+        // metric after every write: a journal of inserted runs (appended to cached series),
+        // and an epoch that any other change to what a series shows moves (deleted or
+        // changed runs and measurements, reachability or time of measured commits, metric
+        // headers), after which cached series are read again. Triggers keep both, whoever writes.
+        migrator.registerMigration("v6 series journal") { db in
+            try db.execute(sql: """
+                CREATE TABLE series_journal (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    run_id TEXT NOT NULL
+                ) STRICT;
+                CREATE TABLE series_epoch (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    value INTEGER NOT NULL
+                ) STRICT;
+                INSERT INTO series_epoch (id, value) VALUES (1, 0);
+
+                -- The journal keeps the last \(seriesJournalLength) inserted runs; a reader further behind reads again.
+                CREATE TRIGGER series_run_inserted AFTER INSERT ON runs BEGIN
+                    INSERT INTO series_journal (run_id) VALUES (NEW.id);
+                    DELETE FROM series_journal WHERE seq <= (SELECT max(seq) FROM series_journal) - \(seriesJournalLength);
+                END;
+                CREATE TRIGGER series_run_deleted AFTER DELETE ON runs BEGIN
+                    UPDATE series_epoch SET value = value + 1;
+                END;
+                CREATE TRIGGER series_run_updated AFTER UPDATE ON runs BEGIN
+                    UPDATE series_epoch SET value = value + 1;
+                END;
+                CREATE TRIGGER series_measurement_deleted AFTER DELETE ON measurements
+                WHEN EXISTS (SELECT 1 FROM runs WHERE id = OLD.run_id) BEGIN
+                    UPDATE series_epoch SET value = value + 1;
+                END;
+                CREATE TRIGGER series_measurement_updated AFTER UPDATE ON measurements BEGIN
+                    UPDATE series_epoch SET value = value + 1;
+                END;
+                -- Measurements are written with their run; one added to a run journaled earlier
+                -- (not a path tablejohn takes) makes readers read again.
+                CREATE TRIGGER series_measurement_added_late AFTER INSERT ON measurements
+                WHEN NEW.run_id IS NOT (SELECT run_id FROM series_journal ORDER BY seq DESC LIMIT 1) BEGIN
+                    UPDATE series_epoch SET value = value + 1;
+                END;
+                CREATE TRIGGER series_reachability_changed AFTER UPDATE OF reachable ON commits
+                WHEN OLD.reachable IS NOT NEW.reachable AND EXISTS (SELECT 1 FROM runs WHERE commit_id = NEW.id) BEGIN
+                    UPDATE series_epoch SET value = value + 1;
+                END;
+                CREATE TRIGGER series_commit_time_changed AFTER UPDATE OF committer_time ON commits
+                WHEN OLD.committer_time IS NOT NEW.committer_time AND EXISTS (SELECT 1 FROM runs WHERE commit_id = NEW.id) BEGIN
+                    UPDATE series_epoch SET value = value + 1;
+                END;
+                CREATE TRIGGER series_metric_changed AFTER UPDATE ON metrics BEGIN
+                    UPDATE series_epoch SET value = value + 1;
+                END;
+                """)
+        }
         return migrator
     }
+
+    /// Inserted runs the series journal remembers.
+    static let seriesJournalLength = 100_000
 }

@@ -15,6 +15,27 @@ struct SeriesPoint: Sendable, Equatable {
     var value: Double
 }
 
+/// Where the series journal stood when something was read: cached series built at a mark
+/// take the journal's later runs as they come and are read again once the epoch moves.
+struct SeriesMark: Sendable, Equatable {
+    /// Moves on any change other than an inserted run (see the "v6 series journal" migration).
+    var epoch: Int64
+    /// The journal position of the last inserted run.
+    var journal: Int64
+}
+
+/// Values of runs inserted since a mark, each with the journal position of its run.
+struct SeriesDelta: Sendable {
+    struct Point: Sendable {
+        var journal: Int64
+        var metric: String
+        var point: SeriesPoint
+    }
+
+    var mark: SeriesMark
+    var points: [Point]
+}
+
 /// A metric's name, unit and direction, without counting its measurements.
 public struct MetricHeader: Sendable, Equatable {
     public var name: String
@@ -45,6 +66,12 @@ extension Store {
 
     /// Every value of `metric` from runs that exited with 0, in no particular order.
     func seriesPoints(metric: String) throws -> [SeriesPoint] {
+        try seriesPointsMarked(metric: metric).points
+    }
+
+    /// Every value of `metric` as `seriesPoints` reads it, with the journal mark of the same
+    /// snapshot: writes after the mark are in `seriesDelta(after:)`.
+    func seriesPointsMarked(metric: String) throws -> (points: [SeriesPoint], mark: SeriesMark) {
         try read { db in
             let statement = try db.cachedStatement(sql: """
                 SELECT c.committer_time, r.commit_id, c.reachable, r.runner_name, r.runner_fingerprint, m.value
@@ -52,25 +79,90 @@ extension Store {
                 WHERE m.metric = ? AND r.exit_code = 0
                 """)
             try statement.setArguments([metric])
-            // Stepped with the C API: a metric may have 100k values and GRDB's `Row` costs more than the join.
-            let handle = statement.sqliteStatement
-            defer { sqlite3_reset(handle) }
             var points: [SeriesPoint] = []
-            while true {
-                let code = sqlite3_step(handle)
-                if code == SQLITE_DONE { return points }
-                guard code == SQLITE_ROW else { throw Self.sqliteError(handle, code) }
-                // Submissions are checked for finite numbers; a row written around that check
-                // (by hand, by an old version) is left out rather than breaking the graph's JSON.
-                guard sqlite3_column_type(handle, 5) != SQLITE_NULL, sqlite3_column_double(handle, 5).isFinite else { continue }
-                points.append(SeriesPoint(
-                    // Clamped again for rows imported before import clamped them.
-                    time: Timestamp.clampedCommitSeconds(sqlite3_column_int64(handle, 0)), commitID: sqlite3_column_int64(handle, 1),
-                    tracked: sqlite3_column_int64(handle, 2) == 2,
-                    runnerName: sqlite3_column_type(handle, 3) == SQLITE_NULL ? nil : Self.string(handle, 3),
-                    fingerprint: sqlite3_column_type(handle, 4) == SQLITE_NULL ? nil : Self.string(handle, 4),
-                    value: sqlite3_column_double(handle, 5)))
+            try Self.stepSeriesRows(statement.sqliteStatement) { points.append($0) }
+            return (points, try Self.seriesMark(db))
+        }
+    }
+
+    /// The values of runs inserted after journal position `after`, for the metrics in
+    /// `metrics`; `nil` when more than `limit` runs came since or the journal no longer
+    /// reaches back that far (read the series again).
+    func seriesDelta(after journal: Int64, metrics: Set<String>, limit: Int = 20_000) throws -> SeriesDelta? {
+        try read { db in
+            let mark = try Self.seriesMark(db)
+            let oldest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT min(seq) FROM series_journal")) ?? mark.journal + 1
+            guard journal >= oldest - 1, mark.journal - journal <= Int64(limit) else { return nil }
+            let statement = try db.cachedStatement(sql: """
+                SELECT c.committer_time, r.commit_id, c.reachable, r.runner_name, r.runner_fingerprint, m.value, m.metric, j.seq
+                FROM series_journal j CROSS JOIN runs r ON r.id = j.run_id CROSS JOIN measurements m ON m.run_id = r.id
+                CROSS JOIN commits c ON c.id = r.commit_id
+                WHERE j.seq > ? AND r.exit_code = 0
+                """)
+            try statement.setArguments([journal])
+            let handle = statement.sqliteStatement
+            var points: [SeriesDelta.Point] = []
+            try Self.stepSeriesRows(handle) { point in
+                let metric = Self.string(handle, 6)
+                guard metrics.contains(metric) else { return }
+                points.append(SeriesDelta.Point(journal: sqlite3_column_int64(handle, 7), metric: metric, point: point))
             }
+            return SeriesDelta(mark: mark, points: points)
+        }
+    }
+
+    /// The journal mark now, and the series (metric and machine) of the successful runs
+    /// inserted after position `after`; nil series when the journal no longer reaches back
+    /// that far or one of those runs failed.
+    func touchedSeries(after journal: Int64) throws -> (mark: SeriesMark, touched: Set<SeriesKey>?) {
+        try read { db in
+            let mark = try Self.seriesMark(db)
+            guard mark.journal != journal else { return (mark, []) }
+            let oldest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT min(seq) FROM series_journal")) ?? mark.journal + 1
+            guard journal >= oldest - 1 else { return (mark, nil) }
+            let failed = try Bool.fetchOne(db.cachedStatement(sql: """
+                SELECT EXISTS (SELECT 1 FROM series_journal j CROSS JOIN runs r ON r.id = j.run_id WHERE j.seq > ? AND r.exit_code != 0)
+                """), arguments: [journal]) ?? false
+            guard !failed else { return (mark, nil) }
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT DISTINCT m.metric, coalesce(r.runner_fingerprint, '')
+                FROM series_journal j CROSS JOIN runs r ON r.id = j.run_id CROSS JOIN measurements m ON m.run_id = r.id
+                WHERE j.seq > ?
+                """), arguments: [journal])
+            var touched: Set<SeriesKey> = []
+            while let row = try rows.next() { touched.insert(SeriesKey(metric: row[0], fingerprint: row[1])) }
+            return (mark, touched)
+        }
+    }
+
+    /// Where the journal stands now.
+    func seriesMark() throws -> SeriesMark {
+        try read { db in try Self.seriesMark(db) }
+    }
+
+    static func seriesMark(_ db: Database) throws -> SeriesMark {
+        SeriesMark(epoch: try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM series_epoch WHERE id = 1")) ?? 0,
+                   journal: try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'series_journal'")) ?? 0)
+    }
+
+    /// Steps `handle`, whose first six columns are a series point's, calling `each` per valid point.
+    /// Stepped with the C API: a metric may have 100k values and GRDB's `Row` costs more than the join.
+    private static func stepSeriesRows(_ handle: OpaquePointer, _ each: (SeriesPoint) throws -> Void) throws {
+        defer { sqlite3_reset(handle) }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else { throw Self.sqliteError(handle, code) }
+            // Submissions are checked for finite numbers; a row written around that check
+            // (by hand, by an old version) is left out rather than breaking the graph's JSON.
+            guard sqlite3_column_type(handle, 5) != SQLITE_NULL, sqlite3_column_double(handle, 5).isFinite else { continue }
+            try each(SeriesPoint(
+                // Clamped again for rows imported before import clamped them.
+                time: Timestamp.clampedCommitSeconds(sqlite3_column_int64(handle, 0)), commitID: sqlite3_column_int64(handle, 1),
+                tracked: sqlite3_column_int64(handle, 2) == 2,
+                runnerName: sqlite3_column_type(handle, 3) == SQLITE_NULL ? nil : Self.string(handle, 3),
+                fingerprint: sqlite3_column_type(handle, 4) == SQLITE_NULL ? nil : Self.string(handle, 4),
+                value: sqlite3_column_double(handle, 5)))
         }
     }
 

@@ -26,12 +26,20 @@ enum PageRoutes {
             if let tip = tips[ref.name], let run = try web.store.latestRun(fromTip: tip.commitID) { latest[ref.name] = run }
         }
         let queueLength = try web.store.queueLength()
+        let runners = try RunnerOverview.all(store: web.store, runners: web.runners, now: Timestamp.now())
         return .page(IndexPage(repositoryPath: web.repositoryPath, refs: refs, commitCount: try web.store.commitTotal(),
                                queueLength: queueLength, sync: web.sync.snapshot, latest: latest,
-                               runners: try RunnerOverview.all(store: web.store, runners: web.runners, now: Timestamp.now()),
+                               runners: runners,
                                nextQueued: queueLength == 0 ? [] : try web.store.queue(limit: IndexPage.queuePreview),
                                changes: try web.store.changes(ChangeFilter(includeAcked: false, limit: IndexPage.changeLimit)),
-                               viewer: viewer).render())
+                               firstSteps: try firstSteps(web, runners: runners, queueLength: queueLength), viewer: viewer).render())
+    }
+
+    /// What the pages tell a new user while nothing is measured.
+    static func firstSteps(_ web: WebContext, runners: [RunnerOverview], queueLength: Int) throws -> FirstSteps {
+        let hasRuns = try web.store.hasRuns()
+        return FirstSteps(hasRuns: hasRuns, trackedRefs: hasRuns ? [] : try web.store.trackedTips().map(\.name),
+                          runnersSeen: runners.count { $0.state != .neverSeen }, queueLength: queueLength)
     }
 
     static func run(_ request: Request, _ context: WebRequestContext, _ web: WebContext) throws -> PageAnswer {
@@ -96,9 +104,10 @@ enum PageRoutes {
 
     static func queue(_ request: Request, _ viewer: Viewer, _ web: WebContext) throws -> PageAnswer {
         if let redirect = PageAnswer.canonical(request, "/queue/") { return redirect }
-        return .page(QueuePage(runners: try RunnerOverview.all(store: web.store, runners: web.runners, now: Timestamp.now()),
-                               queue: try web.store.queue(limit: QueuePage.limit), total: try web.store.queueLength(),
-                               viewer: viewer).render())
+        let runners = try RunnerOverview.all(store: web.store, runners: web.runners, now: Timestamp.now())
+        let total = try web.store.queueLength()
+        return .page(QueuePage(runners: runners, queue: try web.store.queue(limit: QueuePage.limit), total: total,
+                               firstSteps: try firstSteps(web, runners: runners, queueLength: total), viewer: viewer).render())
     }
 
     /// `{"runners": [{"name", "state", "last_seen", "run": {"id", "hash"} | null, "output": [[source, text], …]}], "queue_length": n}`.

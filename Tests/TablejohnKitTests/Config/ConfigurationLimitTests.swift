@@ -56,3 +56,35 @@ struct ConfigurationLimitTests {
         #expect(Duration.milliseconds(1500).milliseconds == 1500)
     }
 }
+
+@Suite("Chat alerts configuration")
+struct ChatAlertConfigurationTests {
+    @Test("slack URLs join the delivery list once; public-url loses its trailing slash")
+    func loads() throws {
+        let configuration = try TablejohnConfiguration.parse("""
+            [web]
+            public-url = "https://bench.example.com/tj/"
+            [hooks]
+            webhook = ["https://hooks.example.com/a", "https://chat.example.com/b"]
+            slack = "https://chat.example.com/b"
+            """, file: "t.toml")
+        #expect(configuration.web.publicURL == "https://bench.example.com/tj")
+        #expect(configuration.hooks.slack == ["https://chat.example.com/b"])
+        #expect(configuration.hooks.all == ["https://hooks.example.com/a", "https://chat.example.com/b"])
+    }
+
+    @Test("a public-url that is not an address for links, or a slack URL that is not http, is an error naming the key", arguments: [
+        ("[web]\npublic-url = \"bench.example.com\"\n",
+         "my.toml:2: [web] public-url: expected the http:// or https:// address people open the pages at, such as \"https://bench.example.com\"; found \"bench.example.com\""),
+        ("[web]\npublic-url = \"https://x.example/a|b\"\n",
+         "my.toml:2: [web] public-url: expected the http:// or https:// address people open the pages at, such as \"https://bench.example.com\"; found \"https://x.example/a|b\""),
+        ("[web]\npublic-url = \"https://x.example/?q=1\"\n",
+         "my.toml:2: [web] public-url: expected the http:// or https:// address people open the pages at, such as \"https://bench.example.com\"; found \"https://x.example/?q=1\""),
+        ("[hooks]\nslack = \"ftp://chat.example.com\"\n",
+         "my.toml:2: [hooks] slack: expected http:// or https:// URLs, found \"ftp://chat.example.com\""),
+    ])
+    func refused(text: String, message: String) {
+        let error = #expect(throws: ConfigurationError.self) { try TablejohnConfiguration.parse(text, file: "my.toml") }
+        #expect(error?.description == message)
+    }
+}

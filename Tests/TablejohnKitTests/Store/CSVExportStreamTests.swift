@@ -90,4 +90,27 @@ struct CSVExportStreamTests {
         #expect(result.text == Store.csvHeader)
         #expect(result.chunks == 1)
     }
+
+    @Test("a reader that stops after the header holds the workers a few pages ahead, not the whole export in memory")
+    func stalledReader() async throws {
+        // Given an export cut into 53 one-run segments of one page each, two workers, one page of lookahead
+        let stream = CSVExportStream(store: store, filter: RunFilter(), pageRows: 100, segmentRuns: 1, lookahead: 1, workers: 2)
+        defer { stream.cancel() }
+
+        // When the reader takes the header and then nothing for a while
+        #expect(try await stream.next() == Array(Store.csvHeader.utf8))
+        var most = 0
+        for _ in 0..<50 {
+            most = max(most, stream.pagesWaiting)
+            try await Task.sleep(for: .milliseconds(20))
+        }
+
+        // Then the workers made pages but stopped two segments ahead (46 pages would be the whole export)
+        #expect(most >= 1)
+        #expect(most <= 2)
+        // And reading on still gives every row in order
+        var rest: [UInt8] = Array(Store.csvHeader.utf8)
+        while let chunk = try await stream.next() { rest += chunk }
+        #expect(String(decoding: rest, as: UTF8.self) == (try paged(RunFilter(), limit: 5)))
+    }
 }

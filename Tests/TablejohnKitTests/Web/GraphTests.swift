@@ -136,7 +136,7 @@ struct GraphRouteTests {
         }
     }
 
-    @Test("concurrent requests for a metric not cached yet share one read; a write makes the next one read again")
+    @Test("concurrent requests for a metric not cached yet share one read; a new run is added without another")
     func singleFlight() async throws {
         let (web, main, _, repo) = try Self.fixture()
         _ = repo
@@ -149,8 +149,8 @@ struct GraphRouteTests {
         #expect(cache.statistics.reads == 1)
 
         try web.store.record(Self.run(main[0], number: 50, value: 1))
-        #expect(try await cache.series("parse time")?.pointCount == 7)
-        #expect(cache.statistics.reads == 2)
+        #expect(try await cache.series("parse time")?.all.first?.value.first == 50.5)
+        #expect(cache.statistics.reads == 1)
     }
 
     @Test("past its memory budget the cache keeps the most recently used metrics")

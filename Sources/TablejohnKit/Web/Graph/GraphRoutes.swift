@@ -17,8 +17,12 @@ enum GraphRoutes {
                 return Response(status: .movedPermanently, headers: [.location: "/graph/" + query])
             }
             let metrics = try web.store.metricHeaders()
-            let page = GraphPage(metrics: metrics, defaultMetrics: Array(metrics.prefix(defaultMetricCount).map(\.name)),
+            var page = GraphPage(metrics: metrics, defaultMetrics: Array(metrics.prefix(defaultMetricCount).map(\.name)),
                                  dygraphsInstalled: StaticAssets.dygraphsInstalled, viewer: context.viewer)
+            if metrics.isEmpty {
+                let runners = try RunnerOverview.all(store: web.store, runners: web.runners, now: Timestamp.now())
+                page.firstSteps = try PageRoutes.firstSteps(web, runners: runners, queueLength: try web.store.queueLength())
+            }
             return try HTMLResponse(page.render()).response(from: request, context: context)
         }
         router.get("/api/graph/series") { request, _ in

@@ -23,33 +23,62 @@ struct MetricSeries: Sendable {
         for (fingerprint, group) in groups {
             lines.append(SeriesLine(fingerprint: fingerprint, points: group))
         }
-        // Runners by name, then by fingerprint key: the same order on every request.
-        lines.sort { ($0.runner, $0.key) < ($1.runner, $1.key) }
-        // The same runner on two machines gets a number after its name.
-        var seen: [String: Int] = [:]
-        for index in lines.indices {
-            let count = seen[lines[index].runner, default: 0] + 1
-            seen[lines[index].runner] = count
-            if count > 1 { lines[index].runner += " (\(count))" }
-        }
+        Self.arrange(&lines)
         all = lines
         tracked = lines.compactMap { $0.trackedOnly() }
+    }
+
+    /// Adds the values of new runs: each lands on its machine's line (a new line for a new
+    /// machine), in commit order; a commit measured again gets the median of all its values.
+    /// The result equals the series read anew with these points among the rest.
+    mutating func add(_ points: [SeriesPoint]) {
+        guard !points.isEmpty else { return }
+        var lineOfKey = Dictionary(all.indices.map { (all[$0].key, $0) }) { first, _ in first }
+        for point in points {
+            let fingerprint = point.fingerprint ?? ""
+            let key = SeriesLine.key(fingerprint: fingerprint)
+            if let index = lineOfKey[key] {
+                all[index].add(point)
+            } else {
+                lineOfKey[key] = all.count
+                all.append(SeriesLine(fingerprint: fingerprint, points: [point]))
+            }
+        }
+        Self.arrange(&all)
+        tracked = all.compactMap { $0.trackedOnly() }
+    }
+
+    /// Runners by name, then by fingerprint key: the same order on every request. The same
+    /// runner on two machines gets a number after its name.
+    private static func arrange(_ lines: inout [SeriesLine]) {
+        lines.sort { ($0.baseRunner, $0.key) < ($1.baseRunner, $1.key) }
+        var seen: [String: Int] = [:]
+        for index in lines.indices {
+            let count = seen[lines[index].baseRunner, default: 0] + 1
+            seen[lines[index].baseRunner] = count
+            lines[index].runner = count > 1 ? "\(lines[index].baseRunner) (\(count))" : lines[index].baseRunner
+        }
     }
 }
 
 /// One machine's values of a metric: parallel columns ordered by (time, commit).
 struct SeriesLine: Sendable, Equatable {
-    /// The runner's name as its runs gave it.
+    /// The runner's name as its runs gave it, numbered when one runner name has several machines.
     var runner: String
+    /// The runner's name as its first run gave it.
+    private(set) var baseRunner: String
     /// A short stable key of the fingerprint, to tell machines apart in URLs and legends.
     var key: String
     var time: [Int64] = []
     var commitID: [Int64] = []
     var tracked: [Bool] = []
     var value: [Double] = []
+    /// Every value of each commit measured more than once: a further value changes its median.
+    private var repeated: [Int64: [Double]] = [:]
 
     init(fingerprint: String, points: [SeriesPoint]) {
         runner = points.first?.runnerName ?? "submitted"
+        baseRunner = runner
         key = Self.key(fingerprint: fingerprint)
         let sorted = points.sorted { ($0.time, $0.commitID) < ($1.time, $1.commitID) }
         var start = 0
@@ -59,8 +88,34 @@ struct SeriesLine: Sendable, Equatable {
             time.append(sorted[start].time)
             commitID.append(sorted[start].commitID)
             tracked.append(sorted[start].tracked)
-            value.append(Self.median(sorted[start..<end].map(\.value)))
+            if end - start > 1 {
+                let values = sorted[start..<end].map(\.value)
+                repeated[sorted[start].commitID] = values
+                value.append(Self.median(values))
+            } else {
+                value.append(sorted[start].value)
+            }
             start = end
+        }
+    }
+
+    /// Adds one value in commit order; a commit already on the line gets the median of all its values.
+    mutating func add(_ point: SeriesPoint) {
+        var low = 0, high = time.count
+        while low < high {
+            let middle = (low + high) / 2
+            if (time[middle], commitID[middle]) < (point.time, point.commitID) { low = middle + 1 } else { high = middle }
+        }
+        if low < time.count, commitID[low] == point.commitID {
+            var values = repeated[point.commitID] ?? [value[low]]
+            values.append(point.value)
+            repeated[point.commitID] = values
+            value[low] = Self.median(values)
+        } else {
+            time.insert(point.time, at: low)
+            commitID.insert(point.commitID, at: low)
+            tracked.insert(point.tracked, at: low)
+            value.insert(point.value, at: low)
         }
     }
 
@@ -69,14 +124,21 @@ struct SeriesLine: Sendable, Equatable {
         SHA256.hash(data: Data(fingerprint.utf8)).prefix(4).map { String(format: "%02x", $0) }.joined()
     }
 
-    private init(runner: String, key: String) {
+    /// Lines are equal when they show the same: the values behind a median are not compared.
+    static func == (lhs: SeriesLine, rhs: SeriesLine) -> Bool {
+        (lhs.runner, lhs.key) == (rhs.runner, rhs.key) && lhs.time == rhs.time && lhs.commitID == rhs.commitID
+            && lhs.tracked == rhs.tracked && lhs.value == rhs.value
+    }
+
+    private init(runner: String, baseRunner: String, key: String) {
         self.runner = runner
+        self.baseRunner = baseRunner
         self.key = key
     }
 
     /// The same line over commits reachable from tracked refs; nil when none are.
     func trackedOnly() -> SeriesLine? {
-        var line = SeriesLine(runner: runner, key: key)
+        var line = SeriesLine(runner: runner, baseRunner: baseRunner, key: key)
         for index in time.indices where tracked[index] {
             line.time.append(time[index])
             line.commitID.append(commitID[index])

@@ -7,6 +7,8 @@ struct GraphPage {
     /// Drawn when the address names no metric.
     var defaultMetrics: [String]
     var dygraphsInstalled: Bool
+    /// Guidance while nothing is measured; asked for only when there are no metrics.
+    var firstSteps: FirstSteps?
     var viewer = Viewer.anonymous
 
     func render() -> String {
@@ -23,6 +25,7 @@ struct GraphPage {
         }
         guard !metrics.isEmpty else {
             html.raw("<p id=\"no-metrics\">No measurements yet. Graphs appear here once runs report metrics.</p>\n")
+            firstSteps?.render(&html)
             PageLayout.close(&html)
             return html.output
         }

@@ -15,6 +15,8 @@ struct IndexPage {
     var nextQueued: [QueueEntry] = []
     /// Reported changes nobody acknowledged yet, newest first.
     var changes: [PerformanceChange] = []
+    /// Guidance while nothing is measured.
+    var firstSteps: FirstSteps?
     var viewer = Viewer.anonymous
 
     /// How many changes the front page lists.
@@ -32,6 +34,7 @@ struct IndexPage {
         // Sections in page order; each is self-contained (heading and content), so a new
         // one, such as recent significant changes, is one more call here.
         renderStatus(&html)
+        firstSteps?.render(&html)
         renderChanges(&html)
         renderRefs(&html)
         IndexSummaries(runners: runners, nextQueued: nextQueued, queueLength: queueLength).render(&html)

@@ -8,6 +8,8 @@ struct QueuePage {
     var queue: [QueueEntry]
     /// How many commits are queued in all.
     var total: Int
+    /// Guidance while nothing is measured.
+    var firstSteps: FirstSteps?
     var viewer = Viewer.anonymous
 
     /// The bound on the entries listed.
@@ -17,7 +19,9 @@ struct QueuePage {
     func render() -> String {
         var html = HTMLWriter()
         PageLayout.open(&html, title: "Queue · tablejohn", viewer: viewer, scripts: [StaticAssets.url("queue.js")])
-        html.raw("<h1>Queue</h1>\n<h2>Runners</h2>\n")
+        html.raw("<h1>Queue</h1>\n")
+        firstSteps?.render(&html)
+        html.raw("<h2>Runners</h2>\n")
         if runners.isEmpty {
             html.raw("<p id=\"runners\">No runners yet. <code>tjctl runner add NAME</code> issues a token for one.</p>\n")
         } else {
