@@ -74,6 +74,7 @@ public struct ControlMethods: Sendable {
             switch error {
             case .unknownRun(let id): .notFound("run", id)
             case .unknownCommit(let hash): .notFound("commit", hash)
+            case .incompatibleUnit(let cause): .invalidParams("\(cause); nothing was stored", data: ["parameter": "files"])
             }
         case let error as RunnerError:
             switch error {
@@ -133,7 +134,7 @@ public struct ControlMethods: Sendable {
         case "runs.list": return try runsList(RPCParams(params, names: Self.filterNames + ["limit", "cursor"]))
         case "runs.get": return try runGet(RPCParams(params, names: ["id"]))
         case "runs.delete": return try runDelete(RPCParams(params, names: ["id"]))
-        case "runs.submit": return try runSubmit(RPCParams(params, names: ["commit", "files", "format", "runner", "fingerprint"]))
+        case "runs.submit": return try runSubmit(RPCParams(params, names: ["commit", "files", "names", "format", "runner", "fingerprint"]))
         case "runs.import": return try runImport(RPCParams(params, names: ["runs"]))
         case "runs.export": return try export(RPCParams(params, names: ["format", "stream"] + Self.filterNames + ["limit", "cursor"]))
         case "metrics.list": return try metricsList(RPCParams(params, names: []))
@@ -367,12 +368,22 @@ public struct ControlMethods: Sendable {
         }
         let format = try params.choice("format", ResultFormat.self)
         let runner = try params.string("runner")
+        // File names (optional, one per file): some formats name their benchmark only there.
+        let names = try params.strings("names")
+        if let names, names.count != files.count {
+            throw RPCError.invalidParams("\"names\" must hold one name per file", data: ["parameter": "names"])
+        }
+        // Paths as a file system has them: bounded, one line.
+        if let bad = names?.first(where: { $0.isEmpty || $0.utf8.count > 4096 || $0.hasControlCharacters }) {
+            throw RPCError.invalidParams("\"names\": \(String(bad.prefix(40)).debugDescription) is not a file name (1 to 4096 bytes, no control characters)",
+                                         data: ["parameter": "names"])
+        }
         let named = files.enumerated().map { (name: "file \($0.offset + 1)", bytes: Array($0.element.utf8)) }
         let fingerprint = try params.object("fingerprint")
         let built: (run: Run, formats: [ResultFormat])
         do throws(ExternalRunError) {
             built = try ExternalRun.fromResults(named, commit: commit, format: format, runner: runner,
-                                                fingerprint: fingerprint, now: Self.now())
+                                                fingerprint: fingerprint, now: Self.now(), paths: names)
         } catch {
             metrics?.submission(.control, .refused, duration: nil)
             throw RPCError.invalidParams(error.message, data: ["parameter": "files"])

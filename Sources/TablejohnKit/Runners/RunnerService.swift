@@ -174,6 +174,8 @@ public final class RunnerService: Sendable {
                     stored = try await recorder.record(run)
                 } catch RunError.unknownCommit(let hash) {
                     throw RunnerAPIError.bad("submit_run: commit \(hash) is not in this repository")
+                } catch RunError.incompatibleUnit(let error) {
+                    throw RunnerAPIError.bad("submit_run: \(error); nothing was stored")
                 }
                 // A run already stored: the same runner resending it is acknowledged again
                 // (it may not have heard the first time); anyone else is refused.
