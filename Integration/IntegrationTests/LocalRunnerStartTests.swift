@@ -15,6 +15,13 @@ struct LocalRunnerStartTests {
         let runs = try await waitForRuns(1, in: repo.path, logs: server.log)
 
         #expect(runs.first?["runner"] == "local")
+        // The run carries what could have skewed it, and its page says so
+        let conditions = try #require(runs.first?["conditions"])
+        #expect(conditions["load_average"]?.doubleValue.map { $0 >= 0 } == true)
+        #expect(conditions["shared_machine"] == false)
+        let page = try await server.get("/run/\(runs.first?["id"]?.stringValue ?? "")/")
+        #expect(page.body.contains("<tr><th>Conditions</th>"))
+        #expect(page.body.contains("alone on the machine"))
         _ = try await server.stop()
         #expect(!server.log.contains("status call failed"), "\(server.log)")
         #expect(!server.log.contains("warning"), "\(server.log)")
