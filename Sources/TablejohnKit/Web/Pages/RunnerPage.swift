@@ -60,18 +60,10 @@ struct RunnerPage {
         var links: [String] = []
         if isContinuation { links.append("<a href=\"\(URLPath.runner(name))\" id=\"newest\">Newest runs</a>") }
         if runs.count == Self.pageSize, let last = runs.last {
-            let cursor = URLPath.segment(Self.cursor(last))
+            let cursor = URLPath.segment(RunCursor(after: last).token)
             links.append("<a href=\"\(URLPath.runner(name))?before=\(cursor)\" id=\"older\">Older runs</a>")
         }
         if !links.isEmpty { html.raw("<p class=\"paging\">\(links.joined(separator: " · "))</p>\n") }
     }
 
-    /// `start:id` of the last run of a page, to continue after it.
-    static func cursor(_ run: RunSummary) -> String { "\(run.start):\(run.id)" }
-
-    /// The run a `before` cursor names, or nil for a malformed one.
-    static func parseCursor(_ text: String) -> (start: Int64, id: String)? {
-        guard let colon = text.firstIndex(of: ":"), let start = Int64(text[..<colon]) else { return nil }
-        return (start, String(text[text.index(after: colon)...]))
-    }
 }
