@@ -134,4 +134,48 @@ struct DiskGateIntegrationTests {
         #expect(try await server.get("/queue/").status == 200)
         _ = try await server.stop()
     }
+
+    @Test("/queue/ in a browser follows a runner into paused and back, showing its reason as text")
+    func queuePageFollowsLive() async throws {
+        // The default 60 s runner timeout: the browser polls every 2 s, between the calls below.
+        let serverConfig = configFolder + "/live.toml"
+        try "[runner]\n".write(toFile: serverConfig, atomically: true, encoding: .utf8)
+        let server = try DaemonProcess(serve: ["--config", serverConfig], in: repo.path)
+        try await server.waitUntilServing()
+        let token = try tjctl("runner", "add", "box").stdout.trimmingCharacters(in: .newlines)
+        let authorization = "Basic " + Data("box:\(token)".utf8).base64EncodedString()
+        func report(paused: String?) async throws {
+            var body: JSONObject = ["secret": "0123456789abcdef", "status": ["type": "idle"]]
+            if let paused { body["paused"] = .string(paused) }
+            let reply = try await server.post("/api/runner/status", body: Data(try JSONValue.object(body).serialized()), authorization: authorization)
+            #expect(reply.status == 200, "\(reply.body)")
+        }
+        try await report(paused: nil)
+
+        // Given the queue page open on an idle runner
+        let browser = try Browser()
+        try browser.navigate(to: "http://127.0.0.1:\(server.port)/queue/")
+        #expect(try browser.element("section.runner [data-field=state]").text == "idle")
+        #expect(try browser.element("section.runner [data-field=paused]").text == "")
+
+        // When the runner reports it is paused, with markup in its reason
+        let reason = "only 1.25 GiB free on /tmp/<img src=x onerror=window.__pwned=1> (needs 5 GiB)"
+        try await report(paused: reason)
+
+        // Then the page follows without a reload and shows the reason as text
+        try await browser.waitUntil("the state reads paused") { try browser.element("section.runner [data-field=state]").text == "paused" }
+        #expect(try browser.element("section.runner [data-field=paused]").text == reason)
+        #expect(try browser.element("section.runner [data-field=state]").attribute("class") == "state state-paused")
+        #expect(try browser.execute("return document.querySelectorAll('section.runner img').length") == 0)
+        #expect(try browser.execute("return typeof window.__pwned") == "undefined")
+        try browser.screenshot(named: "queue-paused")
+
+        // And when space comes back, the reason goes
+        try await report(paused: nil)
+        try await browser.waitUntil("the state reads idle") { try browser.element("section.runner [data-field=state]").text == "idle" }
+        #expect(try browser.element("section.runner [data-field=paused]").text == "")
+        try browser.expectNoConsoleErrors()
+        browser.quit()
+        _ = try await server.stop()
+    }
 }

@@ -132,7 +132,7 @@ struct MetricCommand: ParsableCommand {
 }
 
 struct Runners: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List runners: state, current run, last seen, fingerprint.")
+    static let configuration = CommandConfiguration(abstract: "List runners: state (a paused one with why it takes no work), current run, last seen, fingerprint.")
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {

@@ -53,8 +53,13 @@ public struct RunnerOverview: Sendable {
             let output = run.flatMap { run in outputs[name].flatMap { $0.runID == run.runID ? $0.lines : nil } } ?? []
             return RunnerOverview(name: name, state: state, lastSeen: lastSeen,
                                   fingerprint: now?.fingerprint ?? record?.fingerprint, run: run,
-                                  paused: state == .paused ? now?.paused : nil, output: output)
+                                  paused: pauseReason(state: state, live: now), output: output)
         }
+    }
+
+    /// Why a runner in `state` takes no new work: its last call's reason, while it is paused.
+    static func pauseReason(state: State, live: RunnerRegistry.Snapshot?) -> PauseReason? {
+        state == .paused ? live?.paused : nil
     }
 
     /// The newer of the stored last-seen time (written every 30 s) and the registry's.
