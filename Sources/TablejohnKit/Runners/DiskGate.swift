@@ -84,6 +84,12 @@ public struct DiskGate: Sendable, Equatable {
         }
     }
 
+    /// The paths to measure, each once, in the order of the entries.
+    public func paths(workDirectory: String) -> [String] {
+        var seen = Set<String>()
+        return thresholds.map { Self.path(of: $0, workDirectory: workDirectory) }.filter { seen.insert($0).inserted }
+    }
+
     /// Why the runner pauses, or nil when every path has enough space. `free` reports
     /// the space at a path (statvfs in the runner, a table in tests); each distinct path
     /// is asked once.

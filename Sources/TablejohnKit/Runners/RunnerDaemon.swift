@@ -57,6 +57,7 @@ public final class RunnerDaemon: Service, Sendable {
     private let httpClient = RunnerServerClient.makeHTTPClient()
     private let clients: [RunnerServerClient]
     private let secret = RunnerToken.generate()
+    private let probe = DiskProbe()
     private let logger: Logger
 
     public init(settings: Settings, logger: Logger) {
@@ -110,7 +111,7 @@ public final class RunnerDaemon: Service, Sendable {
                 logger.info("run finished", metadata: ["run": "\(finished.order.id)", "exit-code": "\(finished.exitCode)"])
             }
             let due = lifecycle.due(now: Timestamp.now())
-            if !due.isEmpty, lifecycle.current == nil { checkDisk(&lifecycle, workDirectory: workDirectory) }
+            if !due.isEmpty, lifecycle.current == nil { await checkDisk(&lifecycle, workDirectory: workDirectory) }
             for server in due {
                 let plan = lifecycle.plan(for: server)
                 let body = RunnerWire.statusBody(plan, secret: secret, info: settings.info, fingerprint: settings.fingerprint,
@@ -204,11 +205,13 @@ public final class RunnerDaemon: Service, Sendable {
         }
     }
 
-    /// Measures the `min-free` paths before asking for work, and pauses or resumes.
-    /// Blocking (statvfs), but short, and only while no run is in progress.
-    private func checkDisk(_ lifecycle: inout RunnerLifecycle, workDirectory: String) {
+    /// Measures the `min-free` paths before asking for work, and pauses or resumes. Only
+    /// while no run is in progress; a path whose measurement hangs (a dead mount) reads
+    /// as unknown after a few seconds, so the status calls go on.
+    private func checkDisk(_ lifecycle: inout RunnerLifecycle, workDirectory: String) async {
         guard !settings.diskGate.thresholds.isEmpty else { return }
-        let reason = settings.diskGate.pauseReason(workDirectory: workDirectory, free: DiskGate.measure)
+        let free = await probe.measure(settings.diskGate.paths(workDirectory: workDirectory))
+        let reason = settings.diskGate.pauseReason(workDirectory: workDirectory) { free[$0] ?? .unknown("not measured") }
         guard reason != lifecycle.paused else { return }
         if let reason {
             logger.warning("paused: no new work until there is space", metadata: ["reason": "\(reason)"])

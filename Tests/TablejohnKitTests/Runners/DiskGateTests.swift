@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import Testing
 @testable import TablejohnKit
 
@@ -91,5 +93,44 @@ struct DiskGateTests {
         #expect(ByteCountText.exact(1000) == "1000 B")
         #expect(ByteCountText.approximate(Double(2 << 30) - 1, down: true) == "1.99 GiB")
         #expect(ByteCountText.approximate(Double(2 << 30) - 1) == "2.00 GiB")
+    }
+}
+
+@Suite("Disk probe")
+struct DiskProbeTests {
+    @Test("a measurement that hangs (a dead mount) reads as unknown, and later rounds do not pile up threads on it")
+    func hangingMount() async throws {
+        // Given a path whose measurement blocks until released
+        let release = DispatchSemaphore(value: 0)
+        let hanging = Mutex(true)
+        let calls = Mutex(0)
+        let probe = DiskProbe(timeout: .milliseconds(200)) { path in
+            calls.withLock { $0 += 1 }
+            if path == "/mnt/dead", hanging.withLock({ $0 }) { release.wait() }
+            return .bytes(1 << 30)
+        }
+
+        // When it is measured beside a healthy path
+        let first = await probe.measure(["/mnt/dead", "/tmp", "/tmp"])
+        // Then the healthy path is measured and the hung one reads as unknown after the timeout
+        #expect(first["/tmp"] == .bytes(1 << 30))
+        #expect(first["/mnt/dead"] == .unknown("no answer within 0.2 s"))
+        #expect(try DiskGateTests.gate("/mnt/dead>1G").pauseReason(workDirectory: "/w") { first[$0]! }
+            == "cannot measure the free space on /mnt/dead (no answer within 0.2 s); it needs 1 GiB")
+
+        // While it is still stuck, the next round answers at once without measuring again
+        #expect(await probe.measure("/mnt/dead") == .unknown("an earlier measurement has not returned yet"))
+        #expect(calls.withLock { $0 } == 2)
+
+        // Once the mount answers again, the path is measured again
+        hanging.withLock { $0 = false }
+        release.signal()
+        var space = DiskGate.FreeSpace.unknown("not yet")
+        for _ in 0..<200 where space != .bytes(1 << 30) {
+            space = await probe.measure("/mnt/dead")
+            if space != .bytes(1 << 30) { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(space == .bytes(1 << 30))
+        #expect(calls.withLock { $0 } == 3)
     }
 }
