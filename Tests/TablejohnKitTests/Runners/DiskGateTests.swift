@@ -134,3 +134,19 @@ struct DiskProbeTests {
         #expect(calls.withLock { $0 } == 3)
     }
 }
+
+@Suite("Disk gates in the runner's settings")
+struct DiskGateSettingsTests {
+    @Test("tablejohnd runner reads min-free from its configuration file")
+    func runnerSettings() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tj-gates-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try "[runner]\nmin-free = [\"/tmp>5G\", \"work-dir>2G\"]\n".write(toFile: folder + "/t.toml", atomically: true, encoding: .utf8)
+        let settings = try RunnerProcess.settings(RunnerOptions(configPath: folder + "/t.toml", name: "box",
+                                                                servers: [.init(url: "http://127.0.0.1:1", token: "t")]))
+        #expect(settings.diskGate == DiskGate([DiskThreshold(place: .path("/tmp"), minimum: 5 << 30),
+                                               DiskThreshold(place: .workDirectory, minimum: 2 << 30)]))
+        #expect(settings.diskGate.paths(workDirectory: "/var/tmp/tj") == ["/tmp", "/var/tmp/tj"])
+    }
+}
