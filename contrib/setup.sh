@@ -61,6 +61,11 @@ if ! python3 -c "import pytest_benchmark" 2>/dev/null; then
   echo "setup: installing pytest-benchmark (pip)" >&2
   pip_install pytest pytest-benchmark
 fi
+# The operations tests parse GET /metrics with the Prometheus project's own text parser.
+if ! python3 -c "import prometheus_client.parser" 2>/dev/null; then
+  echo "setup: installing prometheus-client (pip)" >&2
+  pip_install prometheus-client
+fi
 
 if ! command -v swift >/dev/null; then
   echo "setup: the Swift 6.3 toolchain is not on PATH; install it from swift.org first" >&2

@@ -24,6 +24,30 @@ struct ExternalResultsTests {
             <Catch2TestRun name="b" catch2-version="3.5.2"><TestCase name="Fib"><BenchmarkResults name="Fib 20">
             <mean value="29087.5" lowerBound="28982.5" upperBound="29237"/></BenchmarkResults></TestCase></Catch2TestRun>
             """, "Fib 20/mean", 29087.5),
+        ("package-benchmark", """
+            =======
+            Sorting
+            =======
+
+            Quicksort
+            ╒══════════════════════════╤═════════╤═════════╤═════════╤═════════╤═════════╤═════════╤═════════╤═════════╕
+            │ Metric                   │      p0 │     p25 │     p50 │     p75 │     p90 │     p99 │    p100 │ Samples │
+            ╞══════════════════════════╪═════════╪═════════╪═════════╪═════════╪═════════╪═════════╪═════════╪═════════╡
+            │ Time (wall clock) (μs) * │    1089 │    1130 │    1137 │    1147 │    1168 │    1281 │    1683 │     862 │
+            ╘══════════════════════════╧═════════╧═════════╧═════════╧═════════╧═════════╧═════════╧═════════╧═════════╛
+            """, "Sorting:Quicksort/wallClock", 1_137_000),
+        ("benchmarkdotnet", #"{"Title": "Hashing", "HostEnvironmentInfo": {"BenchmarkDotNetVersion": "0.14.0"}, "Benchmarks": [{"FullName": "App.Hashing.Sha256", "Statistics": {"Mean": 1523.5, "OriginalValues": [1510, 1537], "ConfidenceInterval": {"Lower": 1277.5, "Upper": 1770.5}}}]}"#,
+         "App.Hashing.Sha256/time", 1523.5),
+        ("pyperf", #"{"version": "1.0", "metadata": {"name": "timeit", "unit": "second"}, "benchmarks": [{"runs": [{"warmups": [[1, 0.5]]}, {"values": [0.25, 0.75]}]}]}"#,
+         "timeit/time", 0.5),
+        ("asv", #"{"commit_hash": "4f2a91c0", "result_columns": ["result", "params"], "results": {"benchmarks.Sorting.time_sort": [[0.125, NaN], [["100", "10000"]]]}, "version": 2}"#,
+         "benchmarks.Sorting.time_sort(100)/time", 0.125),
+        ("vitest", #"{"files": [{"filepath": "/app/bench/sort.bench.ts", "groups": [{"fullName": "bench/sort.bench.ts > sorting", "benchmarks": [{"name": "Array.sort", "mean": 0.0201, "min": 0.0188, "max": 0.2431, "hz": 49751.2}]}]}]}"#,
+         "bench/sort.bench.ts > sorting > Array.sort/time", 0.0201),
+        ("divan", """
+            sort                 fastest       │ slowest       │ median        │ mean          │ samples │ iters
+            ╰─ sort_vec          1.201 ms      │ 1.544 ms      │ 1.25 ms       │ 1.281 ms      │ 100     │ 100
+            """, "sort/sort_vec/time", 1_250_000),
     ]
 
     func runs(_ repo: TestRepository) throws -> [JSONValue] { try storedRuns(in: repo.path) }
@@ -115,6 +139,65 @@ struct ExternalResultsTests {
         let huge = try await server.post("/api/runs?commit=main", body: Data(repeating: 0x41, count: 9 << 20), authorization: auth)
         #expect(huge.status == 413)
         #expect(try runs(repo).count == 1)
+        _ = try await server.stop()
+    }
+
+    @Test("one unit per metric: a run in µs lands in the metric's ns, one in bytes is refused naming both units, over tjctl and POST /api/runs")
+    func unitsConverted() async throws {
+        let repo = try TestRepository()
+        let hashes = try repo.commits(2)
+        let server = try DaemonProcess(serve: [], in: repo.path)
+        try await server.waitUntilServing()
+        _ = try await server.waitForPage("/") { $0.contains("2 commits") }
+        let folder = try TemporaryFolder.make(prefix: "tj-units")
+        try #"{"parse/time": {"value": 1250, "unit": "ns"}}"#.write(toFile: folder + "/ns.json", atomically: true, encoding: .utf8)
+        try #"{"parse/time": {"value": 1.5, "unit": "µs", "samples": [1.25, 1.75]}}"#.write(toFile: folder + "/us.json", atomically: true, encoding: .utf8)
+        let bytes = #"{"parse/time": {"value": 12, "unit": "B"}}"#
+        try bytes.write(toFile: folder + "/bytes.json", atomically: true, encoding: .utf8)
+        // Given a metric first stored in ns
+        #expect(try runTjctl(["submit", "--commit", "HEAD~1", folder + "/ns.json"], in: repo.path).status == 0)
+        // When a run reports it in µs, then it is stored in ns
+        let second = try runTjctl(["submit", "--commit", "HEAD", folder + "/us.json", "--json"], in: repo.path)
+        #expect(second.status == 0, "\(second.stderr)")
+        let stored = try run(try #require(try JSONValue.parse(second.stdout)["id"]?.stringValue), repo)
+        #expect(stored["measurements"]?["parse/time"]?["value"]?.doubleValue == 1500)
+        #expect(stored["measurements"]?["parse/time"]?["unit"] == "ns")
+        // A run in bytes is refused over both ways in, and nothing of it is stored
+        let refused = try runTjctl(["submit", "--commit", "HEAD", folder + "/bytes.json"], in: repo.path)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains(#"metric "parse/time": its unit "B" cannot be converted to the metric's unit "ns"; nothing was stored"#),
+                "\(refused.stderr)")
+        let token = try runTjctl(["runner", "add", "ci-box"], in: repo.path).stdout.trimmingCharacters(in: .newlines)
+        let auth = "Basic " + Data("ci-box:\(token)".utf8).base64EncodedString()
+        let posted = try await server.post("/api/runs?commit=\(hashes[1])", body: Data(bytes.utf8), authorization: auth)
+        #expect(posted.status == 400)
+        #expect(posted.body == #"metric "parse/time": its unit "B" cannot be converted to the metric's unit "ns"; nothing was stored"# + "\n")
+        #expect(try runs(repo).count == 2)
+        _ = try await server.stop()
+    }
+
+    @Test("tjctl submit sends file names: a package-benchmark p90 file names its benchmark, asv's benchmarks.json names parameters")
+    func namedFiles() async throws {
+        let repo = try TestRepository()
+        _ = try repo.commits(1)
+        let server = try DaemonProcess(serve: [], in: repo.path)
+        try await server.waitUntilServing()
+        _ = try await server.waitForPage("/") { $0.contains("1 commit") }
+        let folder = try TemporaryFolder.make(prefix: "tj-named")
+        try #"{"mallocCountTotal": 2, "wallClock": 1168000}"#.write(toFile: folder + "/Sorting.Quicksort.p90.json", atomically: true, encoding: .utf8)
+        try #"{"benchmarks.Sorting.time_sort": {"name": "benchmarks.Sorting.time_sort", "param_names": ["n"], "params": [["100"]], "type": "time", "unit": "seconds"}, "version": 2}"#
+            .write(toFile: folder + "/benchmarks.json", atomically: true, encoding: .utf8)
+        try #"{"commit_hash": "4f2a91c0", "result_columns": ["result", "params"], "results": {"benchmarks.Sorting.time_sort": [[0.125], [["100"]]]}, "version": 2}"#
+            .write(toFile: folder + "/4f2a91c0-py3.12.json", atomically: true, encoding: .utf8)
+        let submitted = try runTjctl(["submit", "--commit", "HEAD", folder + "/Sorting.Quicksort.p90.json", folder + "/benchmarks.json",
+                                      folder + "/4f2a91c0-py3.12.json", "--json"], in: repo.path)
+        #expect(submitted.status == 0, "\(submitted.stderr)")
+        let reply = try JSONValue.parse(submitted.stdout)
+        #expect(reply["formats"] == ["package-benchmark", "asv"])
+        let stored = try run(try #require(reply["id"]?.stringValue), repo)
+        #expect(stored["measurements"]?["Sorting:Quicksort/wallClock/p90"]?["value"]?.doubleValue == 1_168_000)
+        #expect(stored["measurements"]?["Sorting:Quicksort/mallocCountTotal/p90"]?["value"]?.doubleValue == 2)
+        #expect(stored["measurements"]?["benchmarks.Sorting.time_sort(n=100)/time"]?["value"]?.doubleValue == 0.125)
         _ = try await server.stop()
     }
 

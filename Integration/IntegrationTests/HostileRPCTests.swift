@@ -52,7 +52,8 @@ struct HostileRPCTests {
         "runs.list": MethodShape(kinds: filterKinds.merging(["limit": .integer, "cursor": .string]) { $1 }, base: ["limit": 10]),
         "runs.get": MethodShape(kinds: ["id": .string], required: ["id"], base: ["id": "no-such-run"]),
         "runs.delete": MethodShape(kinds: ["id": .string], required: ["id"], base: ["id": "no-such-run"]),
-        "runs.submit": MethodShape(kinds: ["commit": .string, "files": .strings, "format": .string, "runner": .string, "fingerprint": .object],
+        "runs.submit": MethodShape(kinds: ["commit": .string, "files": .strings, "names": .strings, "format": .string, "runner": .string,
+                                           "fingerprint": .object],
                                    required: ["commit", "files"],
                                    base: ["commit": "HEAD", "files": [#"{"hostile/time": {"value": 1.5, "unit": "ns"}}"#],
                                           "format": "tablejohn", "runner": "ci", "fingerprint": ["cpu": "x"]]),
@@ -77,6 +78,10 @@ struct HostileRPCTests {
         "users.passwd": MethodShape(kinds: ["name": .string, "password": .string], required: ["name", "password"],
                                     base: ["name": "nobody", "password": "a long enough password"]),
         "users.remove": MethodShape(kinds: ["name": .string], required: ["name"], base: ["name": "nobody"]),
+        "db.query": MethodShape(kinds: ["sql": .string, "limit": .integer, "offset": .integer], required: ["sql"],
+                                base: ["sql": "SELECT count(*) FROM runs", "limit": 10, "offset": 0]),
+        "db.backup": MethodShape(kinds: ["path": .string, "force": .bool], required: ["path"],
+                                 base: ["path": "/no/such/folder/copy.db", "force": false]),
     ]
 
     static let filterKinds: [String: Kind] = ["commit": .string, "ref": .string, "metric": .string, "runner": .string,
@@ -91,6 +96,7 @@ struct HostileRPCTests {
             let outOfRange: [JSONValue] = switch name {
             case "priority": [.integer(.min), .integer(.max), 1_000_001, -1_000_001]
             case "id": [0, -1, .integer(.min)]
+            case "offset": [-1, .integer(.min), .integer(.max)]
             default: [0, -1, .integer(.min), .integer(.max)]
             }
             return containers + ["10", 1.5, 1e308, -1e308, true] + outOfRange

@@ -22,7 +22,8 @@ struct Submit: ParsableCommand {
 
     func run() throws {
         let contents = try files.map { try readInput($0) }
-        var params: JSONObject = ["commit": .string(commit), "files": .array(contents.map { .string(String(decoding: $0, as: UTF8.self)) })]
+        var params: JSONObject = ["commit": .string(commit), "files": .array(contents.map { .string(String(decoding: $0, as: UTF8.self)) }),
+                                  "names": .array(files.map { .string($0 == "-" ? "standard input" : $0) })]
         if let runner { params["runner"] = .string(runner) }
         if let format { params["format"] = .string(format) }
         try connection.show(try connection.call("runs.submit", params)) { result in

@@ -11,8 +11,11 @@ public struct ExternalRunError: Error, Equatable, CustomStringConvertible {
 public enum ExternalRun {
     /// A run of `commit` (a full hash) from result files, each read in `format` or the
     /// format detected; origin `import`. Errors name the file and the format tried.
+    /// `paths`, one per file when given, are the files' paths, which some formats name
+    /// their benchmarks by (package-benchmark's `Target.Benchmark.p90.json`).
     public static func fromResults(_ files: [(name: String, bytes: [UInt8])], commit: String, format: ResultFormat?,
-                                   runner: String?, fingerprint: JSONValue?, now: Int64) throws(ExternalRunError) -> (run: Run, formats: [ResultFormat]) {
+                                   runner: String?, fingerprint: JSONValue?, now: Int64,
+                                   paths: [String]? = nil) throws(ExternalRunError) -> (run: Run, formats: [ResultFormat]) {
         guard !files.isEmpty else { throw ExternalRunError(message: "no result files given") }
         // A label for people (CI job names carry spaces and symbols; pages escape it), bounded
         // like a runner's name and free of control characters.
@@ -23,10 +26,21 @@ public enum ExternalRun {
         var measurements: [Measurement] = []
         var source: [String: String] = [:]
         var formats: [ResultFormat] = []
-        for file in files {
+        // A file that only describes the others (asv's benchmarks.json) is read with each of them.
+        var companion: JSONValue?
+        var results: [(name: String, bytes: [UInt8], path: String?)] = []
+        for (index, file) in files.enumerated() {
+            if companion == nil, let described = ResultReader.companion(file.bytes) {
+                companion = described
+            } else {
+                results.append((file.name, file.bytes, paths.flatMap { index < $0.count ? $0[index] : nil }))
+            }
+        }
+        guard !results.isEmpty else { throw ExternalRunError(message: "\(files[0].name) describes benchmarks but holds no results; give the results files with it") }
+        for file in results {
             let read: (ResultFormat, [Measurement])
             do {
-                read = try ResultReader.read(file.bytes, format: format)
+                read = try ResultReader.read(file.bytes, format: format, name: file.path ?? file.name, companion: companion)
             } catch {
                 throw ExternalRunError(message: "\(file.name): \(error)")
             }

@@ -4,6 +4,7 @@
 public enum ResultFormat: String, Sendable, CaseIterable, CustomStringConvertible {
     /// tablejohn JSON or Bencher Metric Format (BMF).
     case tablejohn
+    case packageBenchmark = "package-benchmark"
     case goBench = "go"
     case googleBenchmark = "google-benchmark"
     case hyperfine
@@ -12,10 +13,16 @@ public enum ResultFormat: String, Sendable, CaseIterable, CustomStringConvertibl
     case jmh
     case criterion
     case catch2
+    case benchmarkDotNet = "benchmarkdotnet"
+    case pyperf
+    case asv
+    case vitest
+    case divan
 
     public var description: String {
         switch self {
         case .tablejohn: "tablejohn JSON / Bencher Metric Format"
+        case .packageBenchmark: "Swift package-benchmark"
         case .goBench: "go test -bench"
         case .googleBenchmark: "Google Benchmark JSON"
         case .hyperfine: "hyperfine JSON"
@@ -24,6 +31,11 @@ public enum ResultFormat: String, Sendable, CaseIterable, CustomStringConvertibl
         case .jmh: "JMH JSON"
         case .criterion: "Criterion"
         case .catch2: "Catch2 XML"
+        case .benchmarkDotNet: "BenchmarkDotNet JSON"
+        case .pyperf: "pyperf JSON"
+        case .asv: "asv results"
+        case .vitest: "Vitest bench JSON"
+        case .divan: "divan"
         }
     }
 
@@ -31,6 +43,7 @@ public enum ResultFormat: String, Sendable, CaseIterable, CustomStringConvertibl
     var adapter: any ResultAdapter.Type {
         switch self {
         case .tablejohn: TablejohnJSONFormat.self
+        case .packageBenchmark: PackageBenchmarkFormat.self
         case .goBench: GoBenchFormat.self
         case .googleBenchmark: GoogleBenchmarkFormat.self
         case .hyperfine: HyperfineFormat.self
@@ -39,6 +52,11 @@ public enum ResultFormat: String, Sendable, CaseIterable, CustomStringConvertibl
         case .jmh: JMHFormat.self
         case .criterion: CriterionFormat.self
         case .catch2: Catch2Format.self
+        case .benchmarkDotNet: BenchmarkDotNetFormat.self
+        case .pyperf: PyperfFormat.self
+        case .asv: AsvFormat.self
+        case .vitest: VitestBenchFormat.self
+        case .divan: DivanFormat.self
         }
     }
 }
@@ -67,12 +85,19 @@ protocol ResultAdapter {
 
 /// Results as read: the bytes, their text, and the JSON value when they are JSON.
 struct ResultInput {
+    /// The file's name when it came from a file (`Target.Benchmark.p90.json`): some
+    /// formats name their benchmark only there.
+    let name: String?
+    /// A file given alongside that describes the results (asv's `benchmarks.json`).
+    let companion: JSONValue?
     let text: String
     let json: JSONValue?
     /// Why the bytes are not JSON, when they are not.
     let jsonError: String
 
-    init(_ bytes: [UInt8]) {
+    init(_ bytes: [UInt8], name: String? = nil, companion: JSONValue? = nil) {
+        self.name = name
+        self.companion = companion
         text = String(repairingUTF8: bytes)
         lines = Self.lines(of: text)
         let first = bytes.first { ![0x20, 0x09, 0x0a, 0x0d].contains($0) }
@@ -124,8 +149,11 @@ struct ResultInput {
 /// Reads benchmark results in any supported format.
 public enum ResultReader {
     /// The measurements in `bytes`, in `format` or in the format detected from the content.
-    public static func read(_ bytes: [UInt8], format: ResultFormat? = nil) throws(ResultFormatError) -> (ResultFormat, [Measurement]) {
-        let input = ResultInput(bytes)
+    /// `name` is the file's name, when the bytes come from a file; `companion`, a file given
+    /// alongside that describes the results (asv's `benchmarks.json`).
+    public static func read(_ bytes: [UInt8], format: ResultFormat? = nil, name: String? = nil,
+                            companion: JSONValue? = nil) throws(ResultFormatError) -> (ResultFormat, [Measurement]) {
+        let input = ResultInput(bytes, name: name, companion: companion)
         if let format { return (format, try parse(input, as: format)) }
         guard let detected = detect(input) else {
             let trimmed = input.text.trimmingPrefix(while: \.isWhitespace)
@@ -136,6 +164,12 @@ public enum ResultReader {
             throw ResultFormatError(nil, "no supported result format recognised in \(bytes.count) bytes (formats: \(names))")
         }
         return (detected, try parse(input, as: detected))
+    }
+
+    /// The description of results in `bytes` (asv's `benchmarks.json`), which holds none itself.
+    public static func companion(_ bytes: [UInt8]) -> JSONValue? {
+        guard let json = try? JSONValue.parse(bytes), AsvFormat.isBenchmarkIndex(json) else { return nil }
+        return json
     }
 
     /// The format `bytes` look like, if any.

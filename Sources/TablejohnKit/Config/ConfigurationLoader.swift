@@ -74,6 +74,13 @@ extension TablejohnConfiguration {
                 }
                 configuration.web.publicURL = trimmed
             }
+            if let metrics = try web.bool("metrics") { configuration.web.metrics = metrics }
+            if let token = try web.string("metrics-token") {
+                guard token.value.utf8.count >= 16, !token.value.hasControlCharacters else {
+                    throw web.error("metrics-token", line: token.line, "must be at least 16 characters without control characters, e.g. from openssl rand -hex 32")
+                }
+                configuration.web.metricsToken = token.value
+            }
             try web.finish()
         }
         if var repo = try top.section("repo") {
@@ -156,12 +163,27 @@ extension TablejohnConfiguration {
             }
             try hooks.finish()
         }
+        if var sql = try top.section("sql") {
+            configuration.sql = try sqlSettings(&sql)
+        }
         try top.finish()
         return configuration
     }
 }
 
 extension TablejohnConfiguration {
+    /// `[sql]`: what one `tjctl sql` may cost.
+    static func sqlSettings(_ section: inout SectionReader) throws -> UserQueryLimits {
+        var limits = UserQueryLimits()
+        if let timeout = try section.duration("timeout") {
+            guard timeout <= .seconds(600) else { throw section.error("timeout", line: section.table["timeout"]?.line, "expected at most 10 minutes") }
+            limits.timeout = timeout
+        }
+        if let rows = try section.wholeNumber("max-rows", in: 1...1_000_000, of: "rows") { limits.maximumRows = rows }
+        try section.finish()
+        return limits
+    }
+
     static func detectSettings(_ section: inout SectionReader) throws -> Detect {
         var detect = Detect()
         if let enabled = try section.boolean("enabled") { detect.enabled = enabled }

@@ -25,6 +25,10 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         /// Where people reach the pages (a reverse proxy's address), without a trailing
         /// slash: links in chat messages point there.
         public var publicURL: String?
+        /// Whether `GET /metrics` serves Prometheus metrics (with the pages' access).
+        public var metrics = true
+        /// A bearer token that opens `/metrics` on a private instance, for scrapers.
+        public var metricsToken: String?
     }
 
     public struct Repo: Sendable, Equatable {
@@ -140,6 +144,8 @@ public struct TablejohnConfiguration: Sendable, Equatable {
     public var runner = Runner()
     public var detect = Detect()
     public var hooks = Hooks()
+    /// `[sql]`: the time and row limits of `tjctl sql`.
+    public var sql = UserQueryLimits()
 
     public init() {}
 }

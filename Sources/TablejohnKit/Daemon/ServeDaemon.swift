@@ -35,6 +35,8 @@ public struct ServeDaemon: Sendable {
     public let sync: SyncService
     public let benchRepository: GitRepository?
     public let localRunner: Bool
+    /// What `/metrics` serves; nil with `[web] metrics = false`.
+    public let metrics: DaemonMetrics?
     private let lock: InstanceLock
     private let logger: Logger
 
@@ -90,8 +92,9 @@ public struct ServeDaemon: Sendable {
         let remote = configuration.repo.url.map {
             SyncService.RemoteSettings(url: $0, refspecs: configuration.repo.refspecs)
         }
+        let metrics = configuration.web.metrics ? DaemonMetrics() : nil
         let sync = SyncService(repository: repository, store: store, remote: remote,
-                               interval: configuration.repo.fetchInterval, logger: logger)
+                               interval: configuration.repo.fetchInterval, logger: logger, metrics: metrics)
         var benchRepository: GitRepository?
         if case .benchRepo(let path, _) = configuration.bench.method {
             do {
@@ -102,7 +105,7 @@ public struct ServeDaemon: Sendable {
         }
         return ServeDaemon(configuration: configuration, repository: repository, store: store,
                            databasePath: databasePath, socketPath: socketPath, sync: sync, benchRepository: benchRepository,
-                           localRunner: options.localRunner, lock: lock, logger: logger)
+                           localRunner: options.localRunner, metrics: metrics, lock: lock, logger: logger)
     }
 
     /// The database when `--db` is not given: `tablejohn.db` in the state folder.
@@ -143,10 +146,13 @@ public struct ServeDaemon: Sendable {
         let runners = RunnerService(store: try store.withDedicatedReader(), bench: configuration.bench, repository: repository, benchRepository: benchRepository,
                                     sharedTokens: [configuration.web.runnerToken].compactMap { $0 },
                                     localRunner: localToken.map { (configuration.runner.name ?? "local", $0) },
-                                    reservationTimeout: configuration.web.runnerTimeout, archiveLimits: configuration.repo.archiveLimits)
+                                    reservationTimeout: configuration.web.runnerTimeout, archiveLimits: configuration.repo.archiveLimits,
+                                    metrics: metrics)
         var web = WebContext(store: store, sync: sync.status, repositoryPath: repositoryPath, resolver: resolver, runners: runners,
                              isPublic: configuration.web.isPublic, syncService: sync)
         web.hookSecret = configuration.repo.hookSecret
+        web.metrics = metrics
+        web.metricsToken = configuration.web.metricsToken
         web.hostPolicy = HostPolicy(listenHost: configuration.web.address.host, allowedHosts: configuration.web.allowedHosts)
         let (listening, announceListening) = AsyncStream<Void>.makeStream()
         let app = web.application(address: configuration.web.address, idleTimeout: configuration.web.idleTimeout,
@@ -155,14 +161,16 @@ public struct ServeDaemon: Sendable {
         // The control socket's calls are served one at a time on its own thread, so
         // they read through a connection of their own instead of the shared pool.
         let controlStore = try store.withDedicatedReader()
-        let methods = ControlMethods(store: controlStore, exportStore: store, sync: sync,
+        var methods = ControlMethods(store: controlStore, exportStore: store, sync: sync,
                                      resolver: RevisionResolver(store: controlStore, repository: repository),
                                      repositoryPath: repositoryPath, databasePath: databasePath, runners: runners)
+        methods.sqlLimits = configuration.sql
+        methods.metrics = metrics
         let rpc = RPCServer(path: socketPath, rpc: JSONRPCProtocol(handle: methods.handler), logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: sync), .init(service: rpc), .init(service: app)]
         if configuration.detect.enabled {
             services.append(.init(service: DetectionService(store: store, settings: configuration.detect,
-                                                            hooks: configuration.hooks.all, logger: logger)))
+                                                            hooks: configuration.hooks.all, logger: logger, metrics: metrics)))
         }
         if !configuration.hooks.all.isEmpty {
             services.append(.init(service: WebhookService(store: store, logger: logger, chatURLs: Set(configuration.hooks.slack),

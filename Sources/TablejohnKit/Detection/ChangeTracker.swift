@@ -32,7 +32,7 @@ struct TrackedSeries: Sendable {
     var runs: [[Double]]
 
     /// One value per benchmarked commit: the median of its runs.
-    var values: [Double] { runs.map(SeriesLine.median) }
+    var values: [Double] { runs.map { RobustStatistics.median($0) } }
 }
 
 /// A change as stored.

@@ -16,6 +16,7 @@ public final class DetectionService: Service, Sendable {
     private let tracker = ChangeTracker()
     private let configuration: ChangePointConfiguration
     private let fullInterval: Duration
+    private let metrics: DaemonMetrics?
     /// What the last round saw, and when the last round over everything ran.
     private let seen = Mutex<(watermark: DetectionWatermark, full: ContinuousClock.Instant)?>(nil)
 
@@ -23,7 +24,9 @@ public final class DetectionService: Service, Sendable {
     public static let defaultFullInterval: Duration = .seconds(600)
 
     public init(store: Store, settings: TablejohnConfiguration.Detect, hooks: [String], logger: Logger,
-                configuration: ChangePointConfiguration = .standard, fullInterval: Duration = defaultFullInterval) {
+                configuration: ChangePointConfiguration = .standard, fullInterval: Duration = defaultFullInterval,
+                metrics: DaemonMetrics? = nil) {
+        self.metrics = metrics
         self.store = store
         self.settings = settings
         self.hooks = hooks
@@ -60,8 +63,10 @@ public final class DetectionService: Service, Sendable {
     private func roundOffPool() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             Self.queue.async { [self] in
+                let started = ContinuousClock.now
                 do {
                     let report = try round(now: Timestamp.now())
+                    metrics?.detectionRound(duration: ContinuousClock.now - started, succeeded: true)
                     if report.queued > 0 || report.reported > 0 || report.failed > 0 {
                         logger.info("change detection", metadata: [
                             "series": "\(report.series)", "queued": "\(report.queued)", "reported": "\(report.reported)",
@@ -69,6 +74,7 @@ public final class DetectionService: Service, Sendable {
                         ])
                     }
                 } catch {
+                    metrics?.detectionRound(duration: ContinuousClock.now - started, succeeded: false)
                     logger.warning("change detection failed; retrying next round", metadata: ["error": "\(error)"])
                 }
                 continuation.resume()

@@ -17,6 +17,10 @@ public struct ControlMethods: Sendable {
     public var runners: RunnerService?
     /// How `users.add` and `users.passwd` hash passwords; tests lower its cost.
     var passwordHasher = PasswordHasher()
+    /// What `db.query` may cost (`[sql]` in the configuration).
+    public var sqlLimits = UserQueryLimits()
+    /// Where `runs.submit` is counted; nil: nowhere.
+    public var metrics: DaemonMetrics?
 
     public init(store: Store, exportStore: Store? = nil, sync: SyncService, resolver: RevisionResolver, repositoryPath: String,
                 databasePath: String, runners: RunnerService? = nil) {
@@ -70,6 +74,7 @@ public struct ControlMethods: Sendable {
             switch error {
             case .unknownRun(let id): .notFound("run", id)
             case .unknownCommit(let hash): .notFound("commit", hash)
+            case .incompatibleUnit(let cause): .invalidParams("\(cause); nothing was stored", data: ["parameter": "files"])
             }
         case let error as RunnerError:
             switch error {
@@ -86,6 +91,18 @@ public struct ControlMethods: Sendable {
             case .exists: .conflict(error.description)
             case .unknown(let name): .notFound("user", name)
             }
+        case let error as UserQueryError:
+            switch error {
+            case .timedOut: .failed(error.description)
+            case .unavailable: .tryAgain(error.description)
+            default: .invalidParams(error.description, data: ["parameter": "sql"])
+            }
+        case let error as BackupError:
+            switch error {
+            case .exists: .conflict(error.description, data: ["parameter": "path"])
+            case .failed: .failed(error.description)
+            default: .invalidParams(error.description, data: ["parameter": "path"])
+            }
         case let error where StorageTrouble.isTransient(error): .tryAgain(StorageTrouble.message(error))
         default: .internalError("\(error)")
         }
@@ -94,6 +111,8 @@ public struct ControlMethods: Sendable {
     func dispatch(_ method: String, _ params: JSONValue?) throws -> RPCResult {
         if method == "repo.fetch" { return fetch(try RPCParams(params, names: [])) }
         if method == "users.add" { return try userAdd(RPCParams(params, names: ["name", "password", "admin"])) }
+        if method == "db.query" { return try dbQuery(RPCParams(params, names: ["sql", "limit", "offset"])) }
+        if method == "db.backup" { return try dbBackup(RPCParams(params, names: ["path", "force"])) }
         if method == "users.passwd" { return try userPasswd(RPCParams(params, names: ["name", "password"])) }
         if method == "runs.export", params?["stream"] == .bool(true) {
             return try exportStream(RPCParams(params, names: ["format", "stream"] + Self.filterNames))
@@ -115,7 +134,7 @@ public struct ControlMethods: Sendable {
         case "runs.list": return try runsList(RPCParams(params, names: Self.filterNames + ["limit", "cursor"]))
         case "runs.get": return try runGet(RPCParams(params, names: ["id"]))
         case "runs.delete": return try runDelete(RPCParams(params, names: ["id"]))
-        case "runs.submit": return try runSubmit(RPCParams(params, names: ["commit", "files", "format", "runner", "fingerprint"]))
+        case "runs.submit": return try runSubmit(RPCParams(params, names: ["commit", "files", "names", "format", "runner", "fingerprint"]))
         case "runs.import": return try runImport(RPCParams(params, names: ["runs"]))
         case "runs.export": return try export(RPCParams(params, names: ["format", "stream"] + Self.filterNames + ["limit", "cursor"]))
         case "metrics.list": return try metricsList(RPCParams(params, names: []))
@@ -349,16 +368,35 @@ public struct ControlMethods: Sendable {
         }
         let format = try params.choice("format", ResultFormat.self)
         let runner = try params.string("runner")
+        // File names (optional, one per file): some formats name their benchmark only there.
+        let names = try params.strings("names")
+        if let names, names.count != files.count {
+            throw RPCError.invalidParams("\"names\" must hold one name per file", data: ["parameter": "names"])
+        }
+        // Paths as a file system has them: bounded, one line.
+        if let bad = names?.first(where: { $0.isEmpty || $0.utf8.count > 4096 || $0.hasControlCharacters }) {
+            throw RPCError.invalidParams("\"names\": \(String(bad.prefix(40)).debugDescription) is not a file name (1 to 4096 bytes, no control characters)",
+                                         data: ["parameter": "names"])
+        }
         let named = files.enumerated().map { (name: "file \($0.offset + 1)", bytes: Array($0.element.utf8)) }
         let fingerprint = try params.object("fingerprint")
         let built: (run: Run, formats: [ResultFormat])
         do throws(ExternalRunError) {
             built = try ExternalRun.fromResults(named, commit: commit, format: format, runner: runner,
-                                                fingerprint: fingerprint, now: Self.now())
+                                                fingerprint: fingerprint, now: Self.now(), paths: names)
         } catch {
+            metrics?.submission(.control, .refused, duration: nil)
             throw RPCError.invalidParams(error.message, data: ["parameter": "files"])
         }
-        try store.record(built.run)
+        let started = ContinuousClock.now
+        let stored: Bool
+        do {
+            stored = try store.record(built.run)
+        } catch {
+            metrics?.submission(.control, .refused, duration: ContinuousClock.now - started)
+            throw error
+        }
+        metrics?.submission(.control, stored ? .stored : .duplicate, duration: ContinuousClock.now - started)
         return ["id": .string(built.run.id), "commit": .string(commit), "formats": .array(built.formats.map { .string($0.rawValue) }),
                 "measurements": JSONValue(built.run.measurements.count)]
     }

@@ -3,7 +3,7 @@
 /// A runner's state and what it is doing, from the runners table (tokens, last seen,
 /// fingerprint) and the registry's memory of status calls since the daemon started.
 public struct RunnerOverview: Sendable {
-    public enum State: String, Sendable {
+    public enum State: String, Sendable, CaseIterable {
         case idle, busy, working, offline
         /// Idle and taking no new work: a disk gate (`[runner] min-free`) is short of space.
         case paused

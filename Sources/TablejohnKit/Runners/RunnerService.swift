@@ -45,6 +45,8 @@ public final class RunnerService: Sendable {
     private let localRunner: (name: String, digest: Data)?
     private let persisted = Mutex<[String: (time: Int64, fingerprint: JSONValue?)]>([:])
     private let outputs = Mutex(LiveOutput())
+    /// Where submissions are counted and timed; nil: nowhere.
+    let metrics: DaemonMetrics?
 
     /// - Parameters:
     ///   - repository: the watched repository, for tree archives.
@@ -55,7 +57,9 @@ public final class RunnerService: Sendable {
     ///   - archiveLimits: how large a tree archives may expand to.
     public init(store: Store, bench: TablejohnConfiguration.Bench = .init(), repository: GitRepository? = nil,
                 benchRepository: GitRepository? = nil, sharedTokens: [String] = [], localRunner: (name: String, token: String)? = nil,
-                reservationTimeout: Duration = .seconds(60), archiveLimits: TreeArchiveLimits = TreeArchiveLimits()) {
+                reservationTimeout: Duration = .seconds(60), archiveLimits: TreeArchiveLimits = TreeArchiveLimits(),
+                metrics: DaemonMetrics? = nil) {
+        self.metrics = metrics
         self.archiveLimits = archiveLimits
         self.store = store
         self.recorder = RunRecorder(store: store)
@@ -119,7 +123,15 @@ public final class RunnerService: Sendable {
 
     /// Stores a run produced elsewhere (`POST /api/runs`), in the same batches as submissions.
     public func record(_ run: Run) async throws -> Bool {
-        try await recorder.record(run)
+        let started = ContinuousClock.now
+        do {
+            let stored = try await recorder.record(run)
+            metrics?.submission(.api, stored ? .stored : .duplicate, duration: ContinuousClock.now - started)
+            return stored
+        } catch {
+            metrics?.submission(.api, .refused, duration: ContinuousClock.now - started)
+            throw error
+        }
     }
 
     /// Runners seen since this process started: what each is doing, for `runners.list`.
@@ -150,6 +162,9 @@ public final class RunnerService: Sendable {
 
         do {
             if let submitted = request["submit_run"], submitted != .null {
+                let started = ContinuousClock.now
+                var outcome = DaemonMetrics.SubmissionOutcome.refused
+                defer { metrics?.submission(.runner, outcome, duration: ContinuousClock.now - started) }
                 let run = try Self.run(submitted, runner: name, fingerprint: fingerprint)
                 // A run id handed to another runner is not this one's to submit.
                 if let owner = registry.withLock({ $0.owner(ofRun: run.id) }), owner != name {
@@ -160,12 +175,15 @@ public final class RunnerService: Sendable {
                     stored = try await recorder.record(run)
                 } catch RunError.unknownCommit(let hash) {
                     throw RunnerAPIError.bad("submit_run: commit \(hash) is not in this repository")
+                } catch RunError.incompatibleUnit(let error) {
+                    throw RunnerAPIError.bad("submit_run: \(error); nothing was stored")
                 }
                 // A run already stored: the same runner resending it is acknowledged again
                 // (it may not have heard the first time); anyone else is refused.
                 if !stored, let existing = try store.run(id: run.id), existing.runnerName != name {
                     throw RunnerAPIError(kind: .forbidden, message: "submit_run: a run \(run.id) from another runner is already stored; nothing was changed")
                 }
+                outcome = stored ? .stored : .duplicate
                 registry.withLock { $0.finished(runID: run.id) }
                 outputs.withLock { $0.finished(runID: run.id) }
             }

@@ -76,18 +76,17 @@ struct CommitWriter {
 }
 
 extension Store {
-    /// The number of stored commits, and how many are reachable from any ref.
-    /// Who made commit `hash`, when, and the first line of its message; nil if unknown.
+    /// Who made commit `hash`, when, and the summary of its message as every list shows it; nil if unknown.
     public func commitSummary(_ hash: String) throws -> CommitSummary? {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT author_name, author_time, substr(message, 1, 400) FROM commits WHERE hash = ?", arguments: [hash]).map { row in
-                let message: String = row[2]
-                return CommitSummary(hash: hash, authorName: row[0], authorTime: row[1],
-                                     summary: String(message.prefix { $0 != "\n" }))
+                CommitSummary(hash: hash, authorName: row[0], authorTime: row[1], summary: CommitText.summary(of: row[2]))
             }
         }
     }
 
+    /// The number of stored commits, and how many are reachable from any ref (a scan: for
+    /// `tjctl status`, not for pages, which use `commitTotal`).
     public func commitCounts() throws -> (total: Int, reachable: Int) {
         try read { db in
             let row = try Row.fetchOne(db, sql: "SELECT count(*), coalesce(sum(reachable > 0), 0) FROM commits")!

@@ -95,9 +95,12 @@ public struct RunSummary: Sendable, Equatable {
 public enum RunError: Error, Equatable, CustomStringConvertible {
     case unknownCommit(String)
     case unknownRun(String)
+    /// A measurement whose unit cannot be converted to the unit its metric already has.
+    case incompatibleUnit(MeasurementError)
 
     public var description: String {
         switch self {
+        case .incompatibleUnit(let error): "\(error)"
         case .unknownCommit(let hash): "no commit \(hash) in the database"
         case .unknownRun(let id): "no run \(id)"
         }
@@ -141,7 +144,7 @@ extension Store {
 
     /// The statements of `record`, compiled once per transaction.
     private struct RecordStatements {
-        let exists, commitID, run, metric, measurement, line, dequeue: Statement
+        let exists, commitID, run, metric, metricUnit, measurement, line, dequeue: Statement
 
         init(_ db: Database) throws {
             exists = try db.cachedStatement(sql: "SELECT 1 FROM runs WHERE id = ?")
@@ -151,6 +154,7 @@ extension Store {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             metric = try db.cachedStatement(sql: "INSERT OR IGNORE INTO metrics (name, unit) VALUES (?, ?)")
+            metricUnit = try db.cachedStatement(sql: "SELECT unit FROM metrics WHERE name = ?")
             measurement = try db.cachedStatement(sql: """
                 INSERT INTO measurements (run_id, metric, value, unit, samples, lower, upper) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
@@ -161,7 +165,7 @@ extension Store {
         /// After a failed step SQLite reports the failure again on the statement's next
         /// reset; clear it so the next run starts clean.
         func reset() {
-            for statement in [exists, commitID, run, metric, measurement, line, dequeue] { sqlite3_reset(statement.sqliteStatement) }
+            for statement in [exists, commitID, run, metric, metricUnit, measurement, line, dequeue] { sqlite3_reset(statement.sqliteStatement) }
         }
     }
 
@@ -178,8 +182,19 @@ extension Store {
         }
         try statements.run.execute(arguments: [run.id, commitID, run.benchMethod, run.runnerName,
                                                try run.fingerprint?.jsonString(), run.start, run.end, run.exitCode, run.origin.rawValue])
-        for (m, samples) in zip(run.measurements, samples) {
+        for (given, givenSamples) in zip(run.measurements, samples) {
+            var (m, samples) = (given, givenSamples)
             try statements.metric.execute(arguments: [m.metric, m.unit])
+            // One unit per metric: a value in another unit of the same kind (µs for a metric
+            // in ns) is converted on the way in; one that cannot be converted is refused.
+            if let unit = m.unit, let metricUnit = try String.fetchOne(statements.metricUnit, arguments: [m.metric]), metricUnit != unit {
+                do {
+                    m = try MeasurementUnit.convert(m, to: metricUnit)
+                } catch {
+                    throw RunError.incompatibleUnit(error)
+                }
+                samples = m.samples.map(Self.samplesJSON)
+            }
             try statements.measurement.execute(arguments: [run.id, m.metric, m.value, m.unit, samples, m.lower, m.upper])
         }
         for (number, entry) in run.output.enumerated() {

@@ -14,6 +14,7 @@ public final class SyncService: Service, Sendable {
     private let remote: RemoteSettings?
     private let interval: Duration
     private let logger: Logger
+    private let metrics: DaemonMetrics?
     private let triggers: AsyncStream<Void>
     private let trigger: AsyncStream<Void>.Continuation
 
@@ -27,7 +28,9 @@ public final class SyncService: Service, Sendable {
         }
     }
 
-    public init(repository: GitRepository, store: Store, remote: RemoteSettings?, interval: Duration, logger: Logger) {
+    public init(repository: GitRepository, store: Store, remote: RemoteSettings?, interval: Duration, logger: Logger,
+                metrics: DaemonMetrics? = nil) {
+        self.metrics = metrics
         self.repository = repository
         self.store = store
         self.remote = remote
@@ -75,6 +78,7 @@ public final class SyncService: Service, Sendable {
     private static let queue = DispatchQueue(label: "tablejohn.sync")
 
     private func roundBlocking(shouldStop: @escaping @Sendable () -> Bool) -> ImportReport? {
+        let roundStarted = ContinuousClock.now
         do {
             if let remote {
                 status.update { $0.phase = .fetching }
@@ -93,6 +97,7 @@ public final class SyncService: Service, Sendable {
                 $0.lastError = nil
                 $0.rounds += 1
             }
+            metrics?.syncRound(duration: ContinuousClock.now - roundStarted, succeeded: true, at: Date())
             if !report.unchanged {
                 logger.info("synced", metadata: [
                     "new_commits": "\(report.newCommits)", "refs_changed": "\(report.refsChanged)",
@@ -110,6 +115,7 @@ public final class SyncService: Service, Sendable {
                 $0.lastError = "\(error)"
                 $0.rounds += 1
             }
+            metrics?.syncRound(duration: ContinuousClock.now - roundStarted, succeeded: false, at: Date())
             logger.warning("sync failed; retrying next round", metadata: ["error": "\(error)"])
             return nil
         }

@@ -42,9 +42,14 @@ enum RunnerRoutes {
                 built = try ExternalRun.fromResults([("the body", Array(bytes.readableBytesView))], commit: commit, format: format,
                                                     runner: name, fingerprint: fingerprint, now: Timestamp.now())
             } catch {
+                runners.metrics?.submission(.api, .refused, duration: nil)
                 return .plainText(.badRequest, error.message)
             }
-            _ = try await runners.record(built.run)
+            do {
+                _ = try await runners.record(built.run)
+            } catch RunError.incompatibleUnit(let error) {
+                return .plainText(.badRequest, "\(error); nothing was stored")
+            }
             let reply: JSONValue = ["id": .string(built.run.id), "commit": .string(commit),
                                     "formats": .array(built.formats.map { .string($0.rawValue) }),
                                     "measurements": JSONValue(built.run.measurements.count)]

@@ -26,6 +26,10 @@ public struct WebContext: Sendable {
     public var hookSecret: HookSecret?
     /// What a good push hook delivery does: ask the sync loop for a round now.
     var requestFetch: @Sendable () -> Void
+    /// The daemon's metrics, served at `/metrics`; nil: not counted, and no such route.
+    public var metrics: DaemonMetrics?
+    /// `[web] metrics-token`: a bearer token that opens `/metrics` on a private instance.
+    public var metricsToken: String?
 
     public init(store: Store, sync: SyncStatus, repositoryPath: String, resolver: RevisionResolver, runners: RunnerService? = nil,
                 isPublic: Bool = true, syncService: SyncService? = nil, exportLimit: Int = 4) {
@@ -46,6 +50,8 @@ enum WebRoutes {
     /// Builds the router with all of tablejohn's pages.
     static func router(_ web: WebContext) -> Router<WebRequestContext> {
         let router = Router(context: WebRequestContext.self)
+        // Outermost, so refusals by the middlewares below are counted too.
+        if let metrics = web.metrics { router.add(middleware: RequestMetricsMiddleware(metrics: metrics)) }
         // In this order, before every route: headers on every answer (refusals too), the
         // Host check before anything reads the database, then who is asking.
         router.add(middleware: SecurityHeadersMiddleware())
@@ -59,6 +65,7 @@ enum WebRoutes {
         RunnerRoutes.add(to: router, runners: web.runners, resolver: web.resolver)
         AuthRoutes.add(to: router, web)
         PushHookRoute.add(to: router, secret: web.hookSecret, requestFetch: web.requestFetch)
+        MetricsRoute.add(to: router, web)
         return router
     }
 }

@@ -82,6 +82,40 @@ struct HostileResultTests {
         #expect(failure(String(document.prefix(document.count / 2)), as: .catch2) != "no error")
     }
 
+    @Test("package-benchmark: 1.7e308 K mallocs and 1e300 s scaled to nanoseconds overflow")
+    func packageBenchmarkScaling() {
+        let table = { (row: String) in
+            """
+            Quicksort
+            ╒═══╤═══╕
+            │ Metric │ p0 │ p25 │ p50 │ p75 │ p90 │ p99 │ p100 │ Samples │
+            ╞═══╪═══╡
+            \(row)
+            ╘═══╧═══╛
+            """
+        }
+        #expect(failure(table("│ Malloc (total) (K) * │ 1 │ 1 │ 1.7e308 │ 1 │ 1 │ 1 │ 1 │ 10 │"))
+            == "Swift package-benchmark: metric \"Quicksort/mallocCountTotal\": value inf is not a finite number")
+        #expect(failure(table("│ Time (wall clock) (s) * │ 1 │ 1 │ 1 │ 1 │ 1 │ 1 │ 1e300 │ 10 │"))
+            == "Swift package-benchmark: metric \"Quicksort/wallClock\": upper inf is not a finite number")
+        #expect(failure(table("│ Time (wall clock) (s) * │ 1 │ 1 │ nan │ 1 │ 1 │ 1 │ 1 │ 10 │"))
+            == "Swift package-benchmark: metric \"Quicksort/wallClock\": value nan is not a finite number")
+    }
+
+    @Test("pyperf: values whose mean overflows; divan: 1e300 s in nanoseconds; BenchmarkDotNet: numbers beyond a double")
+    func newFormatsOverflow() throws {
+        let pyperf = #"{"version": "1.0", "metadata": {"name": "big"}, "benchmarks": [{"runs": [{"values": [1.7e308, 1.7e308]}]}]}"#
+        #expect(failure(pyperf).contains("pyperf JSON: metric \"big/time\": the mean of its 2 samples is not a finite number"))
+        let divan = "x          fastest │ slowest │ median │ mean │ samples │ iters\n╰─ slow    1 s │ 1e300 s │ 1 s │ 1 s │ 1 │ 1\n"
+        #expect(failure(divan) == "divan: metric \"x/slow/time\": upper inf is not a finite number")
+        #expect(failure(divan.replacingOccurrences(of: "1e300 s", with: "inf s")) == "divan: line 2: x/slow: \"inf s\" is not a time")
+        let dotnet = #"{"HostEnvironmentInfo": {}, "Benchmarks": [{"FullName": "A.B", "Statistics": {"Mean": 1e400}}]}"#
+        #expect(failure(dotnet, as: .benchmarkDotNet).contains("not JSON"))
+        // asv's non-finite numbers are read as null: a skipped result and open bounds, never inf.
+        let asv = #"{"commit_hash": "a", "result_columns": ["result", "params", "stats_ci_99_a", "stats_ci_99_b"], "results": {"t.time_x": [[1.5, NaN], [["1", "2"]], [-Infinity, 1], [Infinity, 2]]}}"#
+        #expect(try ResultReader.read(Array(asv.utf8)).1 == [try Measurement(metric: "t.time_x(1)/time", value: 1.5, unit: "s")])
+    }
+
     @Test("8 MB of noise is refused in every format and when detecting")
     func noise() {
         var generator = SystemRandomNumberGenerator()

@@ -144,7 +144,7 @@ struct ConfigurationTests {
         ("[bench]\nmethod = \"bench-repo\"\n", "my.toml:2: [bench] repo: method \"bench-repo\" needs repo = \"/path/to/the/bench/repository\""),
         ("[bench]\nmethod = \"bench-repo\"\nrepo = \"/b\"\nentry = \"../x.sh\"\n", "my.toml:4: [bench] entry: must be a path inside the bench repository, such as \"run.sh\""),
         ("[bench]\nentry = \"x.sh\"\n", "my.toml:2: [bench] entry: is only used with method = \"bench-repo\""),
-        ("[bench]\nformat = \"junit\"\n", "my.toml:2: [bench] format: expected one of tablejohn, go, google-benchmark, hyperfine, pytest-benchmark, libtest, jmh, criterion, catch2, found \"junit\""),
+        ("[bench]\nformat = \"junit\"\n", "my.toml:2: [bench] format: expected one of tablejohn, package-benchmark, go, google-benchmark, hyperfine, pytest-benchmark, libtest, jmh, criterion, catch2, benchmarkdotnet, pyperf, asv, vitest, divan, found \"junit\""),
         ("[web]\n\npublic = \"no\"\n", "my.toml:3: [web] public: expected true or false, found a string"),
         ("[web]\nrunner-token = \"short\"\n", "my.toml:2: [web] runner-token: must be at least 16 characters; tjctl runner add NAME issues per-runner tokens"),
         ("[repo]\nhook-secret = \"short\"\n", "my.toml:2: [repo] hook-secret: must be at least 16 characters, such as the output of `openssl rand -hex 32`"),

@@ -15,7 +15,7 @@ struct SessionMiddleware: RouterMiddleware {
     enum Access: Equatable {
         /// The runner API (its own Basic auth), the push hook (its signature) and static files: no session needed or read.
         case open
-        /// Login, logout and admin actions: the session is read, the route decides.
+        /// Login, logout, admin actions and /metrics (which also takes a token): the session is read, the route decides.
         case ownCheck
         /// Pages, graphs and exports: need a login unless the instance is public.
         case reading
@@ -23,7 +23,7 @@ struct SessionMiddleware: RouterMiddleware {
 
     static func access(path: String) -> Access {
         if path.hasPrefix("/static/") || path.hasPrefix("/api/runner/") || path == "/api/runs" || path == "/api/hook" { return .open }
-        if path == "/login" || path == "/logout" || path.hasPrefix("/admin/") { return .ownCheck }
+        if path == "/login" || path == "/logout" || path.hasPrefix("/admin/") || path == "/metrics" { return .ownCheck }
         return .reading
     }
 

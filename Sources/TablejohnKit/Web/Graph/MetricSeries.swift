@@ -91,7 +91,7 @@ struct SeriesLine: Sendable, Equatable {
             if end - start > 1 {
                 let values = sorted[start..<end].map(\.value)
                 repeated[sorted[start].commitID] = values
-                value.append(Self.median(values))
+                value.append(RobustStatistics.median(values))
             } else {
                 value.append(sorted[start].value)
             }
@@ -110,7 +110,7 @@ struct SeriesLine: Sendable, Equatable {
             var values = repeated[point.commitID] ?? [value[low]]
             values.append(point.value)
             repeated[point.commitID] = values
-            value[low] = Self.median(values)
+            value[low] = RobustStatistics.median(values)
         } else {
             time.insert(point.time, at: low)
             commitID.insert(point.commitID, at: low)
@@ -148,11 +148,6 @@ struct SeriesLine: Sendable, Equatable {
         return line.time.isEmpty ? nil : line
     }
 
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-    }
 
     /// The indices of the points to draw for times in `from...to` (Unix seconds) with at most
     /// `maximum` points: all of them when they fit, otherwise the lowest and highest value of

@@ -95,10 +95,7 @@ struct MetricComparison {
 
     /// The middle value, or the mean of the two middle values; nil for no values.
     static func median(_ values: [Double]) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+        values.isEmpty ? nil : RobustStatistics.median(values)
     }
 
     /// `runs` grouped by machine, machines in the order their first run appears.
