@@ -75,6 +75,8 @@ struct DiskGateIntegrationTests {
         #expect(page.contains("<span class=\"state state-paused\" data-field=\"state\">paused</span><span class=\"paused\" data-field=\"paused\">only "))
         #expect(page.contains(" free on \(watched) (needs \(gibibytes) GiB)</span>"))
         #expect(page.contains("<h2>Queued commits <span class=\"hint\" id=\"queue-total\">1 commit</span></h2>"))
+        let metrics = try OperationsTests.parseExposition(try await server.get("/metrics").body)
+        #expect(metrics.first { $0.name == "tablejohn_runners" && $0.labels == ["state": "paused"] }?.value == 1)
         try await runner.waitForLog("paused: no new work until there is space")
         // Several more calls (200 ms apart) hand it nothing.
         for _ in 0..<10 { _ = try await server.get("/api/queue/live"); try await Task.sleep(for: .milliseconds(100)) }
