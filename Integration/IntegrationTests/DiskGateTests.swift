@@ -78,6 +78,7 @@ struct DiskGateIntegrationTests {
         let metrics = try OperationsTests.parseExposition(try await server.get("/metrics").body)
         #expect(metrics.first { $0.name == "tablejohn_runners" && $0.labels == ["state": "paused"] }?.value == 1)
         try await runner.waitForLog("paused: no new work until there is space")
+        #expect(runner.log.contains("\(watched)>\(gibibytes)G work-dir>1K"), "the runner names its gates when it starts")
         // Several more calls (200 ms apart) hand it nothing.
         for _ in 0..<10 { _ = try await server.get("/api/queue/live"); try await Task.sleep(for: .milliseconds(100)) }
         #expect(!runner.log.contains("run started"))

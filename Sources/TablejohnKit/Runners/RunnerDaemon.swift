@@ -93,7 +93,8 @@ public final class RunnerDaemon: Service, Sendable {
             killLeftovers(markFile: pending.markFile)
         }
         logger.info("runner started", metadata: ["name": "\(settings.name)", "servers": "\(clients.map(\.url).joined(separator: " "))",
-                                                 "work-dir": "\(workDirectory)"])
+                                                 "work-dir": "\(workDirectory)",
+                                                 "min-free": "\(settings.diskGate.thresholds.map(\.description).joined(separator: " "))"])
 
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             if let finished = ended.take() {
