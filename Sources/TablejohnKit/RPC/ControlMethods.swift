@@ -315,6 +315,7 @@ public struct ControlMethods: Sendable {
             "exit_code": JSONValue(run.exitCode), "origin": .string(run.origin.rawValue),
             "measurements": .object(measurements),
         ]
+        if let conditions = run.conditions { object["conditions"] = conditions.json }
         if withOutput {
             object["output"] = .array(run.output.map { [.string($0.source.rawValue), .string($0.text)] })
         }

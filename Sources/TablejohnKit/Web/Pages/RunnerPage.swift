@@ -9,6 +9,8 @@ struct RunnerPage {
     var runs: [RunSummary]
     /// Whether this page starts after a cursor (not the newest runs).
     var isContinuation: Bool
+    /// Its run-to-run noise per metric.
+    var noise = RunnerNoise([:])
     var viewer = Viewer.anonymous
 
     static let pageSize = 50
@@ -25,6 +27,7 @@ struct RunnerPage {
             OutputLog(lines: runner.output, id: "live-output", empty: "No output yet.").render(&html)
             html.raw("<p class=\"hint\"><a href=\"/queue/\">The queue page</a> follows it live.</p>\n")
         }
+        if !isContinuation { noise.render(&html) }
         html.raw(isContinuation ? "<h2>Older runs</h2>\n" : "<h2>Recent runs</h2>\n")
         if runs.isEmpty {
             html.raw("<p id=\"runs\">No runs\(isContinuation ? " before these" : " yet").</p>\n")
