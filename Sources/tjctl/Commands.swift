@@ -132,7 +132,7 @@ struct MetricCommand: ParsableCommand {
 }
 
 struct Runners: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List runners: state, current run, last seen, fingerprint.")
+    static let configuration = CommandConfiguration(abstract: "List runners: state (a paused one with why it takes no work), current run, last seen, fingerprint.")
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
@@ -140,7 +140,9 @@ struct Runners: ParsableCommand {
             Output.table(["RUNNER", "STATE", "RUN", "ADDED", "LAST SEEN", "FINGERPRINT"], runners.arrayValue?.map { runner in
                 let fingerprint = runner["fingerprint"]?.objectValue?.entries.map { "\($0.key)=\(Output.text($0.value))" }
                 let run = runner["run"]?["hash"]?.stringValue.map { String($0.prefix(12)) } ?? ""
-                return [Output.text(runner["name"]), Output.text(runner["state"]), run,
+                // A paused runner says why: "paused: only 1.20 GiB free on /tmp (needs 5 GiB)".
+                let paused = runner["paused"]?.stringValue.map { ": " + Output.oneLine($0) } ?? ""
+                return [Output.text(runner["name"]), Output.text(runner["state"]) + paused, run,
                         runner["created"] == .null ? "shared token" : Output.time(runner["created"]),
                         runner["last_seen"] == .null ? "never" : Output.time(runner["last_seen"]),
                         Output.oneLine(fingerprint?.joined(separator: " ") ?? "")]

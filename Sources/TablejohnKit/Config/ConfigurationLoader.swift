@@ -210,6 +210,14 @@ extension TablejohnConfiguration {
         runner.workDirectory = try section.string("work-dir")?.value
         if let interval = try section.duration("ping-interval") { runner.pingInterval = interval }
         runner.info = try section.string("info")?.value
+        if let entries = try section.stringOrStrings("min-free") {
+            for entry in entries.value {
+                switch DiskThreshold.parse(entry) {
+                case .success(let threshold): runner.minFree.append(threshold)
+                case .failure(let error): throw section.error("min-free", line: entries.line, error.description)
+                }
+            }
+        }
         for var server in try section.tables("server") {
             guard let url = try server.string("url"), url.value.hasPrefix("http://") || url.value.hasPrefix("https://") else {
                 throw server.error("url", line: server.table.line, "each [[runner.server]] needs url = \"http://host:port\"")

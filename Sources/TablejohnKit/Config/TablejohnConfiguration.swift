@@ -104,6 +104,8 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         public var pingInterval: Duration = .seconds(2)
         /// Free-form text sent with every status call (`info`).
         public var info: String?
+        /// Disk gates: no new work while a path has less free space than its threshold.
+        public var minFree: [DiskThreshold] = []
         public var servers: [Server] = []
 
         public init() {}

@@ -438,6 +438,7 @@ public struct ControlMethods: Sendable {
             return ["name": .string(runner.name), "created": JSONValue(runner.created.map(Timestamp.rfc3339(milliseconds:))),
                     "state": .string(state.rawValue), "last_seen": lastSeen.map { .string(Timestamp.rfc3339(milliseconds: $0)) } ?? .null,
                     "run": now?.run.map { ["id": .string($0.runID), "hash": .string($0.hash)] } ?? .null,
+                    "paused": RunnerOverview.pauseReason(state: state, live: now).map { .string($0.text) } ?? .null,
                     "fingerprint": now?.fingerprint ?? runner.fingerprint ?? .null]
         })
     }

@@ -21,10 +21,13 @@ public final class RunnerDaemon: Service, Sendable {
         /// Where unacknowledged results are kept; nil: `pending/` in the work directory, or
         /// with a temporary one, `tablejohn-runner-pending-NAME` in the temporary directory.
         public var pendingDirectory: String?
+        /// `[runner] min-free`: no new work while a path has less free space than its threshold.
+        public var diskGate: DiskGate
 
         public init(name: String, info: String? = nil, fingerprint: JSONValue = MachineFingerprint.current(), workDirectory: String? = nil,
-                    pingInterval: Duration, servers: [TablejohnConfiguration.Runner.Server]) {
+                    pingInterval: Duration, servers: [TablejohnConfiguration.Runner.Server], minFree: [DiskThreshold] = []) {
             self.name = name
+            self.diskGate = DiskGate(minFree)
             self.info = info
             self.fingerprint = fingerprint
             self.workDirectory = workDirectory
@@ -35,7 +38,7 @@ public final class RunnerDaemon: Service, Sendable {
         /// Settings from a configuration's `[runner]` section (name defaults to the host name).
         public init(_ runner: TablejohnConfiguration.Runner) {
             self.init(name: runner.name ?? Self.hostName, info: runner.info, workDirectory: runner.workDirectory,
-                      pingInterval: runner.pingInterval, servers: runner.servers)
+                      pingInterval: runner.pingInterval, servers: runner.servers, minFree: runner.minFree)
         }
 
         /// The host name, reduced to the characters runner names allow.
@@ -54,6 +57,7 @@ public final class RunnerDaemon: Service, Sendable {
     private let httpClient = RunnerServerClient.makeHTTPClient()
     private let clients: [RunnerServerClient]
     private let secret = RunnerToken.generate()
+    private let probe = DiskProbe()
     private let logger: Logger
 
     public init(settings: Settings, logger: Logger) {
@@ -89,7 +93,8 @@ public final class RunnerDaemon: Service, Sendable {
             killLeftovers(markFile: pending.markFile)
         }
         logger.info("runner started", metadata: ["name": "\(settings.name)", "servers": "\(clients.map(\.url).joined(separator: " "))",
-                                                 "work-dir": "\(workDirectory)"])
+                                                 "work-dir": "\(workDirectory)",
+                                                 "min-free": "\(settings.diskGate.thresholds.map(\.description).joined(separator: " "))"])
 
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             if let finished = ended.take() {
@@ -106,7 +111,9 @@ public final class RunnerDaemon: Service, Sendable {
                 lifecycle.runEnded(finished, now: Timestamp.now())
                 logger.info("run finished", metadata: ["run": "\(finished.order.id)", "exit-code": "\(finished.exitCode)"])
             }
-            for server in lifecycle.due(now: Timestamp.now()) {
+            let due = lifecycle.due(now: Timestamp.now())
+            if !due.isEmpty, lifecycle.current == nil { await checkDisk(&lifecycle, workDirectory: workDirectory) }
+            for server in due {
                 let plan = lifecycle.plan(for: server)
                 let body = RunnerWire.statusBody(plan, secret: secret, info: settings.info, fingerprint: settings.fingerprint,
                                                  lastOutput: active?.execution.output.lastLines ?? [], outputBudget: plan.outputBudget)
@@ -197,6 +204,22 @@ public final class RunnerDaemon: Service, Sendable {
             logger.error("no folder for unacknowledged results; they live in memory only", metadata: ["folder": "\(directory)", "error": "\(error)"])
             return nil
         }
+    }
+
+    /// Measures the `min-free` paths before asking for work, and pauses or resumes. Only
+    /// while no run is in progress; a path whose measurement hangs (a dead mount) reads
+    /// as unknown after a few seconds, so the status calls go on.
+    private func checkDisk(_ lifecycle: inout RunnerLifecycle, workDirectory: String) async {
+        guard !settings.diskGate.thresholds.isEmpty else { return }
+        let free = await probe.measure(settings.diskGate.paths(workDirectory: workDirectory))
+        let reason = settings.diskGate.pauseReason(workDirectory: workDirectory) { free[$0] ?? .unknown("not measured") }
+        guard reason != lifecycle.paused else { return }
+        if let reason {
+            logger.warning("paused: no new work until there is space", metadata: ["reason": "\(reason)"])
+        } else {
+            logger.info("space is back; taking work again")
+        }
+        lifecycle.pause(reason)
     }
 
     /// Kills the bench processes a previous runner process (killed with SIGKILL) left running.

@@ -12,6 +12,8 @@ public struct StatusPlan: Sendable {
     public var server: Int
     public var activity: Activity
     public var requestRun: Bool
+    /// Why an idle runner takes no new work (a disk gate), or nil.
+    public var paused: String?
     /// A finished run for this server, not yet acknowledged.
     public var submission: FinishedRun?
     /// The encoded bytes the submission's output may take (less after a `413`).
@@ -29,7 +31,8 @@ public enum RunnerAction: Sendable, Equatable {
 /// - idle → a server's reply hands out a run → working (for that server; others hear `busy`);
 /// - working → the run ends → its result waits, and is offered with every call to its
 ///   server until a reply acknowledges it (through connection loss and server restarts);
-/// - working → the server says `abort_run` → the run is stopped and forgotten.
+/// - working → the server says `abort_run` → the run is stopped and forgotten;
+/// - idle and paused (a disk gate) → no new work is asked for; the calls go on, saying why.
 ///
 /// Calls to a server that fail back off exponentially (up to `maximumBackoff`). An idle
 /// runner asks for work from the servers in order of least time spent per weight, so
@@ -50,6 +53,8 @@ public struct RunnerLifecycle: Sendable {
     public private(set) var current: (order: RunOrder, server: Int, started: Int64)?
     /// Finished runs waiting for their servers' acknowledgement, oldest first.
     public private(set) var unacknowledged: [(run: FinishedRun, server: Int)] = []
+    /// Why the runner takes no new work (a `min-free` path short of space), or nil.
+    public private(set) var paused: String?
     /// Runs whose submission was refused as too large, and how often: resent with less.
     private var shrunk: [String: Int] = [:]
     /// The output budget of a submission resent after a `413`.
@@ -80,8 +85,15 @@ public struct RunnerLifecycle: Sendable {
         case _?: .busy
         }
         let submission = unacknowledged.first { $0.server == server }?.run
-        return StatusPlan(server: server, activity: activity, requestRun: current == nil, submission: submission,
+        return StatusPlan(server: server, activity: activity, requestRun: current == nil && paused == nil,
+                          paused: current == nil ? paused : nil, submission: submission,
                           outputBudget: submission.map { shrunk[$0.order.id] != nil } == true ? Self.shrunkOutputBudget : RunnerWire.outputBudget)
+    }
+
+    /// The disk gate's verdict before asking for work: a reason pauses the runner (it
+    /// still calls its servers, says why, and delivers finished results), nil resumes it.
+    public mutating func pause(_ reason: String?) {
+        paused = reason
     }
 
     /// The server answered the call made from `plan`.

@@ -5,6 +5,8 @@
 public struct RunnerOverview: Sendable {
     public enum State: String, Sendable, CaseIterable {
         case idle, busy, working, offline
+        /// Idle and taking no new work: a disk gate (`[runner] min-free`) is short of space.
+        case paused
         case neverSeen = "never seen"
 
         /// The state of a runner the database last saw at `storedLastSeen`, whose status calls
@@ -15,7 +17,7 @@ public struct RunnerOverview: Sendable {
             case let live? where !live.alive: .offline
             case let live?:
                 switch live.activity {
-                case .idle: .idle
+                case .idle: live.paused == nil ? .idle : .paused
                 case .busy: .busy
                 case .working: .working
                 }
@@ -30,6 +32,8 @@ public struct RunnerOverview: Sendable {
     public var fingerprint: JSONValue?
     /// The run it works on, while it is alive.
     public var run: RunAssignment?
+    /// Why it takes no new work, while it is paused.
+    public var paused: PauseReason?
     /// The last lines of that run's output.
     public var output: [LiveOutput.Line]
 
@@ -48,8 +52,14 @@ public struct RunnerOverview: Sendable {
             let run = state == .working ? now?.run : nil
             let output = run.flatMap { run in outputs[name].flatMap { $0.runID == run.runID ? $0.lines : nil } } ?? []
             return RunnerOverview(name: name, state: state, lastSeen: lastSeen,
-                                  fingerprint: now?.fingerprint ?? record?.fingerprint, run: run, output: output)
+                                  fingerprint: now?.fingerprint ?? record?.fingerprint, run: run,
+                                  paused: pauseReason(state: state, live: now), output: output)
         }
+    }
+
+    /// Why a runner in `state` takes no new work: its last call's reason, while it is paused.
+    static func pauseReason(state: State, live: RunnerRegistry.Snapshot?) -> PauseReason? {
+        state == .paused ? live?.paused : nil
     }
 
     /// The newer of the stored last-seen time (written every 30 s) and the registry's.
@@ -73,6 +83,7 @@ public struct RunnerOverview: Sendable {
         ["name": .string(name), "state": .string(state.rawValue),
          "last_seen": lastSeen.map { JSONValue.string(Timestamp.rfc3339(milliseconds: $0)) } ?? .null,
          "run": run.map { run -> JSONValue in ["id": .string(run.runID), "hash": .string(run.hash)] } ?? .null,
+         "paused": paused.map { .string($0.text) } ?? .null,
          "output": .array(output.map { line -> JSONValue in [.string(line.source.rawValue), .string(line.text)] })]
     }
 }

@@ -14,12 +14,15 @@ public struct RunnerStatusCall: Sendable, Equatable {
     public var secret: String
     public var activity: RunnerActivity
     public var requestRun: Bool
+    /// Why the runner takes no new work (a disk gate); a paused runner is handed nothing.
+    public var paused: PauseReason?
 
-    public init(name: String, secret: String, activity: RunnerActivity, requestRun: Bool) {
+    public init(name: String, secret: String, activity: RunnerActivity, requestRun: Bool, paused: PauseReason? = nil) {
         self.name = name
         self.secret = secret
         self.activity = activity
         self.requestRun = requestRun
+        self.paused = paused
     }
 }
 
@@ -46,6 +49,7 @@ public enum RunnerDecision: Sendable, Equatable {
 ///   runner silent for longer than `timeout` loses its reservations to others.
 /// - A run is aborted when its commit leaves the queue, or when another live runner
 ///   has worked on the same commit for longer.
+/// - A runner that says it is paused (a disk gate) is handed no run.
 ///
 /// - Run ids are bound to the runner they were handed to (the last `maximumIssued`):
 ///   only that runner may submit them.
@@ -71,6 +75,7 @@ public struct RunnerRegistry: Sendable {
         var lastSeen: Int64
         var activity: RunnerActivity
         var reservation: Reservation?
+        var paused: PauseReason?
     }
 
     private(set) var entries: [String: Entry] = [:]
@@ -100,6 +105,7 @@ public struct RunnerRegistry: Sendable {
             ?? Entry(secret: call.secret, lastSeen: now, activity: call.activity, reservation: nil)
         entry.lastSeen = now
         entry.activity = call.activity
+        entry.paused = call.paused
 
         var abort = false
         switch call.activity {
@@ -116,7 +122,7 @@ public struct RunnerRegistry: Sendable {
         }
 
         var assignment: RunAssignment?
-        if call.requestRun, call.activity == .idle {
+        if call.requestRun, call.activity == .idle, call.paused == nil {
             let taken = Set(entries.filter { $0.key != call.name && isAlive($0.value, now: now) }.compactMap { $0.value.reservation?.hash })
             if let hash = queue.first(where: { !taken.contains($0) }) {
                 let run = RunAssignment(runID: newRunID(), hash: hash)
@@ -169,6 +175,8 @@ public struct RunnerRegistry: Sendable {
         public var alive: Bool
         public var lastSeen: Int64
         public var run: RunAssignment?
+        /// Why it takes no new work, as its last call said.
+        public var paused: PauseReason?
         /// Filled in by `RunnerService`: the fingerprint of the runner's last call.
         public var fingerprint: JSONValue?
     }
@@ -177,7 +185,7 @@ public struct RunnerRegistry: Sendable {
     public func snapshot(now: Int64) -> [String: Snapshot] {
         entries.mapValues { entry in
             Snapshot(activity: entry.activity, alive: isAlive(entry, now: now), lastSeen: entry.lastSeen,
-                     run: entry.reservation.map { RunAssignment(runID: $0.runID, hash: $0.hash) })
+                     run: entry.reservation.map { RunAssignment(runID: $0.runID, hash: $0.hash) }, paused: entry.paused)
         }
     }
 }

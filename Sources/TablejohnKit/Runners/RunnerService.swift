@@ -158,6 +158,7 @@ public final class RunnerService: Sendable {
         if let fingerprint, fingerprint.objectValue == nil, fingerprint != .null { throw .bad("\"fingerprint\" must be an object") }
         let activity = try Self.activity(request["status"])
         let requestRun = try Self.bool(request["request_run"], "request_run")
+        let paused = try Self.pauseReason(request["paused"])
 
         do {
             if let submitted = request["submit_run"], submitted != .null {
@@ -192,8 +193,8 @@ public final class RunnerService: Sendable {
             if case .working(_, let hash) = activity, !queued.contains(hash), try store.isQueued(hash) { queued.insert(hash) }
             // Known before the registry reserves a commit, so a bench method that cannot be
             // named (a bench repository without HEAD) refuses the call without a reservation.
-            let method: JSONValue = requestRun && activity == .idle ? try benchMethod() : .null
-            let call = RunnerStatusCall(name: name, secret: secret, activity: activity, requestRun: requestRun)
+            let method: JSONValue = requestRun && activity == .idle && paused == nil ? try benchMethod() : .null
+            let call = RunnerStatusCall(name: name, secret: secret, activity: activity, requestRun: requestRun, paused: paused)
             let decision = registry.withLock { registry in
                 registry.status(call, now: now, queue: queue, isQueued: { queued.contains($0) }, newRunID: { UUID().uuidString.lowercased() })
             }
@@ -240,6 +241,15 @@ public final class RunnerService: Sendable {
         case nil, .null?: return false
         case .bool(let flag)?: return flag
         default: throw .bad("\"\(key)\" must be true or false")
+        }
+    }
+
+    /// `paused`: absent, null, or a string (bounded and shown on one line by `PauseReason`).
+    private static func pauseReason(_ value: JSONValue?) throws(RunnerAPIError) -> PauseReason? {
+        switch value {
+        case nil, .null?: return nil
+        case .string(let text)?: return PauseReason(untrusted: text)
+        default: throw .bad("\"paused\" must be a string saying why the runner takes no work, or null")
         }
     }
 

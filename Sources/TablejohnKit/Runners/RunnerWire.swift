@@ -94,6 +94,7 @@ enum RunnerWire {
             ]]
         }
         if plan.requestRun { body["request_run"] = true }
+        if let paused = plan.paused { body["paused"] = .string(paused) }
         if let run = plan.submission { body["submit_run"] = submission(run, outputBudget: outputBudget) }
         return .object(body)
     }

@@ -82,15 +82,7 @@ enum DisplayFormat {
 
     /// `25276502016` as `23.5 GiB`: binary units, three significant figures.
     static func byteSize(_ bytes: Double) -> String {
-        var value = bytes
-        var unit = 0
-        let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
-        while abs(value) >= 1024, unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        guard unit > 0 else { return "\(Int64(value)) B" }
-        return String(format: abs(value) >= 100 ? "%.0f" : (abs(value) >= 10 ? "%.1f" : "%.2f"), value) + " " + units[unit]
+        ByteCountText.approximate(bytes)
     }
 
     /// A machine as one line: the runner's name, then its fingerprint.

@@ -89,6 +89,16 @@ struct ConfigurationTests {
                                                  .init(url: "https://b.example", token: "bbb", weight: 2.5)])
     }
 
+    @Test("[runner] min-free reads paths and the work directory with binary sizes; a single string is one entry")
+    func minFree() throws {
+        let configuration = try TablejohnConfiguration.parse("[runner]\nmin-free = [\"/tmp>5G\", \"work-dir>2G\"]\n", file: "t.toml")
+        #expect(configuration.runner.minFree == [DiskThreshold(place: .path("/tmp"), minimum: 5 << 30),
+                                                 DiskThreshold(place: .workDirectory, minimum: 2 << 30)])
+        #expect(try TablejohnConfiguration.parse("[runner]\nmin-free = \"/data>1T\"\n", file: "t.toml").runner.minFree
+            == [DiskThreshold(place: .path("/data"), minimum: 1 << 40)])
+        #expect(try TablejohnConfiguration.parse("", file: "t.toml").runner.minFree.isEmpty)
+    }
+
     @Test("reads change detection and webhooks")
     func detectAndHooks() throws {
         let configuration = try TablejohnConfiguration.parse("""
@@ -142,6 +152,9 @@ struct ConfigurationTests {
         ("[[runner.server]]\ntoken = \"t\"\n", "my.toml:1: [runner.server] url: each [[runner.server]] needs url = \"http://host:port\""),
         ("[[runner.server]]\nurl = \"http://a:1\"\ntoken = \"t\"\nweight = 0\n", "my.toml:4: [runner.server] weight: must be a positive number"),
         ("[[runner.server]]\nurl = \"http://a:1\"\ntoken = \"t\"\nwieght = 2\n", "my.toml:4: [runner.server] wieght: unknown key"),
+        ("[runner]\nmin-free = [\"/tmp>5G\", \"tmp>2G\"]\n", "my.toml:2: [runner] min-free: \"tmp>2G\": the path must be absolute or the word work-dir"),
+        ("[runner]\n\nmin-free = [\"/tmp>5 gigs\"]\n", "my.toml:3: [runner] min-free: \"/tmp>5 gigs\": the size must be positive, such as \"5G\", \"512M\" or a number of bytes"),
+        ("[runner]\nmin-free = 5\n", "my.toml:2: [runner] min-free: expected an array of strings, found an integer"),
         ("[detect]\nenabled = \"yes\"\n", "my.toml:2: [detect] enabled: expected true or false, found a string"),
         ("[detect]\nwindow = 2.5\n", "my.toml:2: [detect] window: expected a whole number of commits from 10 to 1000000"),
         ("[hooks]\nwebhook = \"ftp://x\"\n", "my.toml:2: [hooks] webhook: expected http:// or https:// URLs, found \"ftp://x\""),

@@ -1,5 +1,5 @@
 // Live output on /queue/: every 2 s, fetch GET /api/queue/live and rewrite each runner's
-// state, current run and last output lines. The page is complete without this script;
+// state (with why it is paused), current run and last output lines. The page is complete without this script;
 // it only saves the reload. Text is set with textContent, never parsed as HTML.
 (function () {
   "use strict";
@@ -59,6 +59,8 @@
       var runner = byName[sections[i].dataset.runner];
       if (!runner) continue;
       renderState(field(sections[i], "state"), runner.state);
+      var paused = field(sections[i], "paused");
+      if (paused) paused.textContent = runner.paused || "";
       renderRun(field(sections[i], "run"), runner.run);
       var log = field(sections[i], "output");
       if (log && log.tagName === "PRE") renderOutput(log, runner.output || []);

@@ -5,10 +5,12 @@
 struct RunnerStateView {
     var runner: RunnerOverview
 
-    /// `<span class="state state-idle" data-field="state">idle</span>`.
+    /// `<span class="state state-idle" data-field="state">idle</span>`, then why a paused
+    /// runner takes no work (`<span class="paused" data-field="paused">…</span>`, empty otherwise).
     func renderState(_ html: inout HTMLWriter) {
         let state = runner.state.rawValue
         html.raw("<span class=\"state state-\(state.replacingOccurrences(of: " ", with: "-"))\" data-field=\"state\">\(state)</span>")
+        html.element("span", runner.paused?.text ?? "", attributes: "class=\"paused\" data-field=\"paused\"")
     }
 
     /// The commit and run it works on, or a dash.
