@@ -17,6 +17,16 @@ public final class DetectionService: Service, Sendable {
     private let configuration: ChangePointConfiguration
     private let fullInterval: Duration
     private let metrics: DaemonMetrics?
+    /// Each series' last values and what the detector found in them, by ref, metric, machine
+    /// and direction: a series that only grew at its end (a new result on the tip) resumes
+    /// from its last confirmed change (`ChangePointDetector.update`) instead of starting over.
+    private let lastResults = Mutex<[DetectedSeries: (values: [Double], result: ChangePointResult)]>([:])
+    private struct DetectedSeries: Hashable {
+        var ref: String
+        var key: SeriesKey
+        var direction: MetricDirection
+    }
+
     /// What the last round saw, and when the last round over everything ran.
     private let seen = Mutex<(watermark: DetectionWatermark, full: ContinuousClock.Instant)?>(nil)
 
@@ -103,6 +113,9 @@ public final class DetectionService: Service, Sendable {
             return report
         }
         let directions = Dictionary(try store.metricHeaders().map { ($0.name, $0.direction) }, uniquingKeysWith: { first, _ in first })
+        // A round over everything forgets series it no longer sees (untracked refs, retired machines).
+        var seenSeries: Set<DetectedSeries> = []
+        defer { if scope == .all { lastResults.withLock { $0 = $0.filter { seenSeries.contains($0.key) } } } }
         var queued = try store.queuedCommitIDs()
         for (ref, tip) in tips {
             for series in try store.detectionSeries(ref: ref, tip: tip, window: settings.window, scope: scope) {
@@ -110,8 +123,20 @@ public final class DetectionService: Service, Sendable {
                 // One series that cannot be analysed (a value that is not finite, say) must not
                 // stop the round: every metric and ref after it would never be looked at again.
                 do {
-                    let detector = ChangePointDetector(configuration: configuration, direction: directions[series.metric] ?? .neutral)
-                    let found = try detector.detect(series.values).changes
+                    let direction = directions[series.metric] ?? .neutral
+                    let detector = ChangePointDetector(configuration: configuration, direction: direction)
+                    let values = series.values
+                    let cacheKey = DetectedSeries(ref: ref, key: SeriesKey(metric: series.metric, fingerprint: series.fingerprint),
+                                                  direction: direction)
+                    let previous = lastResults.withLock { $0[cacheKey] }
+                    let result = if let previous, values.count >= previous.values.count, values.starts(with: previous.values) {
+                        try detector.update(previous.result, with: values)
+                    } else {
+                        try detector.detect(values)
+                    }
+                    lastResults.withLock { $0[cacheKey] = (values, result) }
+                    seenSeries.insert(cacheKey)
+                    let found = result.changes
                     let stored = try store.trackedChanges(ref: ref, metric: series.metric, fingerprint: series.fingerprint)
                     let actions = tracker.plan(series, detected: found, stored: stored, queued: queued)
                     guard !actions.isEmpty else { continue }

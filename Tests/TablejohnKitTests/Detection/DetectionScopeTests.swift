@@ -69,7 +69,10 @@ struct IncrementalDetectionTests {
         let (incremental, full) = (try store(), try store())
         let logger = Logger(label: "test")
         let scanning = DetectionService(store: incremental, settings: .init(), hooks: [], logger: logger)
-        let rescanning = DetectionService(store: full, settings: .init(), hooks: [], logger: logger, fullInterval: .zero)
+        // A new service each round: nothing remembered, every series detected afresh.
+        func rescan(_ now: Int64) throws {
+            _ = try DetectionService(store: full, settings: .init(), hooks: [], logger: logger).round(now: now)
+        }
         var serial = 0
         func record(_ index: Int, _ machine: String) throws {
             serial += 1
@@ -79,7 +82,7 @@ struct IncrementalDetectionTests {
         }
         let first = try scanning.round(now: 1)
         #expect(first.full)
-        _ = try rescanning.round(now: 1)
+        try rescan(1)
 
         // When every fourth commit is measured on two machines, ten commits a round, and runners take what rounds queue
         var incrementalRounds = 0
@@ -91,7 +94,7 @@ struct IncrementalDetectionTests {
             for _ in 0..<6 {
                 let report = try scanning.round(now: Int64(batch))
                 if !report.full { incrementalRounds += 1 }
-                _ = try rescanning.round(now: Int64(batch))
+                try rescan(Int64(batch))
                 #expect(try picture(incremental) == picture(full), "after commits up to \(batch + 9)")
                 // The runners measure what was queued, on both machines.
                 let queued = try incremental.queue().map(\.hash)
