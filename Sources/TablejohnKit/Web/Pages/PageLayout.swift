@@ -12,8 +12,9 @@ enum PageLayout {
         for script in scripts {
             html.raw("<script src=\"\(script)\" defer></script>\n")
         }
-        // Scripts read the prefix from here (CSP allows no inline script): `[web] base-path`.
-        html.raw("</head>\n<body data-base=\"\(URLPath.href(""))\">\n<header class=\"top\"><a class=\"brand\" href=\"\(URLPath.href("/"))\">tablejohn</a>")
+        // Scripts read `[web] base-path` from here (CSP allows no inline script); none: none.
+        let base = URLPath.href("")
+        html.raw("</head>\n<body\(base.isEmpty ? "" : " data-base=\"\(base)\"")>\n<header class=\"top\"><a class=\"brand\" href=\"\(URLPath.href("/"))\">tablejohn</a>")
         html.raw("<a href=\"\(URLPath.href("/graph/"))\">Graph</a><a href=\"\(URLPath.href("/queue/"))\">Queue</a><span class=\"who\">")
         if let user = viewer.user {
             html.element("span", user, attributes: "id=\"viewer\"")
