@@ -11,12 +11,12 @@ struct BasePathResponder<Inner: HTTPResponder>: HTTPResponder {
 
     func respond(to request: Request, context: Context) async throws -> Response {
         guard !base.value.isEmpty else { return try await inner.respond(to: request, context: context) }
+        var answer: Response
         switch base.inbound(request.head.path ?? "/") {
         case .outside:
-            return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8", .xContentTypeOptions: "nosniff"],
-                            body: .init(byteBuffer: ByteBuffer(string: "Not found: tablejohn is served under \(base.value)/\n")))
+            answer = .plainText(.notFound, "Not found: tablejohn is served under \(base.value)/")
         case .redirect(let location):
-            return Response(status: .movedPermanently, headers: [.location: location])
+            answer = Response(status: .movedPermanently, headers: [.location: location])
         case .serve(let path):
             var head = request.head
             head.path = path
@@ -28,5 +28,7 @@ struct BasePathResponder<Inner: HTTPResponder>: HTTPResponder {
             }
             return response
         }
+        SecurityHeaders.add(to: &answer)
+        return answer
     }
 }

@@ -110,6 +110,7 @@ struct BasePathTests {
                 try await client.execute(uri: outside, method: .get) { response in
                     #expect(response.status == .notFound, "\(outside)")
                     #expect(String(buffer: response.body) == "Not found: tablejohn is served under /tablejohn/\n")
+                    #expect(response.headers[.contentSecurityPolicy] == SecurityHeaders.contentSecurityPolicy)
                 }
             }
             try await client.execute(uri: "/tablejohn/static/dygraphs/dygraph.min.js", method: .get) { response in
