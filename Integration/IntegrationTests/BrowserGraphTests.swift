@@ -16,7 +16,8 @@ struct BrowserGraphTests {
         let server: DaemonProcess
         let hashes: [String]
 
-        init(commits count: Int, extraArguments: [String] = []) async throws {
+        /// `extraMetrics` more metrics per run, named `suite-K/bench-N/size` in six suites, valued in the tens of millions.
+        init(commits count: Int, extraArguments: [String] = [], extraMetrics: Int = 0) async throws {
             repo = try TestRepository()
             var stream = ""
             for index in 0..<count {
@@ -39,12 +40,16 @@ struct BrowserGraphTests {
             for (index, hash) in hashes.enumerated() {
                 let parse = (index < count / 2 ? 100.0 : 110.0) + Double(index % 7) * 0.3
                 let time = Timestamp.rfc3339(milliseconds: (BrowserGraphTests.start + Int64(index) * 3600) * 1000)
+                var measurements: JSONObject = [
+                    "parse_time": ["value": .real(parse), "unit": "ms"],
+                    "alloc_bytes": ["value": .real(5000 + Double(index % 13) * 10), "unit": "B"],
+                ]
+                for metric in 0..<extraMetrics {
+                    measurements["suite-\(metric % 6)/bench-\(metric)/size"] = ["value": .real(18_400_000 + Double(index * 1000 + metric)), "unit": "B"]
+                }
                 runs.append(["id": .string("graph-\(index)"), "commit": .string(hash), "bench_method": "import", "runner": "ci-box",
                              "fingerprint": ["cpu": "test"], "start": .string(time), "end": .string(time), "exit_code": 0,
-                             "origin": "import", "measurements": [
-                                "parse_time": ["value": .real(parse), "unit": "ms"],
-                                "alloc_bytes": ["value": .real(5000 + Double(index % 13) * 10), "unit": "B"],
-                             ]])
+                             "origin": "import", "measurements": .object(measurements)])
             }
             let file = try TemporaryFolder.make(prefix: "tj-graph-runs") + "/runs.json"
             try Data(try JSONValue.array(runs).serialized()).write(to: URL(fileURLWithPath: file))
@@ -157,6 +162,62 @@ struct BrowserGraphTests {
         try await browser.waitUntil("the commit page", seconds: 10) { try browser.currentURL.contains("/commit/") }
         #expect(try browser.currentURL == site.url("/commit/\(site.hashes[index])/"))
         try browser.expectNoConsoleErrors()
+        _ = try await site.server.stop()
+    }
+
+    @Test("60 branches, 10,000 tags and 75 metrics: / stays small and grouped; /graph/ groups metrics by suite, finds them, draws in log scale with whole axis labels")
+    func bigRepository() async throws {
+        // Given a repository with 60 branches, 10,000 tags and runs measuring 75 metrics
+        let site = try await GraphSite(commits: 60, extraMetrics: 73)
+        for index in 0..<60 { try site.repo.git(["branch", "topic/very-long-branch-name-for-feature-\(index)", site.hashes[index]]) }
+        let tags = (0..<10_000).map { "\(site.hashes[$0 % 60]) refs/tags/release-\($0)" }.joined(separator: "\n")
+        let packed = site.repo.path + "/.git/packed-refs"
+        let existing = (try? String(contentsOfFile: packed, encoding: .utf8)) ?? "# pack-refs with: peeled fully-peeled sorted \n"
+        try (existing + tags + "\n").write(toFile: packed, atomically: true, encoding: .utf8)
+        #expect(try runTjctl(["fetch"], in: site.repo.path).status == 0)
+        let index = try await site.server.waitForPage("/") { $0.contains("The newest 10 of 10000") }
+        let browser = try Browser()
+
+        // Then the front page is a few dozen kilobytes with its refs in groups, and reads well
+        #expect(index.utf8.count < 100_000, "\(index.utf8.count) bytes")
+        try browser.navigate(to: site.url("/"))
+        #expect(try browser.elements(".ref-group").count >= 3)
+        let rowHeights = try browser.execute("""
+            return Array.from(document.querySelectorAll('#refs-branches table.refs tbody tr')).map(r => r.getBoundingClientRect().height);
+            """).arrayValue?.compactMap(\.doubleValue) ?? []
+        #expect(!rowHeights.isEmpty && rowHeights.allSatisfy { $0 < 40 }, "row heights \(rowHeights)")
+        try browser.expectNoConsoleErrors()
+        try browser.screenshot(named: "index-many-refs")
+
+        // When the graph opens: metrics are grouped by suite, folded, with counts
+        try browser.navigate(to: site.url("/graph/?m=suite-2/bench-8/size"))
+        _ = try await drawnPoints(browser)
+        let summaries = try browser.elements("#metric-list details.metric-group > summary").map { try $0.text }
+        #expect(summaries == (0..<6).map { "suite-\($0) \($0 < 1 ? 13 : 12)" })
+        let open = try browser.execute("return Array.from(document.querySelectorAll('details.metric-group')).map(d => d.open)")
+        #expect(open == .array((0..<6).map { .bool($0 == 2) }))
+
+        // And the y axis reads 18.455M rather than a cut-off 18455000, each tick told apart
+        let labels = try browser.execute("return Array.from(document.querySelectorAll('.dygraph-axis-label-y')).map(e => e.textContent)")
+            .arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(labels.count >= 3 && labels.allSatisfy { $0.hasSuffix("M") && $0.count <= 8 }, "\(labels)")
+        #expect(Set(labels).count == labels.count, "\(labels)")
+        try browser.screenshot(named: "graph-many-metrics")
+
+        // When a user searches, only matching groups show, opened
+        try browser.element("#metric-search").sendKeys("bench-13")
+        let visible = try browser.execute("return Array.from(document.querySelectorAll('details.metric-group')).filter(d => !d.hidden).map(d => [d.open, d.querySelectorAll('li:not([hidden])').length])")
+        #expect(visible == [[true, 1]])
+
+        // And the log scale is one click, kept in the address
+        try browser.element("#log-scale").click()
+        try await browser.waitUntil("the address to say log=1") { try browser.currentURL.contains("log=1") }
+        try await browser.waitUntil("the graph to use a log scale") {
+            try browser.execute("return window.tablejohnGraph.getOption('logscale')") == true
+        }
+        try browser.expectNoConsoleErrors()
+        try browser.navigate(to: site.url("/queue/"))
+        try browser.screenshot(named: "queue-many-refs")
         _ = try await site.server.stop()
     }
 

@@ -11,8 +11,9 @@ struct Changes: ParsableCommand {
             States: bisecting (narrowing down the commit), confirming (waiting for re-runs), \
             confirmed, unconfirmed (re-runs did not agree), detected (improvements and neutral changes).
             Exit code 0 whether or not changes are listed; CI scripts can read --json. With \
-            --fail-on regression: exit code 1 while an unacknowledged confirmed regression exists on \
-            a tracked ref, whatever the listing shows.
+            --fail-on regression: the unacknowledged confirmed regressions on tracked refs are listed \
+            (from one reading, so the list and the exit code agree), and the exit code is 1 while \
+            there is one.
             """)
     @OptionGroup var connection: ConnectionOptions
     @Option(help: ArgumentHelp("Acknowledge the change with this id (it stays listed with --all).", valueName: "id"))
@@ -40,7 +41,11 @@ struct Changes: ParsableCommand {
         var params: JSONObject = ["all": .bool(all), "limit": JSONValue(limit)]
         if let state { params["state"] = .string(state) }
         if let commit { params["commit"] = .string(commit) }
-        try connection.show(try connection.call("changes.list", params)) { result in
+        if failOn != nil {
+            params = ["state": "confirmed", "kind": "regression", "tracked": true, "all": false, "limit": 1000]
+        }
+        let listed = try connection.call("changes.list", params)
+        try connection.show(listed) { result in
             Output.table(["ID", "STATE", "KIND", "METRIC", "CHANGE", "COMMIT", "REF", "RUNNER", "SUMMARY"], result.arrayValue?.map { change in
                 [Output.text(change["id"]), Output.text(change["state"]), Output.text(change["kind"]),
                  Output.text(change["metric"]), Self.percent(change["magnitude"]),
@@ -49,9 +54,7 @@ struct Changes: ParsableCommand {
             } ?? [])
         }
         if failOn != nil {
-            let open = try connection.call("changes.list", ["state": "confirmed", "kind": "regression", "tracked": true, "all": false,
-                                                            "limit": 1000])
-            let count = open.arrayValue?.count ?? 0
+            let count = listed.arrayValue?.count ?? 0
             if count > 0 {
                 throw CallFailure(message: "\(count) unacknowledged confirmed regression\(count == 1 ? "" : "s") on tracked refs")
             }

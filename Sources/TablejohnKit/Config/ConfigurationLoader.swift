@@ -193,7 +193,7 @@ extension TablejohnConfiguration {
 
     static func detectSettings(_ section: inout SectionReader) throws -> Detect {
         var detect = Detect()
-        if let enabled = try section.boolean("enabled") { detect.enabled = enabled }
+        if let enabled = try section.bool("enabled") { detect.enabled = enabled }
         if let interval = try section.duration("interval") { detect.interval = interval }
         if let window = try section.wholeNumber("window", in: 10...1_000_000, of: "commits") { detect.window = window }
         if let priority = try section.number("priority") {
@@ -297,14 +297,6 @@ struct SectionReader {
         guard let entry = entry(key) else { return nil }
         if case .string(let value) = entry.value { return ([value], entry.line) }
         return try strings(key)
-    }
-
-    mutating func boolean(_ key: String) throws -> Bool? {
-        guard let entry = entry(key) else { return nil }
-        guard case .bool(let value) = entry.value else {
-            throw error(key, line: entry.line, "expected true or false, found \(entry.value.typeName)")
-        }
-        return value
     }
 
     /// The tables of an array of tables (`[[section.key]]`).

@@ -35,10 +35,13 @@ public struct Run: Sendable, Equatable {
     public var origin: RunOrigin
     public var measurements: [Measurement]
     public var output: [(source: OutputSource, text: String)]
+    /// What the runner saw that could have skewed the run; nil when it did not say.
+    public var conditions: RunConditions?
 
     public init(id: String, commit: String, benchMethod: String, runnerName: String?, fingerprint: JSONValue?,
                 start: Int64, end: Int64, exitCode: Int, origin: RunOrigin,
-                measurements: [Measurement], output: [(source: OutputSource, text: String)] = []) {
+                measurements: [Measurement], output: [(source: OutputSource, text: String)] = [], conditions: RunConditions? = nil) {
+        self.conditions = conditions
         self.id = id
         self.commit = commit
         self.benchMethod = benchMethod
@@ -56,7 +59,7 @@ public struct Run: Sendable, Equatable {
         lhs.id == rhs.id && lhs.commit == rhs.commit && lhs.benchMethod == rhs.benchMethod
             && lhs.runnerName == rhs.runnerName && lhs.fingerprint == rhs.fingerprint && lhs.start == rhs.start
             && lhs.end == rhs.end && lhs.exitCode == rhs.exitCode && lhs.origin == rhs.origin
-            && lhs.measurements == rhs.measurements
+            && lhs.measurements == rhs.measurements && lhs.conditions == rhs.conditions
             && lhs.output.map { "\($0.source.rawValue):\($0.text)" } == rhs.output.map { "\($0.source.rawValue):\($0.text)" }
     }
 }

@@ -268,15 +268,13 @@ public struct ControlMethods: Sendable {
 
     func runsList(_ params: RPCParams) throws -> JSONValue {
         let limit = Int(try params.int("limit", range: 1...Self.maximumPage) ?? 100)
-        var cursor: (Int64, String)?
+        var cursor: RunCursor?
         if let token = try params.string("cursor") {
-            guard let tab = token.firstIndex(of: " "), let start = Int64(token[..<tab]) else {
-                throw RPCError.invalidParams("\"cursor\" is not a cursor from runs.list")
-            }
-            cursor = (start, String(token[token.index(after: tab)...]))
+            guard let given = RunCursor(token: token) else { throw RPCError.invalidParams("\"cursor\" is not a cursor from runs.list") }
+            cursor = given
         }
-        let runs = try store.runs(try filter(params), limit: limit, after: cursor)
-        let next: JSONValue = runs.count == limit ? runs.last.map { .string("\($0.start) \($0.id)") } ?? .null : .null
+        let runs = try store.runs(try filter(params), limit: limit, after: cursor?.position)
+        let next: JSONValue = runs.count == limit ? runs.last.map { .string(RunCursor(after: $0).token) } ?? .null : .null
         return ["runs": .array(runs.map { run in
             ["id": .string(run.id), "commit": .string(run.commit), "bench_method": .string(run.benchMethod),
              "runner": JSONValue(run.runnerName), "start": .string(Timestamp.rfc3339(milliseconds: run.start)),
@@ -315,6 +313,7 @@ public struct ControlMethods: Sendable {
             "exit_code": JSONValue(run.exitCode), "origin": .string(run.origin.rawValue),
             "measurements": .object(measurements),
         ]
+        if let conditions = run.conditions { object["conditions"] = conditions.json }
         if withOutput {
             object["output"] = .array(run.output.map { [.string($0.source.rawValue), .string($0.text)] })
         }

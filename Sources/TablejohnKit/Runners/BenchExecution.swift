@@ -18,6 +18,8 @@ public struct BenchExecution: Sendable {
     /// A file that holds the running script's process mark, so that a runner restarted
     /// after a kill can stop what this run left behind; nil: not kept.
     public var markFile: String?
+    /// The machine's runs in progress, to tell whether this one shares the machine; nil: not checked.
+    public var machineRuns: MachineRuns? = MachineRuns()
 
     public init(order: RunOrder, client: RunnerServerClient, workDirectory: String, markFile: String? = nil) {
         self.order = order
@@ -27,6 +29,9 @@ public struct BenchExecution: Sendable {
     }
 
     public func run() async -> FinishedRun {
+        let registration = machineRuns?.begin(runID: order.id)
+        defer { registration?.end() }
+        var conditions = MachineRuns.conditionsNow(registration: registration)
         let start = Timestamp.now()
         // The run id comes from the server: only its safe characters name the folder.
         let directory = workDirectory + "/run-" + String(order.id.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }.prefix(64))
@@ -60,8 +65,9 @@ public struct BenchExecution: Sendable {
             output.append(.internal, "tablejohn: \(error)")
             exitCode = Self.setupFailure
         }
+        if registration?.othersRunning == true { conditions.sharedMachine = true }
         return FinishedRun(order: order, start: start, end: Timestamp.now(), exitCode: exitCode, output: output.lines,
-                           measurements: measurements)
+                           measurements: measurements, conditions: conditions)
     }
 
     /// Runs a bench script in the checkout with SPEC §6's environment; reads its results file.

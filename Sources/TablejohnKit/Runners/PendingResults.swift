@@ -122,6 +122,7 @@ public struct PendingResults: Sendable {
                       "format": JSONValue(run.order.format?.rawValue)],
             "start": .integer(run.start), "end": .integer(run.end), "exit_code": JSONValue(run.exitCode),
             "output": .array(run.output.map { [.string($0.source.rawValue), .string($0.text)] }),
+            "conditions": run.conditions?.json ?? .null,
             "measurements": .array(finite.map { measurement in
                 ["metric": .string(measurement.metric), "value": .real(measurement.value), "unit": JSONValue(measurement.unit),
                  "samples": measurement.samples.map { .array($0.map(JSONValue.real)) } ?? .null,
@@ -156,6 +157,8 @@ public struct PendingResults: Sendable {
         }
         let runOrder = RunOrder(id: id, hash: hash, method: method, timeout: .milliseconds(timeout), start: start,
                                 format: order["format"]?.stringValue.flatMap(ResultFormat.init(rawValue:)))
-        return (FinishedRun(order: runOrder, start: begun, end: ended, exitCode: exit, output: output, measurements: measurements), server)
+        let conditions = value["conditions"].flatMap { $0 == .null ? nil : try? RunConditions(json: $0) }
+        return (FinishedRun(order: runOrder, start: begun, end: ended, exitCode: exit, output: output, measurements: measurements,
+                            conditions: conditions), server)
     }
 }

@@ -301,8 +301,16 @@ public final class RunnerService: Sendable {
             }
             output.append((kind, text))
         }
+        var conditions: RunConditions?
+        if let given = value["conditions"], given != .null {
+            do throws(RunConditionsError) {
+                conditions = try RunConditions(json: given)
+            } catch {
+                throw .bad("\(label): conditions: \(error.message)")
+            }
+        }
         return Run(id: id, commit: hash, benchMethod: try string("bench_method"), runnerName: runner,
                    fingerprint: fingerprint == .null ? nil : fingerprint, start: try time("start"), end: try time("end"),
-                   exitCode: code, origin: .runner, measurements: measurements, output: output)
+                   exitCode: code, origin: .runner, measurements: measurements, output: output, conditions: conditions)
     }
 }

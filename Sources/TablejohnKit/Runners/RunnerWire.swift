@@ -46,8 +46,12 @@ public struct FinishedRun: Sendable {
     public var exitCode: Int
     public var output: [RunOutput.Line]
     public var measurements: [Measurement]
+    /// What could have skewed it (load, governor, another run at the same time).
+    public var conditions: RunConditions?
 
-    public init(order: RunOrder, start: Int64, end: Int64, exitCode: Int, output: [RunOutput.Line], measurements: [Measurement]) {
+    public init(order: RunOrder, start: Int64, end: Int64, exitCode: Int, output: [RunOutput.Line], measurements: [Measurement],
+                conditions: RunConditions? = nil) {
+        self.conditions = conditions
         self.order = order
         self.start = start
         self.end = end
@@ -131,11 +135,13 @@ enum RunnerWire {
         if kept.count < run.output.count {
             notes.append("tablejohn: output truncated to fit the server's size limit; \(run.output.count - kept.count) more lines were not sent")
         }
-        return [
+        var submission: JSONObject = [
             "id": .string(run.order.id), "hash": .string(run.order.hash), "bench_method": .string(run.order.method.name),
             "start": .string(Timestamp.rfc3339(milliseconds: run.start)), "end": .string(Timestamp.rfc3339(milliseconds: run.end)),
             "exit_code": JSONValue(run.exitCode), "output": lines(kept + notes.map { (.internal, $0) }), "measurements": .object(measurements),
         ]
+        if let conditions = run.conditions { submission["conditions"] = conditions.json }
+        return .object(submission)
     }
 
     /// The bytes `text` takes as a JSON string's content: control characters are

@@ -88,13 +88,20 @@ extension Store {
             var position: [Int64: Int] = [:]
             for (index, id) in chain.enumerated() { position[id] = index }
             var grouped: [SeriesKey: (runner: String?, runs: [Int: [Double]])] = [:]
-            // Only the touched metrics' measurements are read (a bounded list; past it, all of them).
+            // Only the touched machines' runs and metrics' measurements are read (bounded lists;
+            // past them, all of them): reading rows is most of a round's time.
             var metricFilter = ""
             var arguments: StatementArguments = [tip, window]
             if case .touched(let keys) = scope {
+                let fingerprints = Set(keys.map(\.fingerprint))
+                if fingerprints.count <= 50 {
+                    metricFilter += " AND coalesce(r.runner_fingerprint, '') IN ("
+                        + Array(repeating: "?", count: fingerprints.count).joined(separator: ", ") + ")"
+                    arguments += StatementArguments(fingerprints.sorted())
+                }
                 let metrics = Set(keys.map(\.metric))
                 if metrics.count <= 200 {
-                    metricFilter = " AND m.metric IN (" + Array(repeating: "?", count: metrics.count).joined(separator: ", ") + ")"
+                    metricFilter += " AND m.metric IN (" + Array(repeating: "?", count: metrics.count).joined(separator: ", ") + ")"
                     arguments += StatementArguments(metrics.sorted())
                 }
             }

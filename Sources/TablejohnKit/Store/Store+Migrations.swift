@@ -229,6 +229,10 @@ extension Store {
                 END;
                 """)
         }
+        // What could have skewed each run, as its runner reported it (RunConditions' JSON).
+        migrator.registerMigration("v7 run conditions") { db in
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN conditions TEXT")
+        }
         return migrator
     }
 

@@ -150,8 +150,9 @@ extension Store {
             exists = try db.cachedStatement(sql: "SELECT 1 FROM runs WHERE id = ?")
             commitID = try db.cachedStatement(sql: "SELECT id FROM commits WHERE hash = ?")
             run = try db.cachedStatement(sql: """
-                INSERT INTO runs (id, commit_id, bench_method, runner_name, runner_fingerprint, start_time, end_time, exit_code, origin)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO runs (id, commit_id, bench_method, runner_name, runner_fingerprint, start_time, end_time, exit_code, origin,
+                                  conditions)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             metric = try db.cachedStatement(sql: "INSERT OR IGNORE INTO metrics (name, unit) VALUES (?, ?)")
             metricUnit = try db.cachedStatement(sql: "SELECT unit FROM metrics WHERE name = ?")
@@ -181,7 +182,8 @@ extension Store {
             throw RunError.unknownCommit(run.commit)
         }
         try statements.run.execute(arguments: [run.id, commitID, run.benchMethod, run.runnerName,
-                                               try run.fingerprint?.jsonString(), run.start, run.end, run.exitCode, run.origin.rawValue])
+                                               try run.fingerprint?.jsonString(), run.start, run.end, run.exitCode, run.origin.rawValue,
+                                               try run.conditions?.json.jsonString()])
         for (given, givenSamples) in zip(run.measurements, samples) {
             var (m, samples) = (given, givenSamples)
             try statements.metric.execute(arguments: [m.metric, m.unit])
@@ -258,7 +260,8 @@ extension Store {
 
     static func run(_ db: Database, id: String) throws -> Run? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT r.id, c.hash, r.bench_method, r.runner_name, r.runner_fingerprint, r.start_time, r.end_time, r.exit_code, r.origin
+            SELECT r.id, c.hash, r.bench_method, r.runner_name, r.runner_fingerprint, r.start_time, r.end_time, r.exit_code, r.origin,
+                   r.conditions
             FROM runs r CROSS JOIN commits c ON c.id = r.commit_id WHERE r.id = ?
             """), arguments: [id]) else { return nil }
         let measurements = try Row.fetchAll(db.cachedStatement(sql: """
@@ -267,9 +270,11 @@ extension Store {
         let output = try Row.fetchAll(db.cachedStatement(sql: "SELECT source, text FROM run_output WHERE run_id = ? ORDER BY line"),
                                       arguments: [id]).map { (source: OutputSource(rawValue: $0[0]) ?? .internal, text: $0[1] as String) }
         let fingerprint = try (row[4] as String?).map { try JSONValue.parse($0) }
+        // Checked when recorded; a row written around that check shows no conditions rather than an error.
+        let conditions = (row[9] as String?).flatMap { try? JSONValue.parse($0) }.flatMap { try? RunConditions(json: $0) }
         return Run(id: row[0], commit: row[1], benchMethod: row[2], runnerName: row[3], fingerprint: fingerprint,
                    start: row[5], end: row[6], exitCode: row[7], origin: RunOrigin(rawValue: row[8]) ?? .runner,
-                   measurements: measurements, output: output)
+                   measurements: measurements, output: output, conditions: conditions)
     }
 
     /// A row of `SELECT metric, value, unit, samples, lower, upper FROM measurements`.

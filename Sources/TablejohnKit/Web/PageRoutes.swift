@@ -102,11 +102,13 @@ enum PageRoutes {
     static func runner(_ request: Request, _ context: WebRequestContext, _ web: WebContext) throws -> PageAnswer {
         let name = context.parameters.decoded("name")
         if let redirect = PageAnswer.canonical(request, URLPath.runner(name)) { return redirect }
-        let cursor = request.uri.queryParameters["before"].flatMap { RunnerPage.parseCursor(String($0)) }
+        let cursor = request.uri.queryParameters["before"].flatMap { RunCursor(token: String($0))?.position }
         let overview = try RunnerOverview.named(name, store: web.store, runners: web.runners, now: Timestamp.now())
         let runs = try web.store.runs(RunFilter(runner: name), limit: RunnerPage.pageSize, after: cursor)
         if overview == nil, runs.isEmpty, cursor == nil { return .notFound("runner", name, viewer: context.viewer) }
-        return .page(RunnerPage(name: name, runner: overview, runs: runs, isContinuation: cursor != nil, viewer: context.viewer).render())
+        let noise = cursor == nil ? RunnerNoise(try web.store.repeatedValues(runner: name)) : RunnerNoise([:])
+        return .page(RunnerPage(name: name, runner: overview, runs: runs, isContinuation: cursor != nil, noise: noise,
+                                viewer: context.viewer).render())
     }
 
     static func queue(_ request: Request, _ viewer: Viewer, _ web: WebContext) throws -> PageAnswer {

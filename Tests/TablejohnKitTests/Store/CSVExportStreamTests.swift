@@ -114,3 +114,16 @@ struct CSVExportStreamTests {
         #expect(String(decoding: rest, as: UTF8.self) == (try paged(RunFilter(), limit: 5)))
     }
 }
+
+@Suite("Run cursor")
+struct RunCursorTests {
+    @Test("one token for runs.list and the runner page: START:ID, ids with colons kept whole, anything else refused")
+    func token() {
+        let run = RunSummary(id: "run:with:colons", commit: "c", benchMethod: "internal", runnerName: nil, start: 1_700_000_000_123,
+                             end: 0, exitCode: 0, origin: .runner, measurementCount: 0)
+        let cursor = RunCursor(after: run)
+        #expect(cursor.token == "1700000000123:run:with:colons")
+        #expect(RunCursor(token: cursor.token) == cursor)
+        for bad in ["", "123", "abc:run", "123:", "1700000000123 run"] { #expect(RunCursor(token: bad) == nil, "\(bad)") }
+    }
+}

@@ -14,6 +14,8 @@
   var boxes = Array.prototype.slice.call(document.querySelectorAll('#metric-list input[name=m]'));
   var refsRadios = Array.prototype.slice.call(document.querySelectorAll('input[name=refs]'));
   var normaliseBox = document.getElementById('normalise');
+  var logBox = document.getElementById('log-scale');
+  var groups = Array.prototype.slice.call(document.querySelectorAll('#metric-list details.metric-group'));
   var resetButton = document.getElementById('reset-zoom');
 
   var graph = null;
@@ -36,7 +38,8 @@
       refs: query.get('refs') === 'all' ? 'all' : 'tracked',
       from: isFinite(from) ? from : null,
       to: isFinite(to) ? to : null,
-      normalise: query.get('norm') === '1'
+      normalise: query.get('norm') === '1',
+      log: query.get('log') === '1'
     };
   }
 
@@ -50,6 +53,7 @@
       query.set('to', String(view.to));
     }
     if (view.normalise) { query.set('norm', '1'); }
+    if (view.log) { query.set('log', '1'); }
     var address = window.location.pathname + '?' + query.toString();
     if (replace) { history.replaceState(null, '', address); } else { history.pushState(null, '', address); }
   }
@@ -58,6 +62,11 @@
     boxes.forEach(function (box) { box.checked = view.metrics.indexOf(box.value) >= 0; });
     refsRadios.forEach(function (radio) { radio.checked = radio.value === view.refs; });
     normaliseBox.checked = view.normalise;
+    logBox.checked = view.log;
+    // Groups holding a drawn metric start open; the others stay folded.
+    groups.forEach(function (group) {
+      if (group.querySelector('input[name=m]:checked')) { group.open = true; }
+    });
   }
 
   function viewFromControls(keepRange) {
@@ -67,7 +76,8 @@
       refs: refsRadios.filter(function (radio) { return radio.checked; }).map(function (radio) { return radio.value; })[0] || 'tracked',
       from: keepRange ? current.from : null,
       to: keepRange ? current.to : null,
-      normalise: normaliseBox.checked
+      normalise: normaliseBox.checked,
+      log: logBox.checked
     };
   }
 
@@ -103,6 +113,22 @@
 
   // dygraphs writes ylabel, xlabel and title with innerHTML (its legend escapes series
   // labels itself): a unit is whatever a benchmark printed, so it goes in escaped.
+  // 18400000 as 18.4M, 0.000012 as 12µ: a suffix, and as many significant figures as
+  // the axis's span needs to tell its ticks apart (18.455M beside 18.460M).
+  function compactNumber(value, span) {
+    if (value === 0 || !isFinite(value)) { return String(value); }
+    var size = Math.abs(value);
+    var figures = span > 0 ? Math.ceil(Math.log10(size / span)) + 2 : 4;
+    figures = Math.min(10, Math.max(3, figures));
+    var steps = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k'], [1, ''], [1e-3, 'm'], [1e-6, '\u00b5'], [1e-9, 'n']];
+    for (var index = 0; index < steps.length; index++) {
+      if (size >= steps[index][0] || index === steps.length - 1) {
+        return String(Number((value / steps[index][0]).toPrecision(figures))) + steps[index][1];
+      }
+    }
+    return String(value);
+  }
+
   function escapeHTML(text) {
     return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
       .replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -218,6 +244,12 @@
       strokeWidth: 1.2,
       highlightCircleSize: 4,
       ylabel: escapeHTML(merged.yLabel),
+      logscale: view.log,
+      // Whole labels: values as 18.4M rather than a number the axis cuts off.
+      axes: { y: { axisLabelWidth: 72, axisLabelFormatter: function (value, granularity, opts, g) {
+        var range = g.yAxisRange();
+        return compactNumber(value, Math.abs(range[1] - range[0]));
+      } } },
       xlabel: 'commit date',
       dateWindow: view.from !== null && view.to !== null ? [view.from, view.to] : null,
       zoomCallback: onZoom,
@@ -277,10 +309,17 @@
       var name = box.value.toLowerCase();
       box.closest('li').hidden = !words.every(function (word) { return name.indexOf(word) >= 0; });
     });
+    // While searching, groups with a match open and groups without one hide.
+    groups.forEach(function (group) {
+      var matches = group.querySelectorAll('li:not([hidden])').length;
+      group.hidden = words.length > 0 && matches === 0;
+      if (words.length > 0 && matches > 0) { group.open = true; }
+    });
   });
   boxes.forEach(function (box) { box.addEventListener('change', changed); });
   refsRadios.forEach(function (radio) { radio.addEventListener('change', changed); });
   normaliseBox.addEventListener('change', changed);
+  logBox.addEventListener('change', changed);
   resetButton.addEventListener('click', function () {
     var view = readView();
     view.from = null;

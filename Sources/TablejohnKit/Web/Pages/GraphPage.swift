@@ -42,7 +42,30 @@ struct GraphPage {
     private func renderControls(_ html: inout HTMLWriter) {
         html.raw("<aside class=\"graph-controls\">\n")
         html.raw("<input type=\"search\" id=\"metric-search\" placeholder=\"Search \(DisplayFormat.count(metrics.count, "metric"))\" autocomplete=\"off\">\n")
-        html.raw("<ul id=\"metric-list\">\n")
+        html.raw("<div id=\"metric-list\">\n")
+        for group in Self.groups(metrics) {
+            if group.prefix.isEmpty {
+                renderMetrics(&html, group.metrics)
+                continue
+            }
+            html.raw("<details class=\"metric-group\"><summary>")
+            html.text(group.prefix)
+            html.raw(" <span class=\"hint\">\(group.metrics.count)</span></summary>\n")
+            renderMetrics(&html, group.metrics)
+            html.raw("</details>\n")
+        }
+        html.raw("</div>\n<fieldset><legend>Commits</legend>")
+        html.raw("<label><input type=\"radio\" name=\"refs\" value=\"tracked\" checked> tracked refs</label>")
+        html.raw("<label><input type=\"radio\" name=\"refs\" value=\"all\"> whole history</label></fieldset>\n")
+        html.raw("<label><input type=\"checkbox\" id=\"normalise\"> normalise (each line ÷ its median)</label>\n")
+        html.raw("<label><input type=\"checkbox\" id=\"log-scale\"> logarithmic scale</label>\n")
+        html.raw("<button type=\"button\" id=\"reset-zoom\">Reset zoom</button>\n")
+        html.raw("<p class=\"hint\">Drag across the graph to zoom; double-click or Reset to see everything; click a point to open its commit.</p>\n")
+        html.raw("</aside>\n")
+    }
+
+    private func renderMetrics(_ html: inout HTMLWriter, _ metrics: [MetricHeader]) {
+        html.raw("<ul>\n")
         for metric in metrics {
             html.raw("<li><label><input type=\"checkbox\" name=\"m\" value=\"\(HTMLEscaping.escape(metric.name))\"> ")
             html.element("span", metric.name, attributes: "class=\"metric-name\"")
@@ -51,12 +74,17 @@ struct GraphPage {
             }
             html.raw("</label></li>\n")
         }
-        html.raw("</ul>\n<fieldset><legend>Commits</legend>")
-        html.raw("<label><input type=\"radio\" name=\"refs\" value=\"tracked\" checked> tracked refs</label>")
-        html.raw("<label><input type=\"radio\" name=\"refs\" value=\"all\"> whole history</label></fieldset>\n")
-        html.raw("<label><input type=\"checkbox\" id=\"normalise\"> normalise (each line ÷ its median)</label>\n")
-        html.raw("<button type=\"button\" id=\"reset-zoom\">Reset zoom</button>\n")
-        html.raw("<p class=\"hint\">Drag across the graph to zoom; double-click or Reset to see everything; click a point to open its commit.</p>\n")
-        html.raw("</aside>\n")
+        html.raw("</ul>\n")
+    }
+
+    /// Metrics grouped by their benchmark prefix (the name up to its first `/`), groups and
+    /// metrics in name order; names without a prefix come first, in a group named "".
+    static func groups(_ metrics: [MetricHeader]) -> [(prefix: String, metrics: [MetricHeader])] {
+        var byPrefix: [String: [MetricHeader]] = [:]
+        for metric in metrics {
+            let prefix = metric.name.firstIndex(of: "/").map { String(metric.name[..<$0]) } ?? ""
+            byPrefix[prefix, default: []].append(metric)
+        }
+        return byPrefix.keys.sorted().map { ($0, byPrefix[$0]!.sorted { $0.name < $1.name }) }
     }
 }

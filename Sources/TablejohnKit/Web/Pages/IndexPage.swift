@@ -18,8 +18,6 @@ struct IndexPage {
     /// Guidance while nothing is measured.
     var firstSteps: FirstSteps?
     var viewer = Viewer.anonymous
-    /// Unix seconds: branches with older tips are stale.
-    var now: Int64 = Timestamp.now() / 1000
 
     /// How many changes the front page lists.
     static let changeLimit = 10
@@ -95,7 +93,7 @@ struct IndexPage {
             html.raw("<p>No refs yet.</p>\n")
             return
         }
-        for group in RefGroups(refs, now: now).groups {
+        for group in RefGroups(refs).groups {
             let heading = "\(group.kind.title) <span class=\"hint\">\(group.total)</span>"
             if group.kind.collapsed {
                 html.raw("<details class=\"ref-group\" id=\"refs-\(group.kind.rawValue)\"><summary>\(heading)</summary>\n")

@@ -38,13 +38,15 @@ struct RefGroups: Equatable {
         var total: Int
     }
 
-    /// A branch whose tip is older than this is stale: 90 days.
+    /// A branch whose tip is this much older than the newest ref's is stale: 90 days. Measured
+    /// from the newest tip, not the clock, so a mirror of a quiet project is not all stale.
     static let staleSeconds: Int64 = 90 * 86_400
 
     /// The non-empty groups, in `Kind` order.
     let groups: [Group]
 
-    init(_ refs: [RefSummary], now: Int64) {
+    init(_ refs: [RefSummary]) {
+        let now = refs.map(\.committerTime).max() ?? 0
         var byKind: [Kind: [RefSummary]] = [:]
         for ref in refs { byKind[Self.kind(of: ref, now: now), default: []].append(ref) }
         groups = Kind.allCases.compactMap { kind in

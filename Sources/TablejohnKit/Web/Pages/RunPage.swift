@@ -60,6 +60,14 @@ struct RunPage {
             html.text(DisplayFormat.fingerprint(run.fingerprint))
             html.raw("</td></tr>\n")
         }
+        if let conditions = run.conditions, !conditions.summary.isEmpty {
+            let cores = run.fingerprint?["cores"]?.intValue.map(Int.init)
+            let noisy = conditions.mayBeNoisy(cores: cores)
+            html.raw("<tr><th>Conditions</th><td id=\"conditions\"\(noisy ? " class=\"worse\"" : "")>")
+            html.text(conditions.summary)
+            if noisy { html.raw(" <span class=\"hint\">— its numbers may be noisier than usual</span>") }
+            html.raw("</td></tr>\n")
+        }
         html.raw("</table>\n")
     }
 

@@ -9,6 +9,8 @@ struct RunnerPage {
     var runs: [RunSummary]
     /// Whether this page starts after a cursor (not the newest runs).
     var isContinuation: Bool
+    /// Its run-to-run noise per metric.
+    var noise = RunnerNoise([:])
     var viewer = Viewer.anonymous
 
     static let pageSize = 50
@@ -25,6 +27,7 @@ struct RunnerPage {
             OutputLog(lines: runner.output, id: "live-output", empty: "No output yet.").render(&html)
             html.raw("<p class=\"hint\"><a href=\"\(URLPath.href("/queue/"))\">The queue page</a> follows it live.</p>\n")
         }
+        if !isContinuation { noise.render(&html) }
         html.raw(isContinuation ? "<h2>Older runs</h2>\n" : "<h2>Recent runs</h2>\n")
         if runs.isEmpty {
             html.raw("<p id=\"runs\">No runs\(isContinuation ? " before these" : " yet").</p>\n")
@@ -57,18 +60,10 @@ struct RunnerPage {
         var links: [String] = []
         if isContinuation { links.append("<a href=\"\(URLPath.href(URLPath.runner(name)))\" id=\"newest\">Newest runs</a>") }
         if runs.count == Self.pageSize, let last = runs.last {
-            let cursor = URLPath.segment(Self.cursor(last))
+            let cursor = URLPath.segment(RunCursor(after: last).token)
             links.append("<a href=\"\(URLPath.href(URLPath.runner(name)))?before=\(cursor)\" id=\"older\">Older runs</a>")
         }
         if !links.isEmpty { html.raw("<p class=\"paging\">\(links.joined(separator: " · "))</p>\n") }
     }
 
-    /// `start:id` of the last run of a page, to continue after it.
-    static func cursor(_ run: RunSummary) -> String { "\(run.start):\(run.id)" }
-
-    /// The run a `before` cursor names, or nil for a malformed one.
-    static func parseCursor(_ text: String) -> (start: Int64, id: String)? {
-        guard let colon = text.firstIndex(of: ":"), let start = Int64(text[..<colon]) else { return nil }
-        return (start, String(text[text.index(after: colon)...]))
-    }
 }
