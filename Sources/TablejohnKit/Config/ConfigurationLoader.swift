@@ -81,6 +81,13 @@ extension TablejohnConfiguration {
                 }
                 configuration.web.metricsToken = token.value
             }
+            if let path = try web.string("base-path") {
+                do {
+                    configuration.web.basePath = try BasePath(parsing: path.value)
+                } catch {
+                    throw web.error("base-path", line: path.line, error.description)
+                }
+            }
             try web.finish()
         }
         if var repo = try top.section("repo") {

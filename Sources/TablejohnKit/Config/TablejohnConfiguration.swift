@@ -29,6 +29,8 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         public var metrics = true
         /// A bearer token that opens `/metrics` on a private instance, for scrapers.
         public var metricsToken: String?
+        /// The path a reverse proxy serves everything under (`/tablejohn`); the root by default.
+        public var basePath = BasePath.root
     }
 
     public struct Repo: Sendable, Equatable {

@@ -153,6 +153,7 @@ public struct ServeDaemon: Sendable {
         web.hookSecret = configuration.repo.hookSecret
         web.metrics = metrics
         web.metricsToken = configuration.web.metricsToken
+        web.basePath = configuration.web.basePath
         web.hostPolicy = HostPolicy(listenHost: configuration.web.address.host, allowedHosts: configuration.web.allowedHosts)
         let (listening, announceListening) = AsyncStream<Void>.makeStream()
         let app = web.application(address: configuration.web.address, idleTimeout: configuration.web.idleTimeout,
@@ -194,7 +195,7 @@ public struct ServeDaemon: Sendable {
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(15)
         let escalation = SignalEscalation(logger: logger)
         logger.info("tablejohn serving", metadata: [
-            "url": "http://\(configuration.web.address)/", "database": "\(databasePath)", "socket": "\(socketPath)",
+            "url": "http://\(configuration.web.address)\(configuration.web.basePath.value)/", "database": "\(databasePath)", "socket": "\(socketPath)",
             "repository": "\(repositoryPath)",
         ])
         try await ServiceGroup(configuration: groupConfiguration).run()
@@ -214,7 +215,7 @@ public struct ServeDaemon: Sendable {
         }
         var runner = configuration.runner
         runner.name = runner.name ?? "local"
-        runner.servers = [.init(url: "http://\(host):\(address.port)", token: token)]
+        runner.servers = [.init(url: "http://\(host):\(address.port)\(configuration.web.basePath.value)", token: token)]
         var settings = RunnerDaemon.Settings(runner)
         // Unacknowledged results belong to this repository's server: kept beside its database.
         if runner.workDirectory == nil {

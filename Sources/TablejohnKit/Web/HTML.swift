@@ -102,6 +102,10 @@ enum URLPath {
     /// RFC 3986's unreserved characters, ASCII only: the result is safe in an attribute too.
     private static let segmentCharacters = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
+    /// `path`, one of the daemon's own (`/queue/`), as a page links to it: under `[web] base-path`
+    /// when one is set. Every root-absolute address in a page goes through here.
+    static func href(_ path: String) -> String { BasePath.current.external(path) }
+
     static func commit(_ hash: String) -> String { "/commit/\(hash)/" }
     static func run(_ id: String) -> String { "/run/\(segment(id))/" }
     static func runner(_ name: String) -> String { "/runner/\(segment(name))/" }

@@ -6,11 +6,6 @@ import Hummingbird
 /// only from /static/; inline styles stay allowed because dygraphs writes its legend's
 /// colours as `style` attributes.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
-    static var contentSecurityPolicy: String {
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-            + "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-    }
-
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
         do {
@@ -18,11 +13,22 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
         }
-        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        SecurityHeaders.add(to: &response)
+        return response
+    }
+}
+
+/// The hardening headers, also for the answers given before the router (outside `[web] base-path`).
+enum SecurityHeaders {
+    static let contentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            + "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+    static func add(to response: inout Response) {
+        response.headers[.contentSecurityPolicy] = contentSecurityPolicy
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.xFrameOptions] = "DENY"
         response.headers[.referrerPolicy] = "same-origin"
-        return response
     }
 }
 

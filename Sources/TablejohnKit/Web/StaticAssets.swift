@@ -47,10 +47,10 @@ enum StaticAssets {
 
     static var dygraphsInstalled: Bool { dygraphs.count == dygraphsFiles.count }
 
-    /// The address of one of our assets, versioned by its content so browsers may cache it for good.
+    /// The address of one of our assets (or `dygraphs/NAME`), versioned by its content so browsers may cache it for good.
     static func url(_ name: String) -> String {
-        guard let asset = embedded[name] else { return "/static/\(name)" }
-        return "/static/\(name)?v=\(asset.etag.dropFirst().prefix(8))"
+        guard let asset = embedded[name] else { return URLPath.href("/static/\(name)") }
+        return URLPath.href("/static/\(name)?v=\(asset.etag.dropFirst().prefix(8))")
     }
 
     static func add(to router: Router<WebRequestContext>) {

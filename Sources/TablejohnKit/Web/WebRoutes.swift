@@ -30,6 +30,8 @@ public struct WebContext: Sendable {
     public var metrics: DaemonMetrics?
     /// `[web] metrics-token`: a bearer token that opens `/metrics` on a private instance.
     public var metricsToken: String?
+    /// `[web] base-path`: where a reverse proxy serves the routes; `.root` for none.
+    public var basePath = BasePath.root
 
     public init(store: Store, sync: SyncStatus, repositoryPath: String, resolver: RevisionResolver, runners: RunnerService? = nil,
                 isPublic: Bool = true, syncService: SyncService? = nil, exportLimit: Int = 4) {
@@ -68,6 +70,11 @@ enum WebRoutes {
         MetricsRoute.add(to: router, web)
         return router
     }
+
+    /// The router behind the base path: what the HTTP server answers with.
+    static func responder(_ web: WebContext) -> BasePathResponder<RouterResponder<WebRequestContext>> {
+        BasePathResponder(base: web.basePath, inner: router(web).buildResponder())
+    }
 }
 
 extension Response {
@@ -102,7 +109,7 @@ extension WebContext {
     /// `onListening` runs once the port is bound.
     public func application(address: SocketAddressSetting, idleTimeout: Duration = .seconds(30), maxConnections: Int = 512,
                             logger: Logger, onListening: @escaping @Sendable () async -> Void = {}) -> some ApplicationProtocol {
-        Application(router: WebRoutes.router(self),
+        Application(responder: WebRoutes.responder(self),
                     server: .http1(configuration: .init(idleTimeout: .seconds(max(1, min(idleTimeout.components.seconds, 86_400))))),
                     configuration: .init(address: .hostname(address.host, port: address.port), serverName: "tablejohn",
                                          availableConnectionsDelegate: .maximum(maxConnections, logger: logger)),

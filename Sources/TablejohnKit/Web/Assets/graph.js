@@ -6,6 +6,8 @@
 
   var app = document.getElementById('graph-app');
   if (!app) { return; }
+  // Every address below is the daemon's own path under [web] base-path, which the page names.
+  var base = document.body.getAttribute('data-base') || '';
   var graphElement = document.getElementById('graph');
   var statusElement = document.getElementById('graph-status');
   var search = document.getElementById('metric-search');
@@ -95,7 +97,7 @@
       query.set('from', String(view.from));
       query.set('to', String(view.to));
     }
-    return '/api/graph/series?' + query.toString();
+    return base + '/api/graph/series?' + query.toString();
   }
 
   function fetchSeries(metric, view) {
@@ -200,7 +202,7 @@
       var item = document.createElement('li');
       item.className = mark.kind === 'regression' ? 'worse' : (mark.kind === 'improvement' ? 'better' : 'neutral');
       var link = document.createElement('a');
-      link.href = '/commit/' + mark.commit + '/';
+      link.href = base + '/commit/' + mark.commit + '/';
       link.textContent = mark.commit.slice(0, 10);
       var sign = mark.magnitude > 0 ? '+' : '';
       item.appendChild(document.createTextNode(mark.kind + ' ' + sign + (mark.magnitude * 100).toFixed(1) + '% in ' + mark.label + ' at '));
@@ -214,7 +216,7 @@
     var commits = rowCommits[point.idx];
     var line = graph ? graph.getLabels().indexOf(point.name) - 1 : -1;
     var hash = commits && line >= 0 ? commits[line] : null;
-    if (hash) { window.location.href = '/commit/' + hash + '/'; }
+    if (hash) { window.location.href = base + '/commit/' + hash + '/'; }
   }
 
   function onZoom(minX, maxX) {

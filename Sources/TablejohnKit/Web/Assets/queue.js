@@ -6,6 +6,8 @@
   var container = document.getElementById("runners");
   if (!container || !container.dataset.live) return;
   var labels = { stdout: "out", stderr: "err", internal: "tj " };
+  // Commit links go under [web] base-path, which the page names.
+  var base = document.body.getAttribute("data-base") || "";
 
   function element(tag, className, text) {
     var node = document.createElement(tag);
@@ -27,7 +29,7 @@
     node.textContent = "";
     if (!run) { node.textContent = "—"; return; }
     var link = element("a");
-    link.href = "/commit/" + encodeURIComponent(run.hash) + "/";
+    link.href = base + "/commit/" + encodeURIComponent(run.hash) + "/";
     link.appendChild(element("code", null, run.hash.slice(0, 10)));
     node.appendChild(document.createTextNode("on "));
     node.appendChild(link);

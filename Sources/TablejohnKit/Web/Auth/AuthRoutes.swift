@@ -118,10 +118,10 @@ enum LoginCookie {
     static let name = "tablejohn_login"
 
     static func set(_ token: String, secure: Bool) -> Cookie {
-        Cookie(name: name, value: token, maxAge: 3600, path: "/login", secure: secure, httpOnly: true, sameSite: .strict)
+        Cookie(name: name, value: token, maxAge: 3600, path: URLPath.href("/login"), secure: secure, httpOnly: true, sameSite: .strict)
     }
 
     static func cleared(secure: Bool) -> Cookie {
-        Cookie(name: name, value: "", maxAge: 0, path: "/login", secure: secure, httpOnly: true, sameSite: .strict)
+        Cookie(name: name, value: "", maxAge: 0, path: URLPath.href("/login"), secure: secure, httpOnly: true, sameSite: .strict)
     }
 }

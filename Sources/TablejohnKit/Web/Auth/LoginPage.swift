@@ -23,7 +23,7 @@ struct LoginPage {
             html.element("p", error, attributes: "id=\"login-error\" class=\"error\"")
             html.raw("\n")
         }
-        html.raw("<form id=\"login\" method=\"post\" action=\"/login\">\n")
+        html.raw("<form id=\"login\" method=\"post\" action=\"\(URLPath.href("/login"))\">\n")
         html.raw("<input type=\"hidden\" name=\"csrf\" value=\"\(HTMLEscaping.escape(loginToken))\">\n")
         html.raw("<input type=\"hidden\" name=\"next\" value=\"\(HTMLEscaping.escape(next))\">\n")
         html.raw("<p><label>Name <input name=\"user\" autocomplete=\"username\" required autofocus value=\"\(HTMLEscaping.escape(name))\"></label></p>\n")

@@ -38,7 +38,7 @@ struct WebPageError: HTTPResponseError, Equatable {
         html.element("h1", title)
         html.element("p", message, attributes: "id=\"error-message\" class=\"error\"")
         if let link {
-            html.raw("<p><a href=\"\(HTMLEscaping.escape(link.href))\">")
+            html.raw("<p><a href=\"\(HTMLEscaping.escape(URLPath.href(link.href)))\">")
             html.text(link.text)
             html.raw("</a></p>\n")
         }

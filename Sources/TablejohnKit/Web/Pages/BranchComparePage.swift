@@ -26,7 +26,7 @@ struct BranchComparePage {
             html.raw("<p class=\"warning\" id=\"waiting\">")
             html.text(comparison.summaryLine)
             if comparison.queued {
-                html.raw(". The verdict appears here once it has run; see the <a href=\"/queue/\">queue</a>.</p>\n")
+                html.raw(". The verdict appears here once it has run; see the <a href=\"\(URLPath.href("/queue/"))\">queue</a>.</p>\n")
             } else {
                 html.raw(". A comparison against a tracked ref, or by an admin, queues it.</p>\n")
             }
@@ -35,7 +35,7 @@ struct BranchComparePage {
             html.text(comparison.summaryLine)
             html.raw("</p>\n")
             html.raw("<p class=\"hint\">Changes smaller than \(DisplayFormat.number(comparison.thresholdPercent)) % count as no change. "
-                + "<a id=\"side-by-side\" href=\"\(URLPath.compare(comparison.mergeBase, comparison.headCommit))\">Runs side by side</a></p>\n")
+                + "<a id=\"side-by-side\" href=\"\(URLPath.href(URLPath.compare(comparison.mergeBase, comparison.headCommit)))\">Runs side by side</a></p>\n")
             renderTable(&html)
         }
         PageLayout.close(&html)
@@ -59,7 +59,7 @@ struct BranchComparePage {
             if let summary {
                 ParentComparison.commitLink(&html, summary)
             } else {
-                html.raw("<a href=\"\(URLPath.commit(hash))\"><code>\(hash.prefix(10))</code></a>")
+                html.raw("<a href=\"\(URLPath.href(URLPath.commit(hash)))\"><code>\(hash.prefix(10))</code></a>")
             }
             html.raw("</td></tr>\n")
         }

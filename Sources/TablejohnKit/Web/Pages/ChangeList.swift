@@ -23,7 +23,7 @@ struct ChangeList {
             html.element("td", change.metric)
             html.raw("<td class=\"number\">\(DisplayFormat.number(change.before))</td><td class=\"number\">\(DisplayFormat.number(change.after))</td>")
             if showsCommit {
-                html.raw("<td><a href=\"\(URLPath.commit(change.commit))\"><code>\(change.commit.prefix(10))</code></a> ")
+                html.raw("<td><a href=\"\(URLPath.href(URLPath.commit(change.commit)))\"><code>\(change.commit.prefix(10))</code></a> ")
                 html.text(change.summary)
                 html.raw("</td>")
             }

@@ -55,7 +55,7 @@ struct CommitPage {
         }
         html.raw("</td></tr>\n<tr><th>Queue</th><td id=\"queue-state\">")
         if let priority = commit.queuePriority {
-            html.raw("queued with priority \(priority) <a href=\"/queue/\">(queue)</a>")
+            html.raw("queued with priority \(priority) <a href=\"\(URLPath.href("/queue/"))\">(queue)</a>")
         } else {
             html.raw("not queued")
         }

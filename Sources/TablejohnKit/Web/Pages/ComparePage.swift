@@ -26,8 +26,8 @@ struct ComparePage {
             html.text(DisplayFormat.machine(otherMachine))
             html.raw(". Differences may come from the machines, not the code.</p>\n")
         }
-        html.raw("<p class=\"actions\"><a id=\"swap\" href=\"\(URLPath.compare(other.id, base.id))\">Swap</a> · ")
-        html.raw("<a href=\"\(URLPath.compare(base.id))\">Compare the first run with another…</a></p>\n")
+        html.raw("<p class=\"actions\"><a id=\"swap\" href=\"\(URLPath.href(URLPath.compare(other.id, base.id)))\">Swap</a> · ")
+        html.raw("<a href=\"\(URLPath.href(URLPath.compare(base.id)))\">Compare the first run with another…</a></p>\n")
         html.raw("<h2>Measurements</h2>\n")
         let comparison = MetricComparison(values: MetricComparison.values(of: other), baseline: MetricComparison.values(of: base), readings: readings,
                                           units: MetricComparison.units(of: other).merging(MetricComparison.units(of: base)) { kept, _ in kept })
@@ -44,7 +44,7 @@ struct ComparePage {
     private func renderRuns(_ html: inout HTMLWriter) {
         html.raw("<table class=\"facts\" id=\"runs\">\n<tr><th></th><th>First run</th><th>Second run</th></tr>\n<tr><th>Run</th>")
         for run in [base, other] {
-            html.raw("<td><a href=\"\(URLPath.run(run.id))\"><code>")
+            html.raw("<td><a href=\"\(URLPath.href(URLPath.run(run.id)))\"><code>")
             html.text(run.id)
             html.raw("</code></a></td>")
         }

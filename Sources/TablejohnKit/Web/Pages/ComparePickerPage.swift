@@ -26,7 +26,7 @@ struct ComparePickerPage {
     func render() -> String {
         var html = HTMLWriter()
         PageLayout.open(&html, title: "Compare \(run.id.prefix(8)) with… · tablejohn", viewer: viewer)
-        html.raw("<h1>Compare run <a href=\"\(URLPath.run(run.id))\"><code>")
+        html.raw("<h1>Compare run <a href=\"\(URLPath.href(URLPath.run(run.id)))\"><code>")
         html.text(run.id)
         html.raw("</code></a> with…</h1>\n<p class=\"subtitle\">")
         if let commit {
@@ -35,7 +35,7 @@ struct ComparePickerPage {
         }
         html.text(DisplayFormat.machine(machine))
         html.raw("</p>\n")
-        html.raw("<form method=\"get\" action=\"\(URLPath.compare(run.id))\" id=\"compare-form\" class=\"panel\">")
+        html.raw("<form method=\"get\" action=\"\(URLPath.href(URLPath.compare(run.id)))\" id=\"compare-form\" class=\"panel\">")
         html.raw("<label for=\"other\">Run id</label> <input id=\"other\" name=\"other\" required size=\"40\"> ")
         html.raw("<button type=\"submit\">Compare</button></form>\n")
         let candidates = sections.map { section in
@@ -44,7 +44,7 @@ struct ComparePickerPage {
         if candidates.isEmpty { html.raw("<p id=\"no-candidates\">No other runs to suggest.</p>\n") }
         for section in candidates {
             html.element("h2", section.heading)
-            RunTable(runs: sameMachineFirst(section.runs), id: section.id, link: { URLPath.compare(run.id, $0.id) },
+            RunTable(runs: sameMachineFirst(section.runs), id: section.id, link: { URLPath.href(URLPath.compare(run.id, $0.id)) },
                      note: { candidate in isOtherMachine(candidate) ? "other machine" : "" }).render(&html)
         }
         PageLayout.close(&html)

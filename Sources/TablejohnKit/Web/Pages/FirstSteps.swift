@@ -60,7 +60,7 @@ struct FirstSteps: Equatable {
             command(&html, "tjctl runner add bench-box-1\ntablejohnd runner --name bench-box-1 --server URL --token TOKEN")
         case .waitForResults(let queued):
             html.raw("\(DisplayFormat.count(queued, "commit")) \(queued == 1 ? "is" : "are") queued; ")
-            html.raw("graphs appear as runners finish them. Follow the runners and their output on <a href=\"/queue/\">the queue</a>.</p>\n")
+            html.raw("graphs appear as runners finish them. Follow the runners and their output on <a href=\"\(URLPath.href("/queue/"))\">the queue</a>.</p>\n")
         case .backfill(let ref):
             html.raw("A runner is ready, but nothing is queued: new commits on tracked branches are, older history is not. ")
             html.raw("Queue the last \(Self.backfillCommits) commits of ")

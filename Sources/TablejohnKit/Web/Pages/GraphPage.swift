@@ -13,8 +13,8 @@ struct GraphPage {
 
     func render() -> String {
         var html = HTMLWriter()
-        let scripts = dygraphsInstalled ? ["/static/dygraphs/dygraph.min.js", StaticAssets.url("graph.js")] : []
-        let styles = dygraphsInstalled ? ["/static/dygraphs/dygraph.min.css", StaticAssets.url("graph.css")] : [StaticAssets.url("graph.css")]
+        let scripts = dygraphsInstalled ? [StaticAssets.url("dygraphs/dygraph.min.js"), StaticAssets.url("graph.js")] : []
+        let styles = dygraphsInstalled ? [StaticAssets.url("dygraphs/dygraph.min.css"), StaticAssets.url("graph.css")] : [StaticAssets.url("graph.css")]
         PageLayout.open(&html, title: "Graph · tablejohn", viewer: viewer, scripts: scripts, styles: styles)
         html.raw("<h1>Graph</h1>\n")
         guard dygraphsInstalled else {

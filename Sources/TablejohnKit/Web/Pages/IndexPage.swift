@@ -54,7 +54,7 @@ struct IndexPage {
     }
 
     private func renderAdmin(_ html: inout HTMLWriter) {
-        html.raw("<h2>Repository</h2>\n<form method=\"post\" action=\"/admin/fetch\" id=\"fetch\" class=\"panel\">\(viewer.csrfField)")
+        html.raw("<h2>Repository</h2>\n<form method=\"post\" action=\"\(URLPath.href("/admin/fetch"))\" id=\"fetch\" class=\"panel\">\(viewer.csrfField)")
         html.raw("<input type=\"hidden\" name=\"back\" value=\"/\"><button type=\"submit\">Fetch now</button></form>\n")
     }
 
@@ -115,7 +115,7 @@ struct IndexPage {
             html.raw(ref.tracked ? "<tr class=\"tracked\">" : "<tr>")
             html.element("td", RefName.short(ref.name), attributes: "class=\"ref-name\" title=\"\(HTMLEscaping.escape(ref.name))\"")
             html.raw(ref.tracked ? "<td>tracked</td>" : "<td></td>")
-            html.raw("<td><a href=\"\(URLPath.commit(ref.hash))\"><code title=\"\(ref.hash)\">\(ref.hash.prefix(10))</code></a></td>")
+            html.raw("<td><a href=\"\(URLPath.href(URLPath.commit(ref.hash)))\"><code title=\"\(ref.hash)\">\(ref.hash.prefix(10))</code></a></td>")
             html.element("td", DisplayFormat.date(seconds: ref.committerTime), attributes: "class=\"date\"")
             html.element("td", ref.authorName)
             html.element("td", ref.summary, attributes: "class=\"message\"")
@@ -130,13 +130,13 @@ struct IndexPage {
         html.raw("<td class=\"latest\">")
         if let latest = latest[ref.name] {
             let run = latest.run
-            html.raw("<a href=\"\(URLPath.run(run.id))\">")
+            html.raw("<a href=\"\(URLPath.href(URLPath.run(run.id)))\">")
             html.text(DisplayFormat.date(seconds: run.start / 1000))
             html.raw("</a> ")
             html.raw(run.exitCode == 0 ? "<span class=\"ok\">\(DisplayFormat.count(run.measurementCount, "measurement"))</span>"
                 : "<span class=\"error\">failed</span>")
             if latest.depth > 0 {
-                html.raw(" <span class=\"hint\">on <a href=\"\(URLPath.commit(run.commit))\">\(run.commit.prefix(7))</a>, ")
+                html.raw(" <span class=\"hint\">on <a href=\"\(URLPath.href(URLPath.commit(run.commit)))\">\(run.commit.prefix(7))</a>, ")
                 html.raw("\(DisplayFormat.count(latest.depth, "commit")) below the tip</span>")
             }
         } else if ref.tracked {
@@ -147,7 +147,7 @@ struct IndexPage {
 
     /// The admin's track or untrack button for one ref.
     private func renderTracking(_ html: inout HTMLWriter, _ ref: RefSummary) {
-        html.raw("<td class=\"admin\"><form class=\"inline\" method=\"post\" action=\"\(ref.tracked ? "/admin/untrack" : "/admin/track")\">")
+        html.raw("<td class=\"admin\"><form class=\"inline\" method=\"post\" action=\"\(URLPath.href(ref.tracked ? "/admin/untrack" : "/admin/track"))\">")
         html.raw(viewer.csrfField)
         html.raw("<input type=\"hidden\" name=\"ref\" value=\"\(HTMLEscaping.escape(ref.name))\"><input type=\"hidden\" name=\"back\" value=\"/\">")
         html.raw("<button type=\"submit\">\(ref.tracked ? "Untrack" : "Track")</button></form></td>")

@@ -34,14 +34,14 @@ struct IndexSummaries {
     }
 
     private func renderQueue(_ html: inout HTMLWriter) {
-        html.raw("<h2>Queue</h2>\n<p id=\"queue-summary\"><a href=\"/queue/\">\(queueLength) waiting</a>")
+        html.raw("<h2>Queue</h2>\n<p id=\"queue-summary\"><a href=\"\(URLPath.href("/queue/"))\">\(queueLength) waiting</a>")
         guard !nextQueued.isEmpty else {
             html.raw(".</p>\n")
             return
         }
         html.raw(", next:</p>\n<ol id=\"queue-next\" class=\"queue-next\">\n")
         for entry in nextQueued {
-            html.raw("<li><a href=\"\(URLPath.commit(entry.hash))\"><code>\(entry.hash.prefix(10))</code></a> ")
+            html.raw("<li><a href=\"\(URLPath.href(URLPath.commit(entry.hash)))\"><code>\(entry.hash.prefix(10))</code></a> ")
             html.text(entry.summary)
             if entry.priority != 0 { html.raw(" <span class=\"hint\">priority \(entry.priority)</span>") }
             html.raw("</li>\n")

@@ -36,7 +36,7 @@ struct NotFoundPage {
             html.text(name)
             html.raw("</code> could mean any of these:</p>\n<ul class=\"candidates\">\n")
             for candidate in candidates {
-                html.raw("<li><a href=\"\(HTMLEscaping.escape(candidate.href))\"><code>")
+                html.raw("<li><a href=\"\(HTMLEscaping.escape(URLPath.href(candidate.href)))\"><code>")
                 html.text(candidate.label)
                 html.raw("</code></a> ")
                 html.text(candidate.summary)

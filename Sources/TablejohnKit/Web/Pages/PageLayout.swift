@@ -12,13 +12,15 @@ enum PageLayout {
         for script in scripts {
             html.raw("<script src=\"\(script)\" defer></script>\n")
         }
-        html.raw("</head>\n<body>\n<header class=\"top\"><a class=\"brand\" href=\"/\">tablejohn</a>")
-        html.raw("<a href=\"/graph/\">Graph</a><a href=\"/queue/\">Queue</a><span class=\"who\">")
+        // Scripts read `[web] base-path` from here (CSP allows no inline script); none: none.
+        let base = URLPath.href("")
+        html.raw("</head>\n<body\(base.isEmpty ? "" : " data-base=\"\(base)\"")>\n<header class=\"top\"><a class=\"brand\" href=\"\(URLPath.href("/"))\">tablejohn</a>")
+        html.raw("<a href=\"\(URLPath.href("/graph/"))\">Graph</a><a href=\"\(URLPath.href("/queue/"))\">Queue</a><span class=\"who\">")
         if let user = viewer.user {
             html.element("span", user, attributes: "id=\"viewer\"")
-            html.raw("<form method=\"post\" action=\"/logout\">\(viewer.csrfField)<button type=\"submit\">Log out</button></form>")
+            html.raw("<form method=\"post\" action=\"\(URLPath.href("/logout"))\">\(viewer.csrfField)<button type=\"submit\">Log out</button></form>")
         } else {
-            html.raw("<a id=\"login-link\" href=\"/login\">Log in</a>")
+            html.raw("<a id=\"login-link\" href=\"\(URLPath.href("/login"))\">Log in</a>")
         }
         html.raw("</span></header>\n<main>\n")
     }

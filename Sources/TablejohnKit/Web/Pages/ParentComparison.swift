@@ -44,7 +44,7 @@ struct ParentComparison {
 
     /// `<a href="/commit/…/"><code>abc1234</code></a> summary`.
     static func commitLink(_ html: inout HTMLWriter, _ commit: CommitSummary) {
-        html.raw("<a href=\"\(URLPath.commit(commit.hash))\"><code>\(commit.hash.prefix(10))</code></a> ")
+        html.raw("<a href=\"\(URLPath.href(URLPath.commit(commit.hash)))\"><code>\(commit.hash.prefix(10))</code></a> ")
         html.element("span", commit.summary, attributes: "class=\"summary\"")
     }
 }

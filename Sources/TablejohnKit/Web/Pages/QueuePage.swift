@@ -25,7 +25,7 @@ struct QueuePage {
         if runners.isEmpty {
             html.raw("<p id=\"runners\">No runners yet. <code>tjctl runner add NAME</code> issues a token for one.</p>\n")
         } else {
-            html.raw("<div id=\"runners\" data-live=\"/api/queue/live\">\n")
+            html.raw("<div id=\"runners\" data-live=\"\(URLPath.href("/api/queue/live"))\">\n")
             for runner in runners { RunnerStateView(runner: runner).renderLive(&html) }
             html.raw("</div>\n")
         }
@@ -45,16 +45,16 @@ struct QueuePage {
         html.raw("<th>Committed</th><th>Queued</th>\(viewer.isAdmin ? "<th></th>" : "")</tr></thead>\n<tbody>\n")
         for entry in queue {
             html.raw("<tr><td class=\"number\">\(entry.priority)</td>")
-            html.raw("<td><a href=\"\(URLPath.commit(entry.hash))\"><code>\(entry.hash.prefix(10))</code></a></td>")
+            html.raw("<td><a href=\"\(URLPath.href(URLPath.commit(entry.hash)))\"><code>\(entry.hash.prefix(10))</code></a></td>")
             html.element("td", entry.summary, attributes: "class=\"message\"")
             html.element("td", DisplayFormat.date(seconds: entry.committerTime))
             html.element("td", DisplayFormat.date(seconds: entry.added / 1000))
             if viewer.isAdmin {
-                html.raw("<td class=\"admin\"><form class=\"inline\" method=\"post\" action=\"/admin/queue/priority\">\(viewer.csrfField)\(Self.back)")
+                html.raw("<td class=\"admin\"><form class=\"inline\" method=\"post\" action=\"\(URLPath.href("/admin/queue/priority"))\">\(viewer.csrfField)\(Self.back)")
                 html.raw("<input type=\"hidden\" name=\"commit\" value=\"\(entry.hash)\">")
                 html.raw("<input type=\"number\" name=\"priority\" value=\"\(entry.priority)\" class=\"priority\" aria-label=\"priority\">")
                 html.raw("<button type=\"submit\">Set</button></form> ")
-                html.raw("<form class=\"inline\" method=\"post\" action=\"/admin/queue/remove\">\(viewer.csrfField)\(Self.back)")
+                html.raw("<form class=\"inline\" method=\"post\" action=\"\(URLPath.href("/admin/queue/remove"))\">\(viewer.csrfField)\(Self.back)")
                 html.raw("<input type=\"hidden\" name=\"commit\" value=\"\(entry.hash)\"><button type=\"submit\">Remove</button></form></td>")
             }
             html.raw("</tr>\n")
@@ -67,11 +67,11 @@ struct QueuePage {
 
     private func renderAdmin(_ html: inout HTMLWriter) {
         html.raw("<h2>Change the queue</h2>\n<div class=\"admin-forms\">\n")
-        html.raw("<form method=\"post\" action=\"/admin/queue/add\" id=\"queue-add\" class=\"panel\">\(viewer.csrfField)\(Self.back)")
+        html.raw("<form method=\"post\" action=\"\(URLPath.href("/admin/queue/add"))\" id=\"queue-add\" class=\"panel\">\(viewer.csrfField)\(Self.back)")
         html.raw("<label>Commit, ref or short hash <input name=\"commit\" required></label> ")
         html.raw("<label>Priority <input type=\"number\" name=\"priority\" value=\"0\" class=\"priority\"></label> ")
         html.raw("<button type=\"submit\">Queue</button></form>\n")
-        html.raw("<form method=\"post\" action=\"/admin/fetch\" id=\"fetch\" class=\"panel\">\(viewer.csrfField)\(Self.back)")
+        html.raw("<form method=\"post\" action=\"\(URLPath.href("/admin/fetch"))\" id=\"fetch\" class=\"panel\">\(viewer.csrfField)\(Self.back)")
         html.raw("<button type=\"submit\">Fetch now</button></form>\n</div>\n")
     }
 }

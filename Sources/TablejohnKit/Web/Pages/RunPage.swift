@@ -19,7 +19,7 @@ struct RunPage {
         html.text(run.id)
         html.raw("</code></h1>\n")
         renderFacts(&html)
-        html.raw("<p class=\"actions\"><a id=\"compare-link\" href=\"\(URLPath.compare(run.id))\">Compare with…</a></p>\n")
+        html.raw("<p class=\"actions\"><a id=\"compare-link\" href=\"\(URLPath.href(URLPath.compare(run.id)))\">Compare with…</a></p>\n")
         renderMeasurements(&html)
         html.raw("<h2>Output</h2>\n")
         OutputLog(lines: run.output, id: "output").render(&html)
@@ -28,7 +28,7 @@ struct RunPage {
     }
 
     private func renderFacts(_ html: inout HTMLWriter) {
-        html.raw("<table class=\"facts\">\n<tr><th>Commit</th><td><a href=\"\(URLPath.commit(run.commit))\"><code id=\"commit\" title=\"\(run.commit)\">\(run.commit.prefix(12))</code></a>")
+        html.raw("<table class=\"facts\">\n<tr><th>Commit</th><td><a href=\"\(URLPath.href(URLPath.commit(run.commit)))\"><code id=\"commit\" title=\"\(run.commit)\">\(run.commit.prefix(12))</code></a>")
         if let commit {
             html.raw(" ")
             html.text(commit.summary)
@@ -42,7 +42,7 @@ struct RunPage {
         html.raw(run.exitCode == 0 ? "<span class=\"ok\">succeeded</span>" : "<span class=\"error\">failed, exit code \(run.exitCode)</span>")
         html.raw("</td></tr>\n<tr><th>Runner</th><td id=\"runner\">")
         if let runner = run.runnerName {
-            html.raw("<a href=\"\(URLPath.runner(runner))\">")
+            html.raw("<a href=\"\(URLPath.href(URLPath.runner(runner)))\">")
             html.text(runner)
             html.raw("</a>")
         } else {

@@ -8,7 +8,7 @@ struct RunTable {
     /// Whether to show each run's commit (not on a commit's own page).
     var showsCommit = true
     /// Where a run's row links; by default its page.
-    var link: (RunSummary) -> String = { URLPath.run($0.id) }
+    var link: (RunSummary) -> String = { URLPath.href(URLPath.run($0.id)) }
     /// A trusted note per run (e.g. "parent commit", "other machine"), shown last.
     var note: (RunSummary) -> String = { _ in "" }
 
@@ -21,12 +21,12 @@ struct RunTable {
             html.text(run.id.count > 13 ? String(run.id.prefix(12)) + "…" : run.id)
             html.raw("</code></a></td>")
             if showsCommit {
-                html.raw("<td><a href=\"\(URLPath.commit(run.commit))\"><code>\(run.commit.prefix(10))</code></a></td>")
+                html.raw("<td><a href=\"\(URLPath.href(URLPath.commit(run.commit)))\"><code>\(run.commit.prefix(10))</code></a></td>")
             }
             html.element("td", DisplayFormat.date(seconds: run.start / 1000))
             html.raw("<td>")
             if let runner = run.runnerName {
-                html.raw("<a href=\"\(URLPath.runner(runner))\">")
+                html.raw("<a href=\"\(URLPath.href(URLPath.runner(runner)))\">")
                 html.text(runner)
                 html.raw("</a>")
             }

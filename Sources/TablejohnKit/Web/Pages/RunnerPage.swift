@@ -25,7 +25,7 @@ struct RunnerPage {
         if let runner, runner.run != nil {
             html.raw("<h2>Last output</h2>\n")
             OutputLog(lines: runner.output, id: "live-output", empty: "No output yet.").render(&html)
-            html.raw("<p class=\"hint\"><a href=\"/queue/\">The queue page</a> follows it live.</p>\n")
+            html.raw("<p class=\"hint\"><a href=\"\(URLPath.href("/queue/"))\">The queue page</a> follows it live.</p>\n")
         }
         if !isContinuation { noise.render(&html) }
         html.raw(isContinuation ? "<h2>Older runs</h2>\n" : "<h2>Recent runs</h2>\n")
@@ -58,10 +58,10 @@ struct RunnerPage {
 
     private func renderPaging(_ html: inout HTMLWriter) {
         var links: [String] = []
-        if isContinuation { links.append("<a href=\"\(URLPath.runner(name))\" id=\"newest\">Newest runs</a>") }
+        if isContinuation { links.append("<a href=\"\(URLPath.href(URLPath.runner(name)))\" id=\"newest\">Newest runs</a>") }
         if runs.count == Self.pageSize, let last = runs.last {
             let cursor = URLPath.segment(RunCursor(after: last).token)
-            links.append("<a href=\"\(URLPath.runner(name))?before=\(cursor)\" id=\"older\">Older runs</a>")
+            links.append("<a href=\"\(URLPath.href(URLPath.runner(name)))?before=\(cursor)\" id=\"older\">Older runs</a>")
         }
         if !links.isEmpty { html.raw("<p class=\"paging\">\(links.joined(separator: " · "))</p>\n") }
     }

@@ -17,7 +17,7 @@ struct RunnerStateView {
     func renderRun(_ html: inout HTMLWriter) {
         html.raw("<span class=\"run\" data-field=\"run\">")
         if let run = runner.run {
-            html.raw("on <a href=\"\(URLPath.commit(run.hash))\"><code>\(run.hash.prefix(10))</code></a>, run <code>")
+            html.raw("on <a href=\"\(URLPath.href(URLPath.commit(run.hash)))\"><code>\(run.hash.prefix(10))</code></a>, run <code>")
             html.text(run.runID)
             html.raw("</code>")
         } else {
@@ -28,7 +28,7 @@ struct RunnerStateView {
 
     /// A link to the runner's page.
     func renderName(_ html: inout HTMLWriter) {
-        html.raw("<a class=\"runner-name\" href=\"\(URLPath.runner(runner.name))\">")
+        html.raw("<a class=\"runner-name\" href=\"\(URLPath.href(URLPath.runner(runner.name)))\">")
         html.text(runner.name)
         html.raw("</a>")
     }
