@@ -124,16 +124,22 @@ extension Store {
         let samples = runs.map { run in run.measurements.map { $0.samples.map(Self.samplesJSON) } }
         return try writer.write { db in
             let statements = try RecordStatements(db)
+            // The unit of each metric this transaction has seen (nil: stored without one), so
+            // a batch of runs with the same metrics inserts and reads each metric once.
+            var units: [String: String?] = [:]
             return zip(runs, samples).map { run, samples in
                 Result {
                     var stored = false
+                    let unitsBefore = units
                     do {
                         try db.inSavepoint {
-                            stored = try Self.insert(run, samples: samples, db, statements)
+                            stored = try Self.insert(run, samples: samples, db, statements, units: &units)
                             return .commit
                         }
                     } catch {
                         statements.reset()
+                        // The savepoint took back the metrics this run created.
+                        units = unitsBefore
                         throw error
                     }
                     return stored
@@ -176,7 +182,8 @@ extension Store {
         "[" + samples.map { "\($0)" }.joined(separator: ",") + "]"
     }
 
-    private static func insert(_ run: Run, samples: [String?], _ db: Database, _ statements: RecordStatements) throws -> Bool {
+    private static func insert(_ run: Run, samples: [String?], _ db: Database, _ statements: RecordStatements,
+                               units: inout [String: String?]) throws -> Bool {
         if try Bool.fetchOne(statements.exists, arguments: [run.id]) == true { return false }
         guard let commitID = try Int64.fetchOne(statements.commitID, arguments: [run.commit]) else {
             throw RunError.unknownCommit(run.commit)
@@ -186,10 +193,17 @@ extension Store {
                                                try run.conditions?.json.jsonString()])
         for (given, givenSamples) in zip(run.measurements, samples) {
             var (m, samples) = (given, givenSamples)
-            try statements.metric.execute(arguments: [m.metric, m.unit])
+            let metricUnit: String?
+            if let known = units[m.metric] {
+                metricUnit = known
+            } else {
+                try statements.metric.execute(arguments: [m.metric, m.unit])
+                metricUnit = try String.fetchOne(statements.metricUnit, arguments: [m.metric])
+                units[m.metric] = .some(metricUnit)
+            }
             // One unit per metric: a value in another unit of the same kind (µs for a metric
             // in ns) is converted on the way in; one that cannot be converted is refused.
-            if let unit = m.unit, let metricUnit = try String.fetchOne(statements.metricUnit, arguments: [m.metric]), metricUnit != unit {
+            if let unit = m.unit, let metricUnit, metricUnit != unit {
                 do {
                     m = try MeasurementUnit.convert(m, to: metricUnit)
                 } catch {
