@@ -122,28 +122,45 @@ extension Store {
     public func record(_ runs: [Run]) throws -> [Result<Bool, any Error>] {
         // Encoded before taking the writer, which every other write waits for.
         let samples = runs.map { run in run.measurements.map { $0.samples.map(Self.samplesJSON) } }
-        return try writer.write { db in
-            let statements = try RecordStatements(db)
-            // The unit of each metric this transaction has seen (nil: stored without one), so
-            // a batch of runs with the same metrics inserts and reads each metric once.
-            var units: [String: String?] = [:]
-            return zip(runs, samples).map { run, samples in
-                Result {
-                    var stored = false
-                    let unitsBefore = units
-                    do {
-                        try db.inSavepoint {
-                            stored = try Self.insert(run, samples: samples, db, statements, units: &units)
-                            return .commit
-                        }
-                    } catch {
-                        statements.reset()
-                        // The savepoint took back the metrics this run created.
-                        units = unitsBefore
-                        throw error
+        return try writer.writeWithoutTransaction { db in
+            // Each run's savepoint journals the pages it changes. SQLite keeps that journal
+            // in memory only up to 64 KiB and then in a temporary file, which for a batch of
+            // submissions wrote four times the bytes of the WAL itself; in memory it costs
+            // a batch's changed pages at most. Set per batch, since the setting also moves
+            // the big sorts of other writes (an import) into memory.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            defer { try? db.execute(sql: "PRAGMA temp_store = DEFAULT") }
+            var results: [Result<Bool, any Error>] = []
+            try db.inTransaction {
+                results = try Self.record(runs, samples: samples, db)
+                return .commit
+            }
+            return results
+        }
+    }
+
+    /// `record`'s work inside its transaction.
+    private static func record(_ runs: [Run], samples: [[String?]], _ db: Database) throws -> [Result<Bool, any Error>] {
+        let statements = try RecordStatements(db)
+        // The unit of each metric this transaction has seen (nil: stored without one), so
+        // a batch of runs with the same metrics inserts and reads each metric once.
+        var units: [String: String?] = [:]
+        return zip(runs, samples).map { run, samples in
+            Result {
+                var stored = false
+                let unitsBefore = units
+                do {
+                    try db.inSavepoint {
+                        stored = try Self.insert(run, samples: samples, db, statements, units: &units)
+                        return .commit
                     }
-                    return stored
+                } catch {
+                    statements.reset()
+                    // The savepoint took back the metrics this run created.
+                    units = unitsBefore
+                    throw error
                 }
+                return stored
             }
         }
     }
