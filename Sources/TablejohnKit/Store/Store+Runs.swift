@@ -228,13 +228,49 @@ extension Store {
                 }
                 samples = m.samples.map(Self.samplesJSON)
             }
-            try statements.measurement.execute(arguments: [run.id, m.metric, m.value, m.unit, samples, m.lower, m.upper])
+            try Self.insertMeasurement(statements.measurement, runID: run.id, m, samples: samples)
         }
         for (number, entry) in run.output.enumerated() {
             try statements.line.execute(arguments: [run.id, number, entry.source.rawValue, entry.text])
         }
         try statements.dequeue.execute(arguments: [commitID])
         return true
+    }
+
+    /// Binds and steps `INSERT INTO measurements` with SQLite's own calls: it runs for
+    /// every measurement of every submission, and GRDB's argument array (a boxed value
+    /// each) cost more than the insert itself.
+    private static func insertMeasurement(_ statement: Statement, runID: String, _ m: Measurement, samples: String?) throws {
+        let handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        defer { sqlite3_reset(handle) }
+        bindText(handle, 1, runID)
+        bindText(handle, 2, m.metric)
+        sqlite3_bind_double(handle, 3, m.value)
+        bindText(handle, 4, m.unit)
+        bindText(handle, 5, samples)
+        if let lower = m.lower { sqlite3_bind_double(handle, 6, lower) } else { sqlite3_bind_null(handle, 6) }
+        if let upper = m.upper { sqlite3_bind_double(handle, 7, upper) } else { sqlite3_bind_null(handle, 7) }
+        let code = sqlite3_step(handle)
+        guard code == SQLITE_DONE else { throw sqliteError(handle, code) }
+    }
+
+    /// Binds `text` (NULL for nil) to parameter `index`; SQLite copies it.
+    private static func bindText(_ handle: SQLiteStatement, _ index: Int32, _ text: String?) {
+        guard var text else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
+        text.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                guard let start = chars.baseAddress else {
+                    _ = sqlite3_bind_text(handle, index, "", 0, nil)
+                    return
+                }
+                // SQLITE_TRANSIENT: SQLite takes its own copy before this returns.
+                _ = sqlite3_bind_text(handle, index, start, Int32(chars.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+            }
+        }
     }
 
     /// Runs matching `filter`, newest first, at most `limit`, starting after the run
