@@ -38,6 +38,24 @@ extension Store {
         }
     }
 
+    /// The hashes of the first `limit` queued commits, in `queue`'s order: what a runner
+    /// asking for work is handed from. On a store with a dedicated reader the list is kept
+    /// while no other connection commits (`PRAGMA data_version`), so runners' status calls
+    /// between two writes cost one pragma instead of sorting the whole queue each.
+    public func queuedHashes(limit: Int) throws -> [String] {
+        try readStatementVersioned { db, version in
+            if let version, let kept = queueHead.withLock({ $0 }), kept.version == version, kept.limit == limit {
+                return kept.hashes
+            }
+            let hashes = try String.fetchAll(db.cachedStatement(sql: """
+                SELECT c.hash FROM queue q CROSS JOIN commits c ON c.id = q.commit_id
+                ORDER BY q.priority DESC, c.committer_time DESC, c.id ASC LIMIT ?
+                """), arguments: [limit])
+            if let version { queueHead.withLock { $0 = (version, limit, hashes) } }
+            return hashes
+        }
+    }
+
     /// Queues commits (by hash) at `priority`; commits already queued get the new
     /// priority. Returns the hashes that were not queued before.
     public func enqueue(_ hashes: [String], priority: Int, now: Int64) throws -> [String] {

@@ -75,6 +75,7 @@ extension Store {
             try db.execute(sql: "INSERT INTO runners (name, token_sha256, created) VALUES (?, ?, ?)",
                            arguments: [name, RunnerToken.digest(token), now])
         }
+        runnerTokens.invalidate()
         return token
     }
 
@@ -84,21 +85,34 @@ extension Store {
             try db.execute(sql: "DELETE FROM runners WHERE name = ?", arguments: [name])
             guard db.changesCount == 1 else { throw RunnerError.unknown(name) }
         }
+        runnerTokens.invalidate()
     }
 
-    /// Whether `token` is the token issued to runner `name`.
+    /// Whether `token` is the token issued to runner `name`. Checked against the digests
+    /// kept in memory (`RunnerTokenTable`), so the runner API's per-request check reads
+    /// the database only after a runner was added or revoked.
     public func runnerTokenMatches(name: String, token: String) throws -> Bool {
-        let stored = try read { db in
-            try Data.fetchOne(db.cachedStatement(sql: "SELECT token_sha256 FROM runners WHERE name = ?"), arguments: [name])
-        }
+        let stored = try runnerTokenDigests()[name]
         // A missing runner costs the same digest as a wrong token.
         return RunnerToken.equalInConstantTime(RunnerToken.digest(token), stored ?? Data(count: 32)) && stored != nil
     }
 
     /// Whether runner `name` was registered with a token of its own (`tjctl runner add`).
     public func runnerIsRegistered(_ name: String) throws -> Bool {
-        try read { db in
-            try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM runners WHERE name = ?"), arguments: [name]) == true
+        try runnerTokenDigests()[name] != nil
+    }
+
+    /// Every registered runner's token digest, by name.
+    func runnerTokenDigests() throws -> [String: Data] {
+        try runnerTokens.digests {
+            try read { db in
+                var digests: [String: Data] = [:]
+                let rows = try Row.fetchCursor(db, sql: "SELECT name, token_sha256 FROM runners")
+                while let row = try rows.next() {
+                    if let digest = row[1] as Data? { digests[row[0]] = digest }
+                }
+                return digests
+            }
         }
     }
 

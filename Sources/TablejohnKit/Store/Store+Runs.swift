@@ -122,22 +122,45 @@ extension Store {
     public func record(_ runs: [Run]) throws -> [Result<Bool, any Error>] {
         // Encoded before taking the writer, which every other write waits for.
         let samples = runs.map { run in run.measurements.map { $0.samples.map(Self.samplesJSON) } }
-        return try writer.write { db in
-            let statements = try RecordStatements(db)
-            return zip(runs, samples).map { run, samples in
-                Result {
-                    var stored = false
-                    do {
-                        try db.inSavepoint {
-                            stored = try Self.insert(run, samples: samples, db, statements)
-                            return .commit
-                        }
-                    } catch {
-                        statements.reset()
-                        throw error
+        return try writer.writeWithoutTransaction { db in
+            // Each run's savepoint journals the pages it changes. SQLite keeps that journal
+            // in memory only up to 64 KiB and then in a temporary file, which for a batch of
+            // submissions wrote four times the bytes of the WAL itself; in memory it costs
+            // a batch's changed pages at most. Set per batch, since the setting also moves
+            // the big sorts of other writes (an import) into memory.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            defer { try? db.execute(sql: "PRAGMA temp_store = DEFAULT") }
+            var results: [Result<Bool, any Error>] = []
+            try db.inTransaction {
+                results = try Self.record(runs, samples: samples, db)
+                return .commit
+            }
+            return results
+        }
+    }
+
+    /// `record`'s work inside its transaction.
+    private static func record(_ runs: [Run], samples: [[String?]], _ db: Database) throws -> [Result<Bool, any Error>] {
+        let statements = try RecordStatements(db)
+        // The unit of each metric this transaction has seen (nil: stored without one), so
+        // a batch of runs with the same metrics inserts and reads each metric once.
+        var units: [String: String?] = [:]
+        return zip(runs, samples).map { run, samples in
+            Result {
+                var stored = false
+                let unitsBefore = units
+                do {
+                    try db.inSavepoint {
+                        stored = try Self.insert(run, samples: samples, db, statements, units: &units)
+                        return .commit
                     }
-                    return stored
+                } catch {
+                    statements.reset()
+                    // The savepoint took back the metrics this run created.
+                    units = unitsBefore
+                    throw error
                 }
+                return stored
             }
         }
     }
@@ -176,7 +199,8 @@ extension Store {
         "[" + samples.map { "\($0)" }.joined(separator: ",") + "]"
     }
 
-    private static func insert(_ run: Run, samples: [String?], _ db: Database, _ statements: RecordStatements) throws -> Bool {
+    private static func insert(_ run: Run, samples: [String?], _ db: Database, _ statements: RecordStatements,
+                               units: inout [String: String?]) throws -> Bool {
         if try Bool.fetchOne(statements.exists, arguments: [run.id]) == true { return false }
         guard let commitID = try Int64.fetchOne(statements.commitID, arguments: [run.commit]) else {
             throw RunError.unknownCommit(run.commit)
@@ -186,10 +210,17 @@ extension Store {
                                                try run.conditions?.json.jsonString()])
         for (given, givenSamples) in zip(run.measurements, samples) {
             var (m, samples) = (given, givenSamples)
-            try statements.metric.execute(arguments: [m.metric, m.unit])
+            let metricUnit: String?
+            if let known = units[m.metric] {
+                metricUnit = known
+            } else {
+                try statements.metric.execute(arguments: [m.metric, m.unit])
+                metricUnit = try String.fetchOne(statements.metricUnit, arguments: [m.metric])
+                units[m.metric] = .some(metricUnit)
+            }
             // One unit per metric: a value in another unit of the same kind (µs for a metric
             // in ns) is converted on the way in; one that cannot be converted is refused.
-            if let unit = m.unit, let metricUnit = try String.fetchOne(statements.metricUnit, arguments: [m.metric]), metricUnit != unit {
+            if let unit = m.unit, let metricUnit, metricUnit != unit {
                 do {
                     m = try MeasurementUnit.convert(m, to: metricUnit)
                 } catch {
@@ -197,13 +228,49 @@ extension Store {
                 }
                 samples = m.samples.map(Self.samplesJSON)
             }
-            try statements.measurement.execute(arguments: [run.id, m.metric, m.value, m.unit, samples, m.lower, m.upper])
+            try Self.insertMeasurement(statements.measurement, runID: run.id, m, samples: samples)
         }
         for (number, entry) in run.output.enumerated() {
             try statements.line.execute(arguments: [run.id, number, entry.source.rawValue, entry.text])
         }
         try statements.dequeue.execute(arguments: [commitID])
         return true
+    }
+
+    /// Binds and steps `INSERT INTO measurements` with SQLite's own calls: it runs for
+    /// every measurement of every submission, and GRDB's argument array (a boxed value
+    /// each) cost more than the insert itself.
+    private static func insertMeasurement(_ statement: Statement, runID: String, _ m: Measurement, samples: String?) throws {
+        let handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        defer { sqlite3_reset(handle) }
+        bindText(handle, 1, runID)
+        bindText(handle, 2, m.metric)
+        sqlite3_bind_double(handle, 3, m.value)
+        bindText(handle, 4, m.unit)
+        bindText(handle, 5, samples)
+        if let lower = m.lower { sqlite3_bind_double(handle, 6, lower) } else { sqlite3_bind_null(handle, 6) }
+        if let upper = m.upper { sqlite3_bind_double(handle, 7, upper) } else { sqlite3_bind_null(handle, 7) }
+        let code = sqlite3_step(handle)
+        guard code == SQLITE_DONE else { throw sqliteError(handle, code) }
+    }
+
+    /// Binds `text` (NULL for nil) to parameter `index`; SQLite copies it.
+    private static func bindText(_ handle: SQLiteStatement, _ index: Int32, _ text: String?) {
+        guard var text else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
+        text.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                guard let start = chars.baseAddress else {
+                    _ = sqlite3_bind_text(handle, index, "", 0, nil)
+                    return
+                }
+                // SQLITE_TRANSIENT: SQLite takes its own copy before this returns.
+                _ = sqlite3_bind_text(handle, index, start, Int32(chars.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+            }
+        }
     }
 
     /// Runs matching `filter`, newest first, at most `limit`, starting after the run

@@ -1,6 +1,7 @@
 // The SQLite database: opening, configuration and the migrator.
 import Foundation
 import GRDB
+import Synchronization
 
 // Queries that join a small table (queue, refs, runs) to `commits` write `CROSS JOIN`
 // to keep the small table as the outer loop: without statistics SQLite's planner
@@ -14,6 +15,12 @@ public final class Store: Sendable {
     public let writer: any DatabaseWriter
     /// A connection of its own for reads, when this store serves one busy caller.
     private let dedicatedReader: DatabaseQueue?
+    /// Runners' token digests, kept in memory for the runner API's auth check; shared by
+    /// the stores made with `withDedicatedReader`, so a revoke through any of them counts at once.
+    let runnerTokens: RunnerTokenTable
+    /// The head of the queue as the dedicated reader last read it, with that connection's
+    /// `data_version` then (see `queuedHashes`).
+    let queueHead = Mutex<(version: Int64, limit: Int, hashes: [String])?>(nil)
 
     /// Opens (creating if needed) the database file at `path` and migrates it.
     public convenience init(path: String) throws {
@@ -31,12 +38,14 @@ public final class Store: Sendable {
     init(writer: any DatabaseWriter) throws {
         self.writer = writer
         self.dedicatedReader = nil
+        self.runnerTokens = RunnerTokenTable()
         try Self.migrator.migrate(writer)
     }
 
-    private init(writer: any DatabaseWriter, dedicatedReader: DatabaseQueue) {
+    private init(writer: any DatabaseWriter, dedicatedReader: DatabaseQueue, runnerTokens: RunnerTokenTable) {
         self.writer = writer
         self.dedicatedReader = dedicatedReader
+        self.runnerTokens = runnerTokens
     }
 
     /// The same database, with reads on a read-only connection of its own.
@@ -49,7 +58,8 @@ public final class Store: Sendable {
         guard let pool = writer as? DatabasePool else { return self }
         var configuration = Self.configuration()
         configuration.readonly = true
-        return Store(writer: writer, dedicatedReader: try DatabaseQueue(path: pool.path, configuration: configuration))
+        return Store(writer: writer, dedicatedReader: try DatabaseQueue(path: pool.path, configuration: configuration),
+                     runnerTokens: runnerTokens)
     }
 
     /// Runs `body` in one read transaction: every statement sees the same snapshot.
@@ -70,6 +80,17 @@ public final class Store: Sendable {
     func readStatement<T>(_ body: (Database) throws -> T) throws -> T {
         guard let dedicatedReader else { return try writer.read(body) }
         return try dedicatedReader.inDatabase(body)
+    }
+
+    /// Runs `body`, which reads with one statement, passing the connection's
+    /// `PRAGMA data_version` when this store has a dedicated reader: it changes whenever
+    /// another connection commits, so a result read at one version is current while the
+    /// version stays. Nil without a dedicated reader (its own writes would not change it).
+    func readStatementVersioned<T>(_ body: (Database, Int64?) throws -> T) throws -> T {
+        guard let dedicatedReader else { return try writer.read { try body($0, nil) } }
+        return try dedicatedReader.inDatabase { db in
+            try body(db, try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")))
+        }
     }
 
     private static func configuration() -> Configuration {

@@ -43,6 +43,30 @@ struct MetricUnitTests {
         #expect(try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM measurements") } == 1)
     }
 
+    @Test("in one batch, a run in µs after a run in ns lands in ns, and a refused run's new metric is not assumed by the next")
+    func batched() throws {
+        func run(_ id: String, commit: String, _ measurements: [Measurement]) -> Run {
+            Run(id: id, commit: commit, benchMethod: "command", runnerName: "box", fingerprint: nil, start: 0, end: 1, exitCode: 0,
+                origin: .runner, measurements: measurements, output: [])
+        }
+        // Given one batch: "parse/time" first in ns, then in µs; a run that creates
+        // "alloc/size" before failing on "parse/time" in bytes; then "alloc/size" in ms
+        let results = try store.record([
+            run("ns", commit: hashes[0], [try Measurement(metric: "parse/time", value: 1250, unit: "ns")]),
+            run("us", commit: hashes[1], [try Measurement(metric: "parse/time", value: 1.5, unit: "µs")]),
+            run("bad", commit: hashes[2], [try Measurement(metric: "alloc/size", value: 7, unit: "B"),
+                                           try Measurement(metric: "parse/time", value: 12, unit: "B")]),
+            run("ms", commit: hashes[2], [try Measurement(metric: "alloc/size", value: 3, unit: "ms")]),
+        ])
+        // Then the µs run is converted, the bad run is refused with nothing of it stored,
+        // and "alloc/size" takes the unit of the run that really created it
+        #expect(results.map { try? $0.get() } == [true, true, nil, true])
+        #expect(try store.run(id: "us")?.measurements == [try Measurement(metric: "parse/time", value: 1500, unit: "ns")])
+        #expect(try store.run(id: "bad") == nil)
+        #expect(try store.run(id: "ms")?.measurements == [try Measurement(metric: "alloc/size", value: 3, unit: "ms")])
+        #expect(try store.metrics().first { $0.name == "alloc/size" }?.unit == "ms")
+    }
+
     @Test("a runner's submit_run in µs lands in ns; one in bytes is answered 400 naming both units, nothing stored")
     func runnerSubmission() async throws {
         let service = RunnerService(store: store, sharedTokens: [])
