@@ -107,6 +107,15 @@ struct HostileRunnerTests {
         (run["output"]?.arrayValue ?? []).compactMap { $0.arrayValue?.last?.stringValue }
     }
 
+    /// Runner `box`'s token for `server` and the arguments of a runner process with a work
+    /// directory of its own, so a restart with the same arguments finds what it left there.
+    func keptRunner(for server: DaemonProcess) throws -> (arguments: [String], workDir: String) {
+        let token = try tjctl("runner", "add", "box").stdout.trimmingCharacters(in: .newlines)
+        let workDir = try TemporaryFolder.make(prefix: "tj-work")
+        return (["--config", config, "--name", "box", "--server", "http://127.0.0.1:\(server.port)", "--token", token,
+                 "--work-dir", workDir], workDir)
+    }
+
     @Test("under serve --local-runner a bench script gets no descriptor of the daemon's: not its listening socket, not its database")
     func noInheritedDescriptors() async throws {
         let server = try DaemonProcess(serve: ["--config", config, "--local-runner"], in: repo.path)
@@ -209,10 +218,7 @@ struct HostileRunnerTests {
     func resultSurvivesRunnerRestart() async throws {
         let server = try DaemonProcess(serve: ["--config", config], in: repo.path)
         try await server.waitUntilServing()
-        let token = try tjctl("runner", "add", "box").stdout.trimmingCharacters(in: .newlines)
-        let workDir = try TemporaryFolder.make(prefix: "tj-work")
-        let arguments = ["--config", config, "--name", "box", "--server", "http://127.0.0.1:\(server.port)", "--token", token,
-                         "--work-dir", workDir]
+        let (arguments, workDir) = try keptRunner(for: server)
         let runner = try DaemonProcess(runner: arguments, in: repo.path)
         let hash = try queue(mode: "slow4")
         try await runner.waitForLog("run started")
@@ -352,10 +358,7 @@ struct HostileRunnerTests {
     func leftoversOfAKilledRunner() async throws {
         let server = try DaemonProcess(serve: ["--config", config], in: repo.path)
         try await server.waitUntilServing()
-        let token = try tjctl("runner", "add", "box").stdout.trimmingCharacters(in: .newlines)
-        let workDir = try TemporaryFolder.make(prefix: "tj-work")
-        let arguments = ["--config", config, "--name", "box", "--server", "http://127.0.0.1:\(server.port)", "--token", token,
-                         "--work-dir", workDir]
+        let (arguments, _) = try keptRunner(for: server)
         let runner = try DaemonProcess(runner: arguments, in: repo.path)
         _ = try queue(mode: "slow100007")
         try await runner.waitForLog("run started")

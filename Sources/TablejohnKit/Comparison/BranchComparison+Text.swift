@@ -5,7 +5,7 @@ extension BranchComparison {
     /// The columns both text forms show, one array per metric, regressions first.
     var textRows: [[String]] {
         sortedRows(by: .verdict).map { row in
-            [Self.oneLine(row.metric), row.baseline.map { Self.number($0) } ?? "-", row.value.map { Self.number($0) } ?? "-",
+            [Self.oneLine(row.metric), row.baseline.map { DisplayFormat.number($0) } ?? "-", row.value.map { DisplayFormat.number($0) } ?? "-",
              row.verdict.map { $0.percent.map(Self.percentText) ?? "-" } ?? "-", Self.oneLine(row.unit ?? ""), row.verdictName,
              Self.basisText(row.verdict?.basis, row)]
         }
@@ -85,10 +85,6 @@ extension BranchComparison {
         case .tooFewSamples?: "too few samples, no noise history"
         case nil: row.baseline == nil ? "only on HEAD" : "only on the merge base"
         }
-    }
-
-    static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.6g", value)
     }
 
     static func machineText(_ machine: Machine) -> String {

@@ -39,7 +39,7 @@ struct SlackMessage: Equatable {
             case ">": result += "&gt;"
             case "`": result += "'"
             default:
-                result.unicodeScalars.append(scalar.properties.generalCategory == .control ? "?" : scalar)
+                result.unicodeScalars.append(scalar.isControl ? "?" : scalar)
             }
         }
         return result

@@ -32,7 +32,7 @@ public final class WebhookService: Service, Sendable {
 
     /// The body sent for a change: `changes.list`'s fields (RPC.md) and `"event": "regression"`.
     static func payload(_ change: PerformanceChange) -> JSONValue {
-        guard case .object(var fields) = ControlMethods.json(change) else { return .null }
+        guard case .object(var fields) = change.json else { return .null }
         fields["event"] = "regression"
         return .object(fields)
     }

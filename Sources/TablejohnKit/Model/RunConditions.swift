@@ -49,11 +49,10 @@ public struct RunConditions: Sendable, Equatable {
         switch fields["governor"] {
         case nil, .null?: break
         case .string(let name)?:
-            guard !name.isEmpty, name.utf8.count <= Self.maximumGovernorBytes,
-                  name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }) else {
+            guard let valid = Self.governor(name) else {
                 throw RunConditionsError("\"governor\" must be a name of at most 32 letters, digits, '_' or '-'")
             }
-            governor = name
+            governor = valid
         default:
             throw RunConditionsError("\"governor\" must be a string")
         }
@@ -62,6 +61,14 @@ public struct RunConditions: Sendable, Equatable {
         case .bool(let shared)?: sharedMachine = shared
         default: throw RunConditionsError("\"shared_machine\" must be true or false")
         }
+    }
+
+    /// `name` when it is a governor name as the kernel writes them: 1 to 32 ASCII letters,
+    /// digits, '_' or '-'; nil otherwise.
+    static func governor(_ name: String) -> String? {
+        let valid = !name.isEmpty && name.utf8.count <= maximumGovernorBytes
+            && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }
+        return valid ? name : nil
     }
 
     /// One line for a page: `load 0.52 at start · governor powersave · shared the machine with another run`.

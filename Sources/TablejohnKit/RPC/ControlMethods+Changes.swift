@@ -18,15 +18,13 @@ extension ControlMethods {
         filter.trackedRefsOnly = try params.bool("tracked") ?? false
         if let revision = try params.string("commit") { filter.commit = try resolver.commit(revision) }
         filter.limit = Int(try params.int("limit", range: 1...Self.maximumPage) ?? 100)
-        return .array(try store.changes(filter).map(Self.json))
+        return .array(try store.changes(filter).map(\.json))
     }
 
     func changeAck(_ params: RPCParams) throws -> JSONValue {
         let id = try params.requiredInt("id", range: 1...Int64.max)
         try store.acknowledgeChange(id, now: Self.now())
         guard let change = try store.change(id: id) else { throw ChangeError.unknown(id) }
-        return Self.json(change)
+        return change.json
     }
-
-    static func json(_ change: PerformanceChange) -> JSONValue { change.json }
 }

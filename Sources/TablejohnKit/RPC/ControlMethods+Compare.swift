@@ -2,7 +2,9 @@
 extension ControlMethods {
     /// `{"base", "head", "threshold"?}` → `BranchComparison.json`. Names take any revision
     /// syntax (the socket is the owner's); the threshold is a percentage, 2 unless given.
-    func compare(_ params: RPCParams) throws -> JSONValue {
+    /// The merge-base walk and the noise read run on the git workers, as for the page, not
+    /// on the socket's loop where every other call would wait for them.
+    func compare(_ params: RPCParams) throws -> RPCResult {
         let base = try params.requiredString("base")
         let head = try params.requiredString("head")
         var rule = ComparisonVerdictRule()
@@ -14,6 +16,14 @@ extension ControlMethods {
             }
             rule.thresholdPercent = threshold
         }
-        return try BranchComparer(store: store, resolver: resolver).compare(base: base, head: head, rule: rule, now: Self.now()).json
+        let comparer = BranchComparer(store: store, resolver: resolver)
+        let (now, chosen) = (Self.now(), rule)
+        return .deferred { () async throws(RPCError) -> JSONValue in
+            do {
+                return try await GitWorkers.run { try comparer.compare(base: base, head: head, rule: chosen, now: now).json }
+            } catch {
+                throw Self.translate(error)
+            }
+        }
     }
 }

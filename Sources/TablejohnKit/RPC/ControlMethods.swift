@@ -111,6 +111,7 @@ public struct ControlMethods: Sendable {
     func dispatch(_ method: String, _ params: JSONValue?) throws -> RPCResult {
         if method == "repo.fetch" { return fetch(try RPCParams(params, names: [])) }
         if method == "users.add" { return try userAdd(RPCParams(params, names: ["name", "password", "admin"])) }
+        if method == "compare" { return try compare(RPCParams(params, names: ["base", "head", "threshold"])) }
         if method == "db.query" { return try dbQuery(RPCParams(params, names: ["sql", "limit", "offset"])) }
         if method == "db.backup" { return try dbBackup(RPCParams(params, names: ["path", "force"])) }
         if method == "users.passwd" { return try userPasswd(RPCParams(params, names: ["name", "password"])) }
@@ -143,7 +144,6 @@ public struct ControlMethods: Sendable {
         case "runners.add": return try runnerAdd(RPCParams(params, names: ["name"]))
         case "runners.revoke": return try runnerRevoke(RPCParams(params, names: ["name"]))
         case "changes.list": return try changesList(RPCParams(params, names: ["state", "all", "commit", "kind", "tracked", "limit"]))
-        case "compare": return try compare(RPCParams(params, names: ["base", "head", "threshold"]))
         case "changes.ack": return try changeAck(RPCParams(params, names: ["id"]))
         case "users.list": return try usersList(RPCParams(params, names: []))
         case "users.remove": return try userRemove(RPCParams(params, names: ["name"]))

@@ -18,8 +18,8 @@ public struct BenchExecution: Sendable {
     /// A file that holds the running script's process mark, so that a runner restarted
     /// after a kill can stop what this run left behind; nil: not kept.
     public var markFile: String?
-    /// The machine's runs in progress, to tell whether this one shares the machine; nil: not checked.
-    public var machineRuns: MachineRuns? = MachineRuns()
+    /// The machine's runs in progress, to tell whether this one shares the machine.
+    let machineRuns = MachineRuns()
 
     public init(order: RunOrder, client: RunnerServerClient, workDirectory: String, markFile: String? = nil) {
         self.order = order
@@ -29,7 +29,7 @@ public struct BenchExecution: Sendable {
     }
 
     public func run() async -> FinishedRun {
-        let registration = machineRuns?.begin(runID: order.id)
+        let registration = machineRuns.begin(runID: order.id)
         defer { registration?.end() }
         var conditions = MachineRuns.conditionsNow(registration: registration)
         let start = Timestamp.now()

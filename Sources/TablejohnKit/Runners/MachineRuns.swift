@@ -72,8 +72,7 @@ public final class MachineRuns: Sendable {
         let load = getloadavg(&loads, 1) == 1 ? loads[0] : nil
         let governor = (try? String(contentsOfFile: "/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        let valid = governor.flatMap { try? RunConditions(json: ["governor": .string($0)]).governor }
-        return RunConditions(loadAverage: load.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }, governor: valid,
+        return RunConditions(loadAverage: load.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }, governor: governor.flatMap(RunConditions.governor),
                              sharedMachine: registration.map { $0.othersRunning })
     }
 }

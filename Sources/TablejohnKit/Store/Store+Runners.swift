@@ -97,11 +97,6 @@ extension Store {
         return RunnerToken.equalInConstantTime(RunnerToken.digest(token), stored ?? Data(count: 32)) && stored != nil
     }
 
-    /// Whether runner `name` was registered with a token of its own (`tjctl runner add`).
-    public func runnerIsRegistered(_ name: String) throws -> Bool {
-        try runnerTokenDigests()[name] != nil
-    }
-
     /// Every registered runner's token digest, by name.
     func runnerTokenDigests() throws -> [String: Data] {
         try runnerTokens.digests {

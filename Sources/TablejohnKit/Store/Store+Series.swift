@@ -91,20 +91,19 @@ extension Store {
     func seriesDelta(after journal: Int64, metrics: Set<String>, limit: Int = 20_000) throws -> SeriesDelta? {
         try read { db in
             let mark = try Self.seriesMark(db)
-            let oldest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT min(seq) FROM series_journal")) ?? mark.journal + 1
-            guard journal >= oldest - 1, mark.journal - journal <= Int64(limit) else { return nil }
+            guard try Self.journalReaches(db, back: journal), mark.journal - journal <= Int64(limit) else { return nil }
+            // Only the cached metrics' rows are read: most writes are of metrics nobody is looking at.
             let statement = try db.cachedStatement(sql: """
                 SELECT c.committer_time, r.commit_id, c.reachable, r.runner_name, r.runner_fingerprint, m.value, m.metric, j.seq
                 FROM series_journal j CROSS JOIN runs r ON r.id = j.run_id CROSS JOIN measurements m ON m.run_id = r.id
                 CROSS JOIN commits c ON c.id = r.commit_id
-                WHERE j.seq > ? AND r.exit_code = 0
+                WHERE j.seq > ? AND r.exit_code = 0 AND m.metric IN (SELECT value FROM json_each(?))
                 """)
-            try statement.setArguments([journal])
+            try statement.setArguments([journal, try JSONValue.array(metrics.sorted().map(JSONValue.string)).jsonString()])
             let handle = statement.sqliteStatement
             var points: [SeriesDelta.Point] = []
             try Self.stepSeriesRows(handle) { point in
                 let metric = Self.string(handle, 6)
-                guard metrics.contains(metric) else { return }
                 points.append(SeriesDelta.Point(journal: sqlite3_column_int64(handle, 7), metric: metric, point: point))
             }
             return SeriesDelta(mark: mark, points: points)
@@ -118,8 +117,7 @@ extension Store {
         try read { db in
             let mark = try Self.seriesMark(db)
             guard mark.journal != journal else { return (mark, []) }
-            let oldest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT min(seq) FROM series_journal")) ?? mark.journal + 1
-            guard journal >= oldest - 1 else { return (mark, nil) }
+            guard try Self.journalReaches(db, back: journal) else { return (mark, nil) }
             let failed = try Bool.fetchOne(db.cachedStatement(sql: """
                 SELECT EXISTS (SELECT 1 FROM series_journal j CROSS JOIN runs r ON r.id = j.run_id WHERE j.seq > ? AND r.exit_code != 0)
                 """), arguments: [journal]) ?? false
@@ -138,6 +136,15 @@ extension Store {
     /// Where the journal stands now.
     func seriesMark() throws -> SeriesMark {
         try read { db in try Self.seriesMark(db) }
+    }
+
+    /// Whether the journal still holds every run inserted after position `journal` (it keeps
+    /// the last `seriesJournalLength`).
+    static func journalReaches(_ db: Database, back journal: Int64) throws -> Bool {
+        guard let oldest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT min(seq) FROM series_journal")) else {
+            return journal >= (try seriesMark(db).journal)
+        }
+        return journal >= oldest - 1
     }
 
     static func seriesMark(_ db: Database) throws -> SeriesMark {

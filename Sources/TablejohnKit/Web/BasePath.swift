@@ -47,10 +47,8 @@ public struct BasePath: Sendable, Equatable, CustomStringConvertible {
         self.value = trimmed
     }
 
+    /// The prefix as a path (`/` for none): also the session cookie's `Path`, the whole site under it.
     public var description: String { value.isEmpty ? "/" : value }
-
-    /// The `Path` of the session cookie: the whole site under the prefix.
-    var cookiePath: String { value.isEmpty ? "/" : value }
 
     /// `path` (one of the daemon's own, starting with `/`) as browsers and proxies address it.
     func external(_ path: String) -> String { value + path }

@@ -92,9 +92,39 @@ struct BranchComparePageTests {
         #expect(refused.status == .badRequest)
         let threshold = try await fixture.get("/compare/main...feature/?threshold=lots")
         #expect(threshold.status == .badRequest)
+        for hostile in ["nan", "inf", "-1", "1e400", "10001", "%00", String(repeating: "9", count: 5000)] {
+            let answer = try await fixture.get("/compare/main...feature/?threshold=\(hostile)")
+            #expect(answer.status == .badRequest, "threshold=\(hostile.prefix(20))")
+        }
+        #expect(try fixture.store.queue().isEmpty, "a refused comparison queues nothing")
         let bare = try await fixture.get("/compare/main...feature")
         #expect(bare.status == .movedPermanently)
         #expect(bare.location == "/compare/main...feature/")
+    }
+
+    @Test("GET /api/changes refuses out-of-range, overflowing, wrongly typed and odd-byte parameters with 400 naming the rule")
+    func changesParameters() async throws {
+        let (fixture, _, _) = try Self.fixture()
+        let refused: [(String, String)] = [
+            ("limit=0", "limit must be a number"), ("limit=-1", "limit must be a number"),
+            ("limit=99999999999999999999", "limit must be a number"), ("limit=1e3", "limit must be a number"),
+            ("all=maybe", "all and tracked must be"), ("tracked=%00", "all and tracked must be"),
+            ("state=bogus", "state must be one of"), ("kind=%C3%A9", "kind must be one of"),
+            ("commit=main%40%7B1%7D", "syntax is not accepted"),
+            ("commit=" + String(repeating: "a", count: 5000), "longer than 1024 bytes"),
+        ]
+        try await Application(router: WebRoutes.router(fixture.web)).test(.router) { client in
+            for (query, message) in refused {
+                let (status, body) = try await client.execute(uri: "/api/changes?\(query)", method: .get) { ($0.status, String(buffer: $0.body)) }
+                #expect(status == .badRequest, "\(query.prefix(30)): \(status) \(body.prefix(200))")
+                #expect(body.contains(message), "\(query.prefix(30)): \(body.prefix(200))")
+            }
+            let fine = try await client.execute(uri: "/api/changes?limit=1&all=true&tracked=0&state=any", method: .get) {
+                ($0.status, String(buffer: $0.body))
+            }
+            #expect(fine.0 == .ok)
+            #expect(fine.1 == "[]")
+        }
     }
 
     @Test("/run/<ref>/ and /compare/<rev>/<rev>/ redirect (302) to run pages, preferring runs of the same machine")

@@ -57,13 +57,13 @@ enum SessionCookie {
 
     /// Sets the cookie: HttpOnly, SameSite=Strict, for the whole site, as long as the session lasts.
     static func set(_ token: String, secure: Bool) -> Cookie {
-        Cookie(name: name, value: token, maxAge: Int(UserAccount.sessionLifetime.components.seconds), path: BasePath.current.cookiePath,
+        Cookie(name: name, value: token, maxAge: Int(UserAccount.sessionLifetime.components.seconds), path: BasePath.current.description,
                secure: secure, httpOnly: true, sameSite: .strict)
     }
 
     /// Tells the browser to forget the cookie.
     static func cleared(secure: Bool) -> Cookie {
-        Cookie(name: name, value: "", maxAge: 0, path: BasePath.current.cookiePath, secure: secure, httpOnly: true, sameSite: .strict)
+        Cookie(name: name, value: "", maxAge: 0, path: BasePath.current.description, secure: secure, httpOnly: true, sameSite: .strict)
     }
 
     /// Whether the browser reached us over https (directly or through a proxy that says so):

@@ -11,8 +11,11 @@ struct MetricSeries: Sendable {
 
     var pointCount: Int { all.reduce(0) { $0 + $1.time.count } }
 
-    /// Bytes held by both views: a point is a time, a commit id, a value and a flag.
-    var estimatedBytes: Int { (pointCount + tracked.reduce(0) { $0 + $1.time.count }) * 25 + 1024 }
+    /// Bytes held by both views (a point is a time, a commit id, a value and a flag) and the
+    /// values kept behind the medians of commits measured more than once.
+    var estimatedBytes: Int {
+        (pointCount + tracked.reduce(0) { $0 + $1.time.count }) * 25 + all.reduce(0) { $0 + $1.repeatedValueCount } * 8 + 1024
+    }
 
     /// Groups `points` by fingerprint; a commit measured several times on one machine gets the median.
     init(header: MetricHeader, points: [SeriesPoint]) {
@@ -75,6 +78,8 @@ struct SeriesLine: Sendable, Equatable {
     var value: [Double] = []
     /// Every value of each commit measured more than once: a further value changes its median.
     private var repeated: [Int64: [Double]] = [:]
+    /// How many values `repeated` keeps, for the cache's memory budget.
+    var repeatedValueCount: Int { repeated.values.reduce(0) { $0 + $1.count } }
 
     init(fingerprint: String, points: [SeriesPoint]) {
         runner = points.first?.runnerName ?? "submitted"
