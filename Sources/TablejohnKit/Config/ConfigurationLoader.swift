@@ -173,6 +173,16 @@ extension TablejohnConfiguration {
         if var sql = try top.section("sql") {
             configuration.sql = try sqlSettings(&sql)
         }
+        if var archive = try top.section("archive") {
+            if let after = try archive.string("after") {
+                guard let days = ArchiveCutoff.days(after.value) else {
+                    throw archive.error("after", line: after.line, "expected an age such as \"180d\" or \"26w\" (at most \(ArchiveCutoff.maximumDays) days), found \"\(after.value)\"")
+                }
+                configuration.archive.afterDays = days
+            }
+            if let keep = try archive.wholeNumber("keep-last", in: 0...100_000_000, of: "runs") { configuration.archive.keepLast = keep }
+            try archive.finish()
+        }
         try top.finish()
         return configuration
     }

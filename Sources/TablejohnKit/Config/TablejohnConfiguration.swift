@@ -149,6 +149,18 @@ public struct TablejohnConfiguration: Sendable, Equatable {
     /// `[sql]`: the time and row limits of `tjctl sql`.
     public var sql = UserQueryLimits()
 
+    /// `[archive]`: moving old runs into the archive database on their own.
+    public struct Archive: Sendable, Equatable {
+        /// Runs older than this many days move to the archive once a day; nil: only by hand.
+        public var afterDays: Int64?
+        /// The newest this many runs stay live however old (`tjctl archive move --keep-last`).
+        public var keepLast = 0
+
+        public init() {}
+    }
+
+    public var archive = Archive()
+
     public init() {}
 }
 

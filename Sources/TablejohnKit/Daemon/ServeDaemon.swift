@@ -177,6 +177,10 @@ public struct ServeDaemon: Sendable {
             services.append(.init(service: WebhookService(store: store, logger: logger, chatURLs: Set(configuration.hooks.slack),
                                                           publicURL: configuration.web.publicURL)))
         }
+        if let afterDays = configuration.archive.afterDays {
+            services.append(.init(service: ArchiveService(store: store, afterDays: afterDays, keepLast: configuration.archive.keepLast,
+                                                          logger: logger)))
+        }
         if let localToken {
             if configuration.bench.initialBackfill > 0 {
                 // Done once: its end must not end the group.

@@ -4,12 +4,16 @@ import Hummingbird
 enum ExportRoute {
     static func response(_ request: Request, _ web: WebContext) throws -> Response {
         let query = request.uri.queryParameters
-        let filter: RunFilter
+        var filter: RunFilter
+        let names = RunFilter.parameterNames + [ArchiveParameter.name]
         do {
-            if let (key, _) = query.first(where: { !RunFilter.parameterNames.contains(String($0.key)) }) {
-                return .plainText(.badRequest, "unknown parameter \(key); use \(RunFilter.parameterNames.sorted().joined(separator: ", "))")
+            if let (key, _) = query.first(where: { !names.contains(String($0.key)) }) {
+                return .plainText(.badRequest, "unknown parameter \(key); use \(names.sorted().joined(separator: ", "))")
             }
             filter = try web.resolver.runFilter(publicNames: true) { key in query[Substring(key)].map(String.init) }
+            filter.includeArchive = try ArchiveParameter.included(query)
+        } catch let error as ArchiveParameter.Invalid {
+            return .plainText(.badRequest, error.message)
         } catch RunFilterError.invalidTime(let key) {
             return .plainText(.badRequest, "\(key) must be \(RunFilterError.timeFormat)")
         } catch let error as PublicRevisionError {
@@ -26,7 +30,7 @@ enum ExportRoute {
             return busy
         }
         let store = web.store
-        let body = ResponseBody { writer in
+        let body = ResponseBody { [filter] writer in
             defer { withExtendedLifetime(permit) {} }
             let pages = CSVExportStream(store: store, filter: filter)
             defer { pages.cancel() }  // the client may leave mid-way
