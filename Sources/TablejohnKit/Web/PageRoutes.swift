@@ -7,7 +7,7 @@ import Hummingbird
 /// not-found pages look the same everywhere. Canonical addresses end with a slash;
 /// the router matches `/run/ID` and `/run/ID/` alike.
 enum PageRoutes {
-    static func add(to router: Router<WebRequestContext>, _ web: WebContext) {
+    static func add(to router: some RouterMethods<WebRequestContext>, _ web: WebContext) {
         router.get("/") { _, context in try index(web, context.viewer).response }
         router.get("/commit/**") { request, context in try CommitLookup(web: web).page(request, viewer: context.viewer).response }
         router.get("/run/:id") { request, context in try run(request, context, web).response }

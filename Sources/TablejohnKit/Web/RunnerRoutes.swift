@@ -4,7 +4,7 @@ import Hummingbird
 import NIOCore
 
 enum RunnerRoutes {
-    static func add(to router: Router<WebRequestContext>, runners: RunnerService, resolver: RevisionResolver) {
+    static func add(to router: some RouterMethods<WebRequestContext>, runners: RunnerService, resolver: RevisionResolver) {
         router.post("/api/runs") { request, _ in try await storageTroubleAnswered {
             let (name, bytes): (String, ByteBuffer)
             switch try await admit(request, runners) {

@@ -10,7 +10,7 @@ enum GraphRoutes {
     /// Metrics drawn when `/graph/` is opened without choosing any.
     static let defaultMetricCount = 3
 
-    static func add(to router: Router<WebRequestContext>, _ web: WebContext) {
+    static func add(to router: some RouterMethods<WebRequestContext>, _ web: WebContext) {
         router.get("/graph") { request, context in
             guard request.uri.path.hasSuffix("/") else {
                 let query = request.uri.query.map { "?" + $0 } ?? ""
