@@ -13,7 +13,7 @@ public final class DetectionService: Service, Sendable {
     private let settings: TablejohnConfiguration.Detect
     private let hooks: [String]
     private let logger: Logger
-    private let tracker = ChangeTracker()
+    private let tracker: ChangeTracker
     private let configuration: ChangePointConfiguration
     private let fullInterval: Duration
     private let metrics: DaemonMetrics?
@@ -39,6 +39,7 @@ public final class DetectionService: Service, Sendable {
         self.metrics = metrics
         self.store = store
         self.settings = settings
+        self.tracker = ChangeTracker(confirmation: settings.confirmation)
         self.hooks = hooks
         self.logger = logger
         self.configuration = configuration

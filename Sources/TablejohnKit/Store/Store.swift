@@ -19,8 +19,8 @@ public final class Store: Sendable {
     /// the stores made with `withDedicatedReader`, so a revoke through any of them counts at once.
     let runnerTokens: RunnerTokenTable
     /// The head of the queue as the dedicated reader last read it, with that connection's
-    /// `data_version` then (see `queuedHashes`).
-    let queueHead = Mutex<(version: Int64, limit: Int, hashes: [String])?>(nil)
+    /// `data_version` then (see `queuedCommits`).
+    let queueHead = Mutex<(version: Int64, limit: Int, commits: [QueuedCommit])?>(nil)
 
     /// Opens (creating if needed) the database file at `path` and migrates it.
     public convenience init(path: String) throws {
