@@ -72,6 +72,9 @@ enum ChangeAction: Sendable, Equatable {
     /// Queue a commit (bisection midpoint or confirmation re-run) at the tracker's priority,
     /// on the machine of the series (`MachineAffinity`).
     case enqueue(commit: Int64)
+    /// Take back a re-run queued on the series' machine that a decided confirmation no
+    /// longer needs (another change that still wants it queues it again).
+    case withdraw(commit: Int64)
 }
 
 /// The policy between detection and reporting (SPEC §9).
@@ -118,6 +121,13 @@ struct ChangeTracker: Sendable {
                 case .rerun(let parent, let commit):
                     fields.state = .confirming
                     wanted = (parent ? [fields.lowCommit] : []) + (commit ? [fields.highCommit] : [])
+                }
+            }
+            if existing?.state == .confirming || existing == nil, fields.state == .confirmed || fields.state == .unconfirmed {
+                // The test decided between two re-runs of a pair: the other one is not run.
+                for commit in [fields.lowCommit, fields.highCommit] where queuedNow.contains(commit) {
+                    actions.append(.withdraw(commit: commit))
+                    queuedNow.remove(commit)
                 }
             }
             let budget = maximumRequeues + (fields.state == .confirming ? 2 * confirmation.maximumRuns : 0)

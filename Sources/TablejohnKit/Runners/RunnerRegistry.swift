@@ -125,7 +125,8 @@ public struct RunnerRegistry: Sendable {
         entry.lastSeen = now
         entry.activity = call.activity
         entry.paused = call.paused
-        entry.fingerprint = call.fingerprint
+        // A call without one (its caller saw no pinned entries) keeps the last one known.
+        if let fingerprint = call.fingerprint { entry.fingerprint = fingerprint }
 
         var abort = false
         switch call.activity {

@@ -199,11 +199,14 @@ public final class RunnerService: Sendable {
             // Known before the registry reserves a commit, so a bench method that cannot be
             // named (a bench repository without HEAD) refuses the call without a reservation.
             let method: JSONValue = requestRun && activity == .idle && paused == nil ? try benchMethod() : .null
+            // The fingerprint's text names the machine for pinned entries; serialised only while
+            // some are queued (the registry keeps a runner's last one), so plain calls stay cheap.
+            let pinned = queue.contains { $0.affinity != nil }
             let call = RunnerStatusCall(name: name, secret: secret, activity: activity, requestRun: requestRun, paused: paused,
-                                        fingerprint: fingerprint.flatMap { $0 == .null ? nil : try? $0.jsonString() })
+                                        fingerprint: pinned ? fingerprint.flatMap { $0 == .null ? nil : try? $0.jsonString() } : nil)
             let (decision, released) = registry.withLock { registry in
                 // Entries whose machine has been away too long go to whoever asks, this caller included.
-                let released = queue.contains { $0.affinity != nil } ? Set(registry.releasable(queue, for: call, now: now, rule: affinityRelease)) : []
+                let released = pinned ? Set(registry.releasable(queue, for: call, now: now, rule: affinityRelease)) : []
                 let open = released.isEmpty ? queue : queue.map { released.contains($0.hash) ? QueuedCommit(hash: $0.hash) : $0 }
                 let decision = registry.status(call, now: now, from: open, isQueued: { queued.contains($0) },
                                                newRunID: { UUID().uuidString.lowercased() })

@@ -214,6 +214,11 @@ extension Store {
                                          fields.evidence?.parentRuns, fields.evidence?.commitRuns, fields.evidence?.pValue,
                                          fields.evidence?.change, id])
                     if previous != fields.state.rawValue { try deliver(id, fields) }
+                case .withdraw(let commit):
+                    // Only an entry queued for this series' machine: one queued by hand stays.
+                    try db.execute(sql: """
+                        DELETE FROM queue WHERE commit_id = ? AND affinity_fingerprint IS ? AND affinity_runner IS ?
+                        """, arguments: [commit, series.fingerprint, series.runnerName])
                 case .delete(let id):
                     try db.execute(sql: "DELETE FROM changes WHERE id = ?", arguments: [id])
                 }

@@ -81,6 +81,24 @@ struct ChangeTrackerTests {
         #expect(unconfirmed.state == .unconfirmed)
     }
 
+    @Test("a confirmation decided between the two runs of a pair takes back the one still queued")
+    func decidedConfirmationWithdraws() {
+        // Given five runs of the commit and four of its parent, completely apart, with the parent's fifth re-run queued
+        let given = series([0: [100], 9: [100, 101, 100.5, 99.8], 10: [110, 109, 109.5, 110.4, 110.1], 16: [110]])
+        let stored = TrackedChange(id: 5, fields: ChangeFields(lowCommit: 109, highCommit: 110, before: 100, after: 110, magnitude: 0.1,
+                                                               kind: .regression, confidence: 0.999, state: .confirming, requeues: 9))
+        // When the tracker plans (the exact test with 4 + 5 runs apart gives p = 2/126 > 0.01: not yet)
+        let waiting = tracker.plan(given, detected: [step(at: 2)], stored: [stored], queued: [109])
+        #expect(!waiting.contains(.withdraw(commit: 109)))
+        // And with a looser confidence (0.95) the test decides
+        let loose = ChangeTracker(confirmation: ConfirmationRule(significance: 0.05, maximumRuns: 10))
+        let actions = loose.plan(given, detected: [step(at: 2)], stored: [stored], queued: [109])
+        // Then the queued re-run of the parent is taken back and the change is confirmed
+        #expect(actions.first == .withdraw(commit: 109))
+        guard case .update(5, let fields)? = actions.last else { Issue.record("expected an update"); return }
+        #expect(fields.state == .confirmed)
+    }
+
     @Test("re-runs alternate: the side behind is queued alone")
     func confirmationAlternates() {
         // Given the parent re-run once more than the commit
