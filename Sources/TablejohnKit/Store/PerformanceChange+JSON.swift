@@ -36,9 +36,9 @@ extension PerformanceChange {
     public var machineLabel: String { runnerName ?? "its machine" }
 
     /// How its confirmation stands, in words: "confirmed: 6 runs each, p = 0.0022, +9.8 %",
-    /// "unconfirmable on bench-a", or nil when there is nothing to say.
+    /// "bisecting, unconfirmable on bench-a", or nil when there is nothing to say.
     public var confirmationText: String? {
-        if unconfirmable != nil { return "unconfirmable on \(machineLabel)" + (evidence.map { " (\($0.summary))" } ?? "") }
+        if unconfirmable != nil { return "\(state.rawValue), unconfirmable on \(machineLabel)" + (evidence.map { " (\($0.summary))" } ?? "") }
         guard let evidence else { return nil }
         return "\(state.rawValue): \(evidence.summary)"
     }

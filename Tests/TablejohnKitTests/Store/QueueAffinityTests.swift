@@ -63,7 +63,7 @@ struct QueueAffinityTests {
         let listed = try #require(try store.changes().first)
         #expect(listed.state == .bisecting)
         #expect(listed.unconfirmable == 9_000)
-        #expect(listed.confirmationText == "unconfirmable on bench-1")
+        #expect(listed.confirmationText == "bisecting, unconfirmable on bench-1")
         #expect(listed.json["unconfirmable"]?["machine"] == "bench-1")
         // And a state filter shows only that state
         #expect(try store.changes(ChangeFilter(states: [.confirmed])).isEmpty)

@@ -29,8 +29,8 @@ struct ChangeList {
             }
             html.element("td", RefName.short(change.ref))
             html.element("td", change.runnerName ?? "—")
-            // "confirmed: 6 runs each, p = 0.0022, +9.8 %", "unconfirmable on bench-a", or the state alone.
-            html.raw("<td class=\"state\">")
+            // "confirmed: 6 runs each, p = 0.0022, +9.8 %", "bisecting, unconfirmable on bench-a", or the state alone.
+            html.raw("<td>")
             html.text(change.confirmationText ?? change.state.rawValue)
             html.raw("\(change.acked == nil ? "" : ", acknowledged")</td>")
             html.element("td", DisplayFormat.date(seconds: change.detected / 1000))
