@@ -147,7 +147,7 @@ public struct ServeDaemon: Sendable {
                                     sharedTokens: [configuration.web.runnerToken].compactMap { $0 },
                                     localRunner: localToken.map { (configuration.runner.name ?? "local", $0) },
                                     reservationTimeout: configuration.web.runnerTimeout, archiveLimits: configuration.repo.archiveLimits,
-                                    metrics: metrics)
+                                    metrics: metrics, affinityTimeout: configuration.detect.affinityTimeout)
         var web = WebContext(store: store, sync: sync.status, repositoryPath: repositoryPath, resolver: resolver, runners: runners,
                              isPublic: configuration.web.isPublic, syncService: sync)
         web.hookSecret = configuration.repo.hookSecret

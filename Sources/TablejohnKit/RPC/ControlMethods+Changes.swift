@@ -11,6 +11,7 @@ extension ControlMethods {
                     throw RPCError.invalidParams("\"state\" must be one of \(names)", data: ["parameter": "state"])
                 }
                 filter.states = [known]
+                filter.includeUnconfirmable = false
             }
         }
         filter.includeAcked = try params.bool("all") ?? false

@@ -221,7 +221,8 @@ public struct ControlMethods: Sendable {
         return .array(try store.queue(limit: Int(limit)).map { entry in
             ["hash": .string(entry.hash), "priority": JSONValue(entry.priority), "summary": .string(entry.summary),
              "added": .string(Timestamp.rfc3339(milliseconds: entry.added)),
-             "committer_time": Timestamp.rfc3339(commitSeconds: entry.committerTime).map(JSONValue.string) ?? .null]
+             "committer_time": Timestamp.rfc3339(commitSeconds: entry.committerTime).map(JSONValue.string) ?? .null,
+             "machine": entry.affinity.map { ["runner": JSONValue($0.runner), "fingerprint": JSONValue($0.fingerprint)] } ?? .null]
         })
     }
 

@@ -194,7 +194,12 @@ extension Store {
                 INSERT INTO measurements (run_id, metric, value, unit, samples, lower, upper) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
             line = try db.cachedStatement(sql: "INSERT INTO run_output (run_id, line, source, text) VALUES (?, ?, ?, ?)")
-            dequeue = try db.cachedStatement(sql: "DELETE FROM queue WHERE commit_id = ?")
+            // An entry waiting for a machine (MachineAffinity) leaves only with a run from that
+            // machine: the same fingerprint, or without one, the same runner name.
+            dequeue = try db.cachedStatement(sql: """
+                DELETE FROM queue WHERE commit_id = ?1 AND (affinity_fingerprint IS NULL AND affinity_runner IS NULL
+                    OR CASE WHEN coalesce(affinity_fingerprint, '') <> '' THEN affinity_fingerprint = ?2 ELSE affinity_runner = ?3 END)
+                """)
         }
 
         /// After a failed step SQLite reports the failure again on the statement's next
@@ -216,8 +221,9 @@ extension Store {
         guard let commitID = try Int64.fetchOne(statements.commitID, arguments: [run.commit]) else {
             throw RunError.unknownCommit(run.commit)
         }
+        let fingerprint = try run.fingerprint?.jsonString()
         try statements.run.execute(arguments: [run.id, commitID, run.benchMethod, run.runnerName,
-                                               try run.fingerprint?.jsonString(), run.start, run.end, run.exitCode, run.origin.rawValue,
+                                               fingerprint, run.start, run.end, run.exitCode, run.origin.rawValue,
                                                try run.conditions?.json.jsonString()])
         for (given, givenSamples) in zip(run.measurements, samples) {
             var (m, samples) = (given, givenSamples)
@@ -244,7 +250,7 @@ extension Store {
         for (number, entry) in run.output.enumerated() {
             try statements.line.execute(arguments: [run.id, number, entry.source.rawValue, entry.text])
         }
-        try statements.dequeue.execute(arguments: [commitID])
+        try statements.dequeue.execute(arguments: [commitID, fingerprint, run.runnerName])
         return true
     }
 

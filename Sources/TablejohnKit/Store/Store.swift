@@ -19,8 +19,8 @@ public final class Store: Sendable {
     /// the stores made with `withDedicatedReader`, so a revoke through any of them counts at once.
     let runnerTokens: RunnerTokenTable
     /// The head of the queue as the dedicated reader last read it, with that connection's
-    /// `data_version` then (see `queuedHashes`).
-    let queueHead = Mutex<(version: Int64, limit: Int, hashes: [String])?>(nil)
+    /// `data_version` then (see `queuedCommits`).
+    let queueHead = Mutex<(version: Int64, limit: Int, commits: [QueuedCommit])?>(nil)
     /// The archive database's file, attached to every connection as `archive`;
     /// nil for an in-memory store (its archive is in memory too).
     public let archivePath: String?

@@ -33,6 +33,7 @@ enum ChangesRoute {
                     return .plainText(.badRequest, "state must be one of \((ChangeState.allCases.map(\.rawValue) + ["any"]).joined(separator: ", "))")
                 }
                 filter.states = [known]
+                filter.includeUnconfirmable = false
             }
         }
         if let kind = query["kind"].map(String.init) {
