@@ -53,13 +53,7 @@ enum ChangesRoute {
             filter.limit = number
         }
         if let commit = query["commit"].map(String.init) {
-            do {
-                filter.commit = try web.resolver.commit(public: commit)
-            } catch let error as PublicRevisionError {
-                return .plainText(.badRequest, error.description)
-            } catch let error as RevisionError {
-                return .plainText(.notFound, error.description)
-            }
+            filter.commit = try web.resolver.commit(public: commit)  // refused or unknown: HTTPErrorAnswer's 400 or 404
         }
         let body = JSONValue.array(try web.store.changes(filter).map(\.json))
         return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
