@@ -42,6 +42,18 @@ public struct ChangeFilter: Sendable, Equatable {
         self.commit = commit
         self.limit = limit
     }
+
+    /// The states a `state` parameter names: one state, or `any` for all; nil for anything else
+    /// (changes.list, `GET /api/changes` and `tjctl changes --state`).
+    public static func states(named name: String) -> [ChangeState]? {
+        name == "any" ? ChangeState.allCases : ChangeState(rawValue: name).map { [$0] }
+    }
+
+    /// What a `state` parameter accepts, for messages.
+    public static var stateNames: String { (ChangeState.allCases.map(\.rawValue) + ["any"]).joined(separator: ", ") }
+
+    /// The largest page of changes one request may ask for.
+    public static let maximumLimit = 100_000
 }
 
 /// A webhook POST still to be made.
