@@ -52,6 +52,22 @@ public struct ChangeFilter: Sendable, Equatable {
         self.commit = commit
         self.limit = limit
     }
+
+    /// Lists the states a `state` parameter names: one state, or `any` for all (and, with
+    /// the states named, no longer the unconfirmable changes of other states); false, and
+    /// nothing changed, for any other name (changes.list, `GET /api/changes`, `tjctl changes --state`).
+    public mutating func select(stateNamed name: String) -> Bool {
+        guard let named = name == "any" ? ChangeState.allCases : ChangeState(rawValue: name).map({ [$0] }) else { return false }
+        states = named
+        includeUnconfirmable = false
+        return true
+    }
+
+    /// What a `state` parameter accepts, for messages.
+    public static var stateNames: String { (ChangeState.allCases.map(\.rawValue) + ["any"]).joined(separator: ", ") }
+
+    /// The largest page of changes one request may ask for.
+    public static let maximumLimit = 100_000
 }
 
 /// A webhook POST still to be made.

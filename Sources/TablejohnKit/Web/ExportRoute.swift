@@ -4,25 +4,13 @@ import Hummingbird
 enum ExportRoute {
     static func response(_ request: Request, _ web: WebContext) throws -> Response {
         let query = request.uri.queryParameters
-        var filter: RunFilter
         let names = RunFilter.parameterNames + [ArchiveParameter.name]
-        do {
-            if let (key, _) = query.first(where: { !names.contains(String($0.key)) }) {
-                return .plainText(.badRequest, "unknown parameter \(key); use \(names.sorted().joined(separator: ", "))")
-            }
-            filter = try web.resolver.runFilter(publicNames: true) { key in query[Substring(key)].map(String.init) }
-            filter.includeArchive = try ArchiveParameter.included(query)
-        } catch let error as ArchiveParameter.Invalid {
-            return .plainText(.badRequest, error.message)
-        } catch RunFilterError.invalidTime(let key) {
-            return .plainText(.badRequest, "\(key) must be \(RunFilterError.timeFormat)")
-        } catch let error as PublicRevisionError {
-            return .plainText(.badRequest, error.description)
-        } catch let error as RevisionError {
-            return .plainText(.notFound, error.description)
-        } catch let error as RunError {
-            return .plainText(.notFound, error.description)
+        if let (key, _) = query.first(where: { !names.contains(String($0.key)) }) {
+            return .plainText(.badRequest, "unknown parameter \(key); use \(names.sorted().joined(separator: ", "))")
         }
+        // Bad times and unknown revisions are thrown and answered by HTTPErrorAnswer (400, 404).
+        var filter = try web.resolver.runFilter(publicNames: true) { key in query[Substring(key)].map(String.init) }
+        filter.includeArchive = try ArchiveParameter.included(query)
         guard let permit = web.exports.enter() else {
             var busy = Response.plainText(.serviceUnavailable, "\(web.exports.limit) exports are running, the most at once; "
                 + "try again in \(ExportGate.retryAfterSeconds) seconds")

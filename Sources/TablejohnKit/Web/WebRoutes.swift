@@ -58,6 +58,8 @@ enum WebRoutes {
         // Host check before anything reads the database, then who is asking.
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: HostCheckMiddleware(policy: web.hostPolicy))
+        // Errors the routes throw become their one answer (HTTPErrorAnswer), after the Host check.
+        router.add(middleware: HTTPErrorAnswerMiddleware())
         addRoutes(RouteTable(router: router, store: web.store, isPublic: web.isPublic), web)
         return router
     }
