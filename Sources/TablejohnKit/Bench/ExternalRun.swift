@@ -71,7 +71,7 @@ public enum ExternalRun {
         for (index, item) in items.enumerated() {
             let fingerprint = item["fingerprint"].flatMap { $0 == .null ? nil : $0 }
             do {
-                var run = try RunnerService.run(item, runner: item["runner"]?.stringValue, fingerprint: fingerprint,
+                var run = try RunJSON.run(item, runner: item["runner"]?.stringValue, fingerprint: fingerprint,
                                                 label: "runs[\(index)]", hashKey: "commit")
                 if item["origin"] == "import" { run.origin = .import }
                 runs.append(run)

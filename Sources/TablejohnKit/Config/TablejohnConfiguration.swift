@@ -136,11 +136,6 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         /// they can no longer get there, alike).
         public var confidence = 0.99
 
-        /// The confirmation rule these settings describe.
-        public var confirmation: ConfirmationRule {
-            ConfirmationRule(significance: 1 - confidence, maximumRuns: maxReruns + 1)
-        }
-
         public init() {}
     }
 

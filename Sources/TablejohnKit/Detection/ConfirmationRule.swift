@@ -99,3 +99,10 @@ public struct ConfirmationRule: Sendable, Equatable {
         return step >= 0 ? RankSumTest.pValue(parent + below, commit + above) : RankSumTest.pValue(parent + above, commit + below)
     }
 }
+
+extension TablejohnConfiguration.Detect {
+    /// The confirmation rule these settings describe.
+    public var confirmation: ConfirmationRule {
+        ConfirmationRule(significance: 1 - confidence, maximumRuns: maxReruns + 1)
+    }
+}

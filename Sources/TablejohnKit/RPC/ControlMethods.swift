@@ -293,9 +293,9 @@ public struct ControlMethods: Sendable {
     func runGet(_ params: RPCParams) throws -> JSONValue {
         let id = try params.requiredString("id")
         let includeArchive = try params.bool("include_archive") ?? false
-        if let run = try store.run(id: id) { return Self.json(run, withOutput: true) }
+        if let run = try store.run(id: id) { return RunJSON.json(run, withOutput: true) }
         if includeArchive, let run = try store.archivedRun(id: id) {
-            guard case .object(var object) = Self.json(run, withOutput: true) else { return .null }
+            guard case .object(var object) = RunJSON.json(run, withOutput: true) else { return .null }
             object["archived"] = true
             return .object(object)
         }
@@ -309,31 +309,6 @@ public struct ControlMethods: Sendable {
         let id = try params.requiredString("id")
         try store.deleteRun(id: id)
         return ["deleted": .string(id)]
-    }
-
-    /// A run as JSON, as runs.get and the JSON export write it.
-    public static func json(_ run: Run, withOutput: Bool) -> JSONValue {
-        var measurements = JSONObject()
-        for m in run.measurements {
-            var object: JSONObject = ["value": .real(m.value), "unit": JSONValue(m.unit)]
-            if let samples = m.samples { object["samples"] = .array(samples.map(JSONValue.real)) }
-            if let lower = m.lower { object["lower"] = .real(lower) }
-            if let upper = m.upper { object["upper"] = .real(upper) }
-            measurements[m.metric] = .object(object)
-        }
-        var object: JSONObject = [
-            "id": .string(run.id), "commit": .string(run.commit), "bench_method": .string(run.benchMethod),
-            "runner": JSONValue(run.runnerName), "fingerprint": run.fingerprint ?? .null,
-            "start": .string(Timestamp.rfc3339(milliseconds: run.start)),
-            "end": .string(Timestamp.rfc3339(milliseconds: run.end)),
-            "exit_code": JSONValue(run.exitCode), "origin": .string(run.origin.rawValue),
-            "measurements": .object(measurements),
-        ]
-        if let conditions = run.conditions { object["conditions"] = conditions.json }
-        if withOutput {
-            object["output"] = .array(run.output.map { [.string($0.source.rawValue), .string($0.text)] })
-        }
-        return .object(object)
     }
 
     func export(_ params: RPCParams) throws -> JSONValue {
@@ -357,7 +332,7 @@ public struct ControlMethods: Sendable {
             let limit = Int(try params.int("limit", range: 1...10_000) ?? 1000)
             let page = try store.exportRuns(filter, afterRunID: cursor, limit: limit)
             return ["format": "json", "rows": JSONValue(page.runs.count),
-                    "runs": .array(page.runs.map { Self.json($0, withOutput: false) }), "next_cursor": JSONValue(page.next)]
+                    "runs": .array(page.runs.map { RunJSON.json($0, withOutput: false) }), "next_cursor": JSONValue(page.next)]
         default:
             throw RPCError.invalidParams("\"format\" must be csv or json", data: ["parameter": "format"])
         }

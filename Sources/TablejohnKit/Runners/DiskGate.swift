@@ -1,65 +1,6 @@
 // [runner] min-free: how much space must stay free where, and whether a runner pauses, decided from measured space without I/O.
 import Foundation
 
-/// One `min-free` entry, `PATH>SIZE`: runs are taken only while `PATH` (or, written
-/// `work-dir`, the runner's work directory) has at least `minimum` bytes free.
-public struct DiskThreshold: Sendable, Equatable, CustomStringConvertible {
-    public enum Place: Sendable, Equatable {
-        case workDirectory
-        /// An absolute path.
-        case path(String)
-    }
-
-    public let place: Place
-    /// Bytes, positive.
-    public let minimum: Int64
-
-    /// The word that names the work directory in an entry.
-    public static let workDirectoryWord = "work-dir"
-
-    /// Reads `PATH>SIZE` (sizes as the configuration writes them: "5G", "512M", binary
-    /// units, or bytes). The error says what is wrong, for a configuration error.
-    public static func parse(_ text: String) -> Result<DiskThreshold, DiskThresholdError> {
-        guard let separator = text.lastIndex(of: ">") else {
-            return .failure(DiskThresholdError(entry: text, problem: "expected PATH>SIZE, such as \"/tmp>5G\" or \"work-dir>2G\""))
-        }
-        let location = text[..<separator].trimmingCharacters(in: .whitespaces)
-        let size = text[text.index(after: separator)...].trimmingCharacters(in: .whitespaces)
-        let place: Place
-        if location == workDirectoryWord {
-            place = .workDirectory
-        } else if location.hasPrefix("/"), !location.contains("\0") {
-            place = .path(location)
-        } else {
-            return .failure(DiskThresholdError(entry: text, problem: "the path must be absolute or the word work-dir"))
-        }
-        guard let bytes = ByteSizeParser.parse(size), bytes > 0 else {
-            return .failure(DiskThresholdError(entry: text, problem: "the size must be positive, such as \"5G\", \"512M\" or a number of bytes"))
-        }
-        return .success(DiskThreshold(place: place, minimum: bytes))
-    }
-
-    public init(place: Place, minimum: Int64) {
-        self.place = place
-        self.minimum = max(1, minimum)
-    }
-
-    /// The entry as the configuration writes it.
-    public var description: String {
-        switch place {
-        case .workDirectory: "\(Self.workDirectoryWord)>\(minimum.byteSizeText)"
-        case .path(let path): "\(path)>\(minimum.byteSizeText)"
-        }
-    }
-}
-
-/// A `min-free` entry that cannot be read.
-public struct DiskThresholdError: Error, Equatable, CustomStringConvertible {
-    public var entry: String
-    public var problem: String
-    public var description: String { "\(entry.debugDescription): \(problem)" }
-}
-
 /// Whether a runner takes new work, from the space it measured (SPEC §14). While any
 /// path has less free space than its threshold, or cannot be measured, the runner is
 /// paused and says why; it still reports its status and delivers finished results.

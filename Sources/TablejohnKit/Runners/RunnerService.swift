@@ -170,7 +170,7 @@ public final class RunnerService: Sendable {
                 let started = ContinuousClock.now
                 var outcome = DaemonMetrics.SubmissionOutcome.refused
                 defer { metrics?.submission(.runner, outcome, duration: ContinuousClock.now - started) }
-                let run = try Self.run(submitted, runner: name, fingerprint: fingerprint)
+                let run = try RunJSON.run(submitted, runner: name, fingerprint: fingerprint)
                 // A run id handed to another runner is not this one's to submit.
                 if let owner = registry.withLock({ $0.owner(ofRun: run.id) }), owner != name {
                     throw RunnerAPIError(kind: .forbidden, message: "submit_run: run \(run.id) was handed to another runner; nothing was stored")
@@ -283,59 +283,5 @@ public final class RunnerService: Sendable {
         default:
             throw .bad("status type \(type.debugDescription) is not idle, busy or working")
         }
-    }
-
-    /// A submitted run, checked field by field; `label` names it in errors.
-    static func run(_ value: JSONValue, runner: String?, fingerprint: JSONValue?, label: String = "submit_run",
-                    hashKey: String = "hash") throws(RunnerAPIError) -> Run {
-        func string(_ key: String) throws(RunnerAPIError) -> String {
-            guard case .string(let text)? = value[key], !text.isEmpty else { throw .bad("\(label): \"\(key)\" must be a non-empty string") }
-            return text
-        }
-        func time(_ key: String) throws(RunnerAPIError) -> Int64 {
-            guard let milliseconds = Timestamp.parse(try string(key)) else { throw .bad("\(label): \"\(key)\" must be an RFC 3339 time") }
-            return milliseconds
-        }
-        let id = try string("id")
-        guard id.utf8.count <= 128 else { throw .bad("\(label): \"id\" is longer than 128 bytes") }
-        let hash = try string(hashKey).lowercased()
-        guard hash.count == 40, hash.allSatisfy(\.isHexDigit) else { throw .bad("\(label): \"\(hashKey)\" must be a full commit hash") }
-        guard case .integer(let exitCode)? = value["exit_code"], let code = Int(exactly: exitCode) else {
-            throw .bad("\(label): \"exit_code\" must be an integer")
-        }
-        var measurements: [Measurement] = []
-        if let given = value["measurements"], given != .null {
-            guard case .object(let metrics) = given else { throw .bad("\(label): \"measurements\" must be an object") }
-            do {
-                try Measurement.check(count: metrics.entries.count)
-                for (metric, fields) in metrics.entries {
-                    guard case .object(let object) = fields else { throw ResultFormatError(.tablejohn, "\(metric.debugDescription) must be an object") }
-                    measurements.append(try TablejohnJSONFormat.measurement(metric, object))
-                }
-            } catch let error as ResultFormatError {
-                throw .bad("\(label): measurements: \(error.message)")
-            } catch {
-                throw .bad("\(label): measurements: \(error)")
-            }
-        }
-        var output: [(source: OutputSource, text: String)] = []
-        for line in value["output"]?.arrayValue ?? [] {
-            guard case .string(let source)? = line.arrayValue?.first, let kind = OutputSource(rawValue: source),
-                  case .string(let text)? = line.arrayValue?.last, line.arrayValue?.count == 2 else {
-                throw .bad("\(label): each output line must be [\"stdout\"|\"stderr\"|\"internal\", text]")
-            }
-            output.append((kind, text))
-        }
-        var conditions: RunConditions?
-        if let given = value["conditions"], given != .null {
-            do throws(RunConditionsError) {
-                conditions = try RunConditions(json: given)
-            } catch {
-                throw .bad("\(label): conditions: \(error.message)")
-            }
-        }
-        return Run(id: id, commit: hash, benchMethod: try string("bench_method"), runnerName: runner,
-                   fingerprint: fingerprint == .null ? nil : fingerprint, start: try time("start"), end: try time("end"),
-                   exitCode: code, origin: .runner, measurements: measurements, output: output, conditions: conditions)
     }
 }

@@ -1,19 +1,6 @@
 // Measurements as comparisons read them: successful runs of a commit with their machine, and how metrics read.
 import GRDB
 
-/// The machine a run's numbers came from: the runner's name and the fingerprint it
-/// reported. Numbers are compared only between runs on the same machine; fingerprints
-/// are equal when they hold the same keys and values, in any order.
-public struct Machine: Sendable, Equatable {
-    public var runner: String?
-    public var fingerprint: JSONValue?
-
-    public init(runner: String?, fingerprint: JSONValue?) {
-        self.runner = runner
-        self.fingerprint = fingerprint
-    }
-}
-
 /// One run's measured values by metric.
 public struct RunValues: Sendable, Equatable {
     public var runID: String
