@@ -15,7 +15,9 @@
 /// - the series is read from the oldest value in growing windows (4, 8, 16, … times
 ///   `minimumSegment`) from the last confirmed change, so a change, once confirmed,
 ///   depends only on values already seen: appending values re-examines only the tail,
-///   and `update(_:with:)` gives exactly what `detect(_:)` gives on the whole series.
+///   and `update(_:with:)` gives exactly what `detect(_:)` gives on the whole series;
+/// - a step in the last few values, too few for the search, is reported as suspected
+///   (`TailSearch`, `DetectedChange.evidence`) until more values settle it.
 public struct ChangePointDetector: Sendable {
     /// The thresholds in force.
     public var configuration: ChangePointConfiguration
@@ -63,13 +65,20 @@ public struct ChangePointDetector: Sendable {
                 window *= 2
             }
         }
-        let indices = confirmed + tentative
+        var indices = confirmed + tentative
+        // A step in the last few values, too few for the search, is reported as suspected.
+        let suspected = TailSearch(values: values, configuration: configuration).suspected(after: indices.last ?? 0)
+        if let suspected { indices.append(suspected.index) }
         // A change's levels and confidence depend on its neighbours; those of a confirmed
         // change followed by another confirmed change are final.
         let reusable = max(0, min(start.confirmedCount - 1, confirmed.count - 1))
         var changes = Array(start.changes.prefix(reusable))
         for position in reusable..<indices.count {
             changes.append(describe(position, of: indices, in: values, search: search))
+        }
+        if let suspected {
+            changes[changes.count - 1].evidence = suspected.evidence
+            changes[changes.count - 1].confidence = 1 - suspected.evidence.pValue
         }
         return ChangePointResult(changes: changes, valueCount: values.count, confirmedCount: confirmed.count,
                                  anchor: anchor, nextWindow: window)
