@@ -11,7 +11,7 @@ public struct ChangePointConfiguration: Sendable, Equatable {
     /// The smallest step, in units of the series' robust noise (a standard deviation
     /// estimated from medians and MADs), that counts as a change, after what slow drift
     /// moves the level over the effect window is taken off. Steps below it are treated as
-    /// drift or noise however significant they are. Default 1.4.
+    /// drift or noise however significant they are. Default 1.2.
     public var minimumEffect: Double
     /// The smallest step relative to the level before it (0.005 is 0.5 %). Default 0.005.
     public var minimumRelativeChange: Double
@@ -24,7 +24,7 @@ public struct ChangePointConfiguration: Sendable, Equatable {
     /// The defaults described on each property.
     public static let standard = ChangePointConfiguration()
 
-    public init(significance: Double = 0.001, minimumEffect: Double = 1.4, minimumRelativeChange: Double = 0.005,
+    public init(significance: Double = 0.001, minimumEffect: Double = 1.2, minimumRelativeChange: Double = 0.005,
                 minimumSegment: Int = 5, effectWindow: Int = 30) {
         self.significance = significance
         self.minimumEffect = minimumEffect

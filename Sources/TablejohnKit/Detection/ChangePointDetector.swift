@@ -44,7 +44,7 @@ public struct ChangePointDetector: Sendable {
             throw DetectionError(index: index, message: "value \(index) is \(values[index]), not a finite number")
         }
         let search = SegmentSearch(values: values, configuration: configuration)
-        let margin = 2 * configuration.minimumSegment
+        let margin = Self.confirmationMargin(configuration)
         var confirmed = start.changes.prefix(start.confirmedCount).map(\.index)
         var anchor = start.anchor
         var window = start.nextWindow
@@ -82,6 +82,13 @@ public struct ChangePointDetector: Sendable {
         }
         return ChangePointResult(changes: changes, valueCount: values.count, confirmedCount: confirmed.count,
                                  anchor: anchor, nextWindow: window)
+    }
+
+    /// How many values a change needs after it, inside a window, to be confirmed: enough
+    /// for its step to be measured net of drift (`SegmentSearch.drift`), which a change judged
+    /// on a short window near the start of a drifting series could not be.
+    static func confirmationMargin(_ configuration: ChangePointConfiguration) -> Int {
+        max(2 * configuration.minimumSegment, 2 * configuration.effectWindow)
     }
 
     /// The first window examined from an anchor.

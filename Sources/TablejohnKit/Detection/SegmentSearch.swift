@@ -24,7 +24,7 @@ struct SegmentSearch {
     /// Stretches shorter than this are too short for the rank test alone: even values split
     /// perfectly in two rank no more extreme than noise does often enough (20 values split
     /// 10/10 give p ≈ 0.003), so a location test on medians may stand in for it.
-    var shortStretch: Int { 3 * configuration.effectWindow }
+    var shortStretch: Int { 2 * configuration.effectWindow }
     /// In a short stretch, the largest rank-test p-value a split may have for the location
     /// test to decide it: the ranks must still lean the same way, which no single outlier does.
     static let shortStretchRankLevel = 0.05
@@ -143,10 +143,15 @@ struct SegmentSearch {
         let step = abs(drift != 0 && (drift > 0) == (move > 0) ? move - drift : move)
         // The spread around each side's own median, so that two-mode noise raises the bar;
         // the spread of successive differences on each side, which drift barely touches.
-        let spread = ((pow(RobustStatistics.mad(before, about: levelBefore), 2)
-            + pow(RobustStatistics.mad(after, about: levelAfter), 2)) / 2).squareRoot()
-        let differences = ((pow(RobustStatistics.differenceNoise(before), 2)
-            + pow(RobustStatistics.differenceNoise(after), 2)) / 2).squareRoot()
+        // Both over up to four effect windows a side: over one window alone, the larger of
+        // two estimates that noisy is biased up by a fifth of the noise.
+        let reach = 4 * configuration.effectWindow
+        let beforeSide = values[max(range.lowerBound, index - reach)..<index]
+        let afterSide = values[index..<min(range.upperBound, index + reach)]
+        let spread = ((pow(RobustStatistics.mad(beforeSide, about: RobustStatistics.median(beforeSide)), 2)
+            + pow(RobustStatistics.mad(afterSide, about: RobustStatistics.median(afterSide)), 2)) / 2).squareRoot()
+        let differences = ((pow(RobustStatistics.differenceNoise(beforeSide), 2)
+            + pow(RobustStatistics.differenceNoise(afterSide), 2)) / 2).squareRoot()
         let noise = max(spread, differences)
         return step > 0
             && step >= configuration.minimumEffect * noise

@@ -35,8 +35,8 @@ struct TailSearchTests {
 
     @Test("a tail that moved less than the minimum effect is no evidence, however extreme its ranks")
     func immaterialTail() {
-        // the reference's noise is about 22 (its MAD), the tail moved by about 31 from the median of the last 20
-        let search = TailSearch(values: Self.series(tail: [60, 60.5, 61]), configuration: .standard)
+        // the reference's noise is about 22 (its MAD), the tail moved by about 31 from the median of the last 30
+        let search = TailSearch(values: Self.series(tail: [60, 60.5, 61]), configuration: ChangePointConfiguration(minimumEffect: 2))
 
         #expect(search.evidence(tail: 60..<63, reference: 0..<60, tries: 1) == nil)
     }
