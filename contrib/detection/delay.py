@@ -10,6 +10,10 @@ that is nearer t than any other true change. A change not reported by k = HORIZO
 the end of its series, counts as HORIZON + 1 ("later"). HISTORY bounds the values before
 the change, as the daemon's detection window does, and keeps the anchors' quadratic cost
 in reach.
+
+A detector that often marks its newest values gets short delays by chance. So the prefix
+with k = 0 (no value of the new level yet) is examined too: a change "reported" there is
+counted as premature (`premature`), and its delay tells nothing.
 """
 
 HISTORY = 100
@@ -25,6 +29,28 @@ def matched_truths(detected, truth, tolerance):
             used_d.add(d)
             used_t.add(t)
     return used_t
+
+
+def reports(detected, start, t, truth, tolerance):
+    """Whether `detected` (indices in a prefix that starts at `start`) reports the change at t."""
+    return any(abs(d + start - t) <= tolerance and all(abs(d + start - t) <= abs(d + start - u) for u in truth)
+               for d in detected)
+
+
+def premature(document, detections, detect_many):
+    """How many of the true changes the detector finds it also reports on the prefix that ends
+    just before the change (no value of the new level yet)."""
+    tolerance = document["tolerance"]
+    jobs = []
+    for series, detected in zip(document["series"], detections, strict=True):
+        found = matched_truths(detected, series["changes"], tolerance)
+        for t in series["changes"]:
+            start = max(0, t - HISTORY)
+            if t in found and t - start >= 2:
+                jobs.append((series, t, start))
+    answered = detect_many([series["values"][start:t] for series, t, start in jobs])
+    return sum(1 for (series, t, start), detected in zip(jobs, answered, strict=True)
+               if reports(detected, start, t, [u for u in series["changes"] if u < t], tolerance))
 
 
 def delays(document, detections, detect_many):
@@ -51,11 +77,8 @@ def delays(document, detections, detect_many):
         for job, detected in zip(jobs, answered, strict=True):
             p, c, t, start = job
             truth = [u for u in document["series"][p]["changes"] if u < t + k]
-            for d in detected:
-                d += start
-                if abs(d - t) <= tolerance and all(abs(d - t) <= abs(d - u) for u in truth):
-                    result[p][c] = k
-                    settled.add(job)
-                    break
+            if reports(detected, start, t, truth, tolerance):
+                result[p][c] = k
+                settled.add(job)
         pending = [job for job in pending if job not in settled]
     return result

@@ -72,7 +72,8 @@ def main():
           "each true change matched at most once.")
     print(f"Delay: values at the new level (the change's own included) in the shortest prefix, from "
           f"{delay.HISTORY} values before the change, at which the detector reports it; over the changes it "
-          f"finds in the whole series, >{delay.HORIZON} when later.")
+          f"finds in the whole series, >{delay.HORIZON} when later. Before the step: changes it already "
+          "reports on the prefix that ends just before them (by chance: no value of the new level yet).")
     rows = []
     categories = []
     for argument in sys.argv[2:]:
@@ -83,14 +84,15 @@ def main():
         print(f"  {name}: {result['settings']}")
         found_delays = [d for per_series in result.get("delays", []) for d in per_series if d is not None]
         rows.append((name, f"{precision:.3f}", f"{recall:.3f}", f"{f1:.3f}", f"{false_alarms:.2f}",
-                     str(false_count), delay_cell(found_delays, delay.HORIZON), f"{result['seconds']:.2f} s",
+                     str(false_count), delay_cell(found_delays, delay.HORIZON), str(result.get("premature", "-")),
+                     f"{result['seconds']:.2f} s",
                      f"{result.get('delay_seconds', 0):.1f} s"))
         per_category_delays = {}
         for series, per_series in zip(document["series"], result.get("delays", [[]] * len(document["series"]))):
             per_category_delays.setdefault(series["category"], []).extend(d for d in per_series if d is not None)
         categories.append((name, per_category, per_category_delays))
     header = ("detector", "precision", "recall", "F1", "false alarms/1k pts", "false alarms",
-              "median delay (found ≤ 5)", "time", "delay time")
+              "median delay (found ≤ 5)", "before the step", "time", "delay time")
     widths = [max(len(row[i]) for row in [header] + rows) for i in range(len(header))]
     print()
     for row in [header] + rows:

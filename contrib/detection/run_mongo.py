@@ -8,7 +8,7 @@ pvalue is 0.05), inside the package's deterministic_numpy_random(1234) so the pe
 test gives the same answer every time. Then measures the delay of every change it found
 on growing prefixes (delay.py). Usage: run_mongo.py SERIES.json [PVALUE].
 Prints JSON: {"settings": ..., "seconds": ..., "detections": [[index, ...], ...],
-"delays": [[delay or null, ...], ...], "delay_seconds": ...}.
+"delays": [[delay or null, ...], ...], "premature": count, "delay_seconds": ...}.
 """
 import json
 import sys
@@ -34,13 +34,15 @@ def main():
     detections = [detect(series["values"]) for series in document["series"]]
     elapsed = time.perf_counter() - started
     started = time.perf_counter()
-    delays = delay.delays(document, detections, lambda prefixes: [detect(values) for values in prefixes])
+    many = lambda prefixes: [detect(values) for values in prefixes]
+    delays = delay.delays(document, detections, many)
+    premature = delay.premature(document, detections, many)
     delay_seconds = time.perf_counter() - started
     settings = (f"energy_statistics.e_divisive, pvalue={PVALUE}, permutations={PERMUTATIONS} "
                 f"({'README example' if PVALUE == 0.01 else 'function default' if PVALUE == 0.05 else 'custom'}), "
                 "numpy seed 1234")
     json.dump({"settings": settings, "seconds": elapsed, "detections": detections, "delays": delays,
-               "delay_seconds": delay_seconds}, sys.stdout)
+               "premature": premature, "delay_seconds": delay_seconds}, sys.stdout)
 
 if __name__ == "__main__":
     main()

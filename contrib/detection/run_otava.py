@@ -6,7 +6,7 @@ Uses otava.analysis.compute_change_points, the function `otava analyze` calls, w
 the defaults of otava's AnalysisOptions and command line: window 50, p-value 0.001,
 minimum magnitude 0. Then measures the delay of every change it found on growing
 prefixes (delay.py). Prints JSON: {"settings": ..., "seconds": ..., "detections":
-[[index, ...], ...], "delays": [[delay or null, ...], ...], "delay_seconds": ...}.
+[[index, ...], ...], "delays": [[delay or null, ...], ...], "premature": count, "delay_seconds": ...}.
 """
 import json
 import sys
@@ -33,12 +33,14 @@ def main():
     detections = [detect(series["values"]) for series in document["series"]]
     elapsed = time.perf_counter() - started
     started = time.perf_counter()
-    delays = delay.delays(document, detections, lambda prefixes: [detect(values) for values in prefixes])
+    many = lambda prefixes: [detect(values) for values in prefixes]
+    delays = delay.delays(document, detections, many)
+    premature = delay.premature(document, detections, many)
     delay_seconds = time.perf_counter() - started
     settings = (f"otava.analysis.compute_change_points, defaults: window_len={OPTIONS.window_len}, "
                 f"max_pvalue={OPTIONS.max_pvalue}, min_magnitude={OPTIONS.min_magnitude}")
     json.dump({"settings": settings, "seconds": elapsed, "detections": detections, "delays": delays,
-               "delay_seconds": delay_seconds}, sys.stdout)
+               "premature": premature, "delay_seconds": delay_seconds}, sys.stdout)
 
 if __name__ == "__main__":
     main()

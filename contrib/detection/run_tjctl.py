@@ -6,7 +6,7 @@ detector's defaults are used. Each series is written to its own file in a tempor
 folder and one `tjctl detect FILE FILE ...` examines them all (one JSON line per file,
 each naming its file). Delays are measured on growing prefixes (delay.py), one tjctl
 process per prefix length. Prints JSON: {"settings": ..., "seconds": ..., "detections":
-[[index, ...], ...], "delays": [[delay or null, ...], ...], "delay_seconds": ...}.
+[[index, ...], ...], "delays": [[delay or null, ...], ...], "premature": count, "delay_seconds": ...}.
 """
 import json
 import os
@@ -45,13 +45,14 @@ def main():
                                               for s in document["series"]])
     elapsed = time.perf_counter() - started
     started = time.perf_counter()
-    delays = delay.delays(document, detections,
-                          lambda prefixes: detect_many(tjctl, options, [{"values": v} for v in prefixes]))
+    many = lambda prefixes: detect_many(tjctl, options, [{"values": v} for v in prefixes])
+    delays = delay.delays(document, detections, many)
+    premature = delay.premature(document, detections, many)
     delay_seconds = time.perf_counter() - started
     settings = ("tjctl detect with " + (" ".join(options) if options else "its default settings (DETECTION.md)")
                 + ", one process for the whole set")
     json.dump({"settings": settings, "seconds": elapsed, "detections": detections, "delays": delays,
-               "delay_seconds": delay_seconds}, sys.stdout)
+               "premature": premature, "delay_seconds": delay_seconds}, sys.stdout)
 
 if __name__ == "__main__":
     main()
