@@ -109,4 +109,44 @@ struct DetectCommandTests {
         #expect(result.stdout.isEmpty)
         #expect(result.stderr == "tjctl detect: cannot read no-such-file.json\n")
     }
+
+    @Test("several files: one line per file in order, each naming its file; a bad file gives an error line and exit 2")
+    func severalFiles() throws {
+        // Given a step, a flat series, a file that is not a series and one that does not exist
+        let folder = try TemporaryFolder.make(prefix: "tj-detect")
+        try JSONValue.array(Self.step.map { .real($0) }).jsonString().write(toFile: folder + "/a.json", atomically: true, encoding: .utf8)
+        try "[5, 5.1, 4.9, 5, 5.2, 4.8, 5, 5.1, 4.9, 5, 5, 5.1]".write(toFile: folder + "/b.json", atomically: true, encoding: .utf8)
+        try "{\"values\": [1, \"two\"]}".write(toFile: folder + "/bad.json", atomically: true, encoding: .utf8)
+
+        // When detecting them all in one call
+        let result = try runTjctl(["detect", "a.json", "bad.json", "b.json", "gone.json"], in: folder)
+
+        // Then each file has its line, in order; the bad ones say why, the others are examined
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.count == 5 && lines.last == "", "\(result.stdout)")
+        let documents = try lines.dropLast().map { try JSONValue.parse($0) }
+        #expect(documents.map { $0["file"] } == ["a.json", "bad.json", "b.json", "gone.json"])
+        #expect(documents[0]["changes"] == [20])
+        #expect(documents[0]["details"]?.arrayValue?.first?["state"] == "detected")
+        #expect(documents[1]["error"] == "value 1 is a string, not a finite number")
+        #expect(documents[1]["changes"] == nil)
+        #expect(documents[2]["changes"] == [])
+        #expect(documents[3]["error"] == "cannot read gone.json")
+        // And the exit status says something failed, and standard error names both bad files
+        #expect(result.status == 2)
+        #expect(result.stderr == "tjctl detect: bad.json: value 1 is a string, not a finite number\ntjctl detect: gone.json: cannot read gone.json\n")
+    }
+
+    @Test("several good files exit 0; standard input can be one of them")
+    func severalGoodFiles() throws {
+        let folder = try TemporaryFolder.make(prefix: "tj-detect")
+        try JSONValue.array(Self.step.map { .real($0) }).jsonString().write(toFile: folder + "/a.json", atomically: true, encoding: .utf8)
+
+        let result = try Self.runTjctlWithInput(["detect", "-", "a.json"], input: "[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]", in: folder)
+
+        #expect(result.status == 0, "\(result.stderr)")
+        let documents = try result.stdout.split(separator: "\n").map { try JSONValue.parse(String($0)) }
+        #expect(documents.map { $0["file"] } == ["-", "a.json"])
+        #expect(documents.map { $0["changes"] } == [[], [20]])
+    }
 }

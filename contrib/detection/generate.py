@@ -7,15 +7,19 @@ first), the indices where a new level starts ("changes") and higher_is_better.
 Levels are around 100 (think milliseconds); noise is relative to the level.
 
 Usage: generate.py [OUTPUT [SALT]]. A SALT (any word) changes every seed and gives a
-different set of the same shape: the detector's defaults were tuned on
-`generate.py /tmp/tuning.json tuning`, never on the committed series.json.
+different set of the same shape. Two salts are fixed here: TUNING_SALT, the set the
+detector's defaults were tuned on (`generate.py /tmp/tuning.json tuning`), and
+HELD_OUT_SALT (empty), the committed series.json that DETECTION.md reports on and that
+was never used for tuning.
 """
 import json
 import math
 import random
 import sys
 
-SALT = sys.argv[2] if len(sys.argv) > 2 else ""
+TUNING_SALT = "tuning"
+HELD_OUT_SALT = ""
+SALT = sys.argv[2] if len(sys.argv) > 2 else HELD_OUT_SALT
 
 def make(rng, length, levels_at, noise, extra=None):
     """levels_at: list of (start index, level); noise: function(rng, level) -> deviation."""
@@ -141,6 +145,60 @@ def series_list():
             t = rng.gauss(0, 1) / math.sqrt(sum(rng.gauss(0, 1) ** 2 for _ in range(3)) / 3)
             return 0.01 * level * t / math.sqrt(3)
         add(f"long n=5000, 6 changes, heavy tails #{seed}", "long", make(rng, length, levels, heavy), starts)
+
+    # The kinds below are where a detector gives up recall (DETECTION.md, "Evaluation").
+
+    # Short series: 12 to 40 values with steps of 3 to 10 noise standard deviations, or none.
+    for seed in range(16):
+        rng = random.Random(SALT + f"short2-{seed}")
+        length = rng.randint(12, 40)
+        noise = rng.choice((0.01, 0.02))
+        if seed % 8 < 5:
+            sigmas = rng.uniform(3.0, 10.0)
+            at = rng.randint(5, length - 5)
+            sign = rng.choice((-1, 1))
+            add(f"short n={length}, step {sigmas:.1f} sd #{seed}", "short2",
+                make(rng, length, [(0, 100.0), (at, 100.0 * (1 + sign * sigmas * noise))], normal(noise)), [at])
+        else:
+            add(f"short n={length}, no change #{seed}", "short2", make(rng, length, [(0, 100.0)], normal(noise)), [])
+
+    # Tail steps: a step of 4 to 10 standard deviations in the last 3 to 10 values (the
+    # commits a team just pushed).
+    for seed in range(12):
+        rng = random.Random(SALT + f"tail-{seed}")
+        length = rng.choice((60, 100, 200, 300))
+        after = rng.randint(3, 10)
+        sigmas = rng.uniform(4.0, 10.0)
+        noise = 0.01
+        at = length - after
+        sign = rng.choice((-1, 1))
+        add(f"tail step {sigmas:.1f} sd, {after} values after #{seed}", "tail",
+            make(rng, length, [(0, 100.0), (at, 100.0 * (1 + sign * sigmas * noise))], normal(noise)), [at])
+
+    # Subtle steps: 1, 1.5 and 2 noise standard deviations in 60 to 300 values.
+    for sigmas in (1.0, 1.5, 2.0):
+        for length in (60, 120, 300):
+            for seed in range(2):
+                rng = random.Random(SALT + f"subtle-{sigmas}-{length}-{seed}")
+                noise = rng.choice((0.005, 0.01, 0.02))
+                at = rng.randint(length // 3, 2 * length // 3)
+                sign = 1 if seed % 2 == 0 else -1
+                add(f"subtle step {sigmas} sd n={length} #{seed}", "subtle",
+                    make(rng, length, [(0, 100.0), (at, 100.0 * (1 + sign * sigmas * noise))], normal(noise)), [at])
+
+    # Drift of 15 to 30 % up or down (up to 0.04 standard deviations a value), without a
+    # step or with one of 4 to 6 standard deviations.
+    for seed in range(8):
+        rng = random.Random(SALT + f"drift2-{seed}")
+        length = rng.choice((400, 700, 1000))
+        total = rng.choice((0.15, 0.2, 0.3)) * min(1.0, length / 750) * rng.choice((-1, 1))
+        step_at = rng.randint(length // 4, 3 * length // 4) if seed % 2 else None
+        step = rng.uniform(0.04, 0.06) * rng.choice((-1, 1))
+        def drift2(rng, level, i, length=length, total=total):
+            return 100.0 * total * i / length + rng.gauss(0.0, 0.01 * 100.0)
+        levels = [(0, 100.0)] + ([(step_at, 100.0 * (1 + step))] if step_at else [])
+        add(f"drift {total:+.0%}{f', step {step:+.0%}' if step_at else ''} #{seed}", "drift2",
+            make(rng, length, levels, drift2), [step_at] if step_at else [])
     return out
 
 def main():

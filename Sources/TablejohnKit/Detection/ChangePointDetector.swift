@@ -15,7 +15,9 @@
 /// - the series is read from the oldest value in growing windows (4, 8, 16, … times
 ///   `minimumSegment`) from the last confirmed change, so a change, once confirmed,
 ///   depends only on values already seen: appending values re-examines only the tail,
-///   and `update(_:with:)` gives exactly what `detect(_:)` gives on the whole series.
+///   and `update(_:with:)` gives exactly what `detect(_:)` gives on the whole series;
+/// - a step in the last few values, too few for the search, is reported as suspected
+///   (`TailSearch`, `DetectedChange.evidence`) until more values settle it.
 public struct ChangePointDetector: Sendable {
     /// The thresholds in force.
     public var configuration: ChangePointConfiguration
@@ -42,7 +44,7 @@ public struct ChangePointDetector: Sendable {
             throw DetectionError(index: index, message: "value \(index) is \(values[index]), not a finite number")
         }
         let search = SegmentSearch(values: values, configuration: configuration)
-        let margin = 2 * configuration.minimumSegment
+        let margin = Self.confirmationMargin(configuration)
         var confirmed = start.changes.prefix(start.confirmedCount).map(\.index)
         var anchor = start.anchor
         var window = start.nextWindow
@@ -63,7 +65,10 @@ public struct ChangePointDetector: Sendable {
                 window *= 2
             }
         }
-        let indices = confirmed + tentative
+        var indices = confirmed + tentative
+        // A step in the last few values, too few for the search, is reported as suspected.
+        let suspected = TailSearch(values: values, configuration: configuration).suspected(after: indices.last ?? 0)
+        if let suspected { indices.append(suspected.index) }
         // A change's levels and confidence depend on its neighbours; those of a confirmed
         // change followed by another confirmed change are final.
         let reusable = max(0, min(start.confirmedCount - 1, confirmed.count - 1))
@@ -71,8 +76,19 @@ public struct ChangePointDetector: Sendable {
         for position in reusable..<indices.count {
             changes.append(describe(position, of: indices, in: values, search: search))
         }
+        if let suspected {
+            changes[changes.count - 1].evidence = suspected.evidence
+            changes[changes.count - 1].confidence = 1 - suspected.evidence.pValue
+        }
         return ChangePointResult(changes: changes, valueCount: values.count, confirmedCount: confirmed.count,
                                  anchor: anchor, nextWindow: window)
+    }
+
+    /// How many values a change needs after it, inside a window, to be confirmed: enough
+    /// for its step to be measured net of drift (`SegmentSearch.drift`), which a change judged
+    /// on a short window near the start of a drifting series could not be.
+    static func confirmationMargin(_ configuration: ChangePointConfiguration) -> Int {
+        max(2 * configuration.minimumSegment, 2 * configuration.effectWindow)
     }
 
     /// The first window examined from an anchor.

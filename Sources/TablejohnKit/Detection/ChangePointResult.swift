@@ -5,6 +5,7 @@
 /// confirmed change when new values arrive.
 public struct ChangePointResult: Sendable, Equatable {
     /// Every change found, oldest first; the last ones may still move or vanish as values arrive.
+    /// The newest may be suspected (`DetectedChange.evidence`): a step in the last few values.
     public internal(set) var changes: [DetectedChange]
     /// How many values were examined.
     public internal(set) var valueCount: Int
@@ -24,6 +25,9 @@ public struct ChangePointResult: Sendable, Equatable {
 
     /// The indices where a new level starts.
     public var indices: [Int] { changes.map(\.index) }
+
+    /// The change suspected in the last few values, with its evidence, if any.
+    public var suspected: DetectedChange? { changes.last.flatMap { $0.isSuspected ? $0 : nil } }
 }
 
 /// A series the detector cannot examine.

@@ -36,8 +36,16 @@ public struct DetectedChange: Sendable, Equatable {
     /// How sure the detector is that the level moved here, from 0 to 1
     /// (1 minus the p-value of the rank test between the neighbouring changes).
     public var confidence: Double
+    /// For a suspected change (a step in the last few values, too few yet to detect it),
+    /// what it rests on; nil for a detected change.
+    public var evidence: TailEvidence?
 
-    public init(index: Int, levelBefore: Double, levelAfter: Double, relativeMagnitude: Double, kind: ChangeKind, confidence: Double) {
+    /// Whether the change is only suspected: found in the last few values, to be settled by more.
+    public var isSuspected: Bool { evidence != nil }
+
+    public init(index: Int, levelBefore: Double, levelAfter: Double, relativeMagnitude: Double, kind: ChangeKind, confidence: Double,
+                evidence: TailEvidence? = nil) {
+        self.evidence = evidence
         self.index = index
         self.levelBefore = levelBefore
         self.levelAfter = levelAfter

@@ -21,18 +21,50 @@ struct SegmentSearch {
         return refine(prune(found, in: range), in: range)
     }
 
+    /// Stretches shorter than this are too short for the rank test alone: even values split
+    /// perfectly in two rank no more extreme than noise does often enough (20 values split
+    /// 10/10 give p ≈ 0.003), so a location test on medians may stand in for it.
+    var shortStretch: Int { 2 * configuration.effectWindow }
+    /// In a short stretch, the largest rank-test p-value a split may have for the location
+    /// test to decide it: the ranks must still lean the same way, which no single outlier does.
+    static let shortStretchRankLevel = 0.05
+
     /// The test of a split at `index` between the neighbouring changes `range`.
     func test(_ index: Int, in range: Range<Int>) -> (pValue: Double, material: Bool) {
         let scan = RankScan(values[range])
-        let p = RankScan.pValue(z: scan.z(at: index - range.lowerBound), count: range.count,
-                                minimumSegment: configuration.minimumSegment)
-        return (p, isMaterial(index, in: range))
+        return (pValue(scan.z(at: index - range.lowerBound), at: index, in: range), isMaterial(index, in: range))
+    }
+
+    /// The p-value of a split at `index` of `range` whose rank statistic is `z`: the rank
+    /// test's, or in a short stretch where the ranks lean the same way, the location test's
+    /// if it is smaller.
+    private func pValue(_ z: Double, at index: Int, in range: Range<Int>) -> Double {
+        let rank = RankScan.pValue(z: z, count: range.count, minimumSegment: configuration.minimumSegment)
+        guard range.count < shortStretch, rank <= Self.shortStretchRankLevel, rank > configuration.significance else { return rank }
+        return min(rank, locationPValue(index, in: range))
+    }
+
+    /// The p-value of the medians on each side of `index` differing as much as they do, for
+    /// normal noise of the stretch's robust standard deviation (the larger of the spread
+    /// around each side's median and of successive differences, which one step barely
+    /// moves), over all splits of the stretch as the rank test counts them.
+    func locationPValue(_ index: Int, in range: Range<Int>) -> Double {
+        let before = values[range.lowerBound..<index], after = values[index..<range.upperBound]
+        guard before.count >= 2, after.count >= 2 else { return 1 }
+        let levelBefore = RobustStatistics.median(before), levelAfter = RobustStatistics.median(after)
+        let residuals = before.map { $0 - levelBefore } + after.map { $0 - levelAfter }
+        let noise = max(RobustStatistics.mad(residuals, about: 0), RobustStatistics.differenceNoise(values[range]))
+        guard noise > 0 else { return levelBefore == levelAfter ? 1 : 0 }
+        // The variance of a median of m normal values is π/2 · σ² / m.
+        let error = noise * (Double.pi / 2 * (1 / Double(before.count) + 1 / Double(after.count))).squareRoot()
+        return RankScan.pValue(z: (levelAfter - levelBefore) / error, count: range.count,
+                               minimumSegment: configuration.minimumSegment)
     }
 
     private func split(_ range: Range<Int>, into found: inout [Int]) {
         let scan = RankScan(values[range])
         guard let best = scan.best(minimumSegment: configuration.minimumSegment) else { return }
-        let p = RankScan.pValue(z: best.z, count: range.count, minimumSegment: configuration.minimumSegment)
+        let p = pValue(best.z, at: range.lowerBound + best.split, in: range)
         guard p <= configuration.significance else { return }
         let index = range.lowerBound + best.split
         if isMaterial(index, in: range) { found.append(index) }
@@ -94,9 +126,11 @@ struct SegmentSearch {
     }
 
     /// Whether the step at `index` is large enough to matter: the medians of up to
-    /// `effectWindow` values on each side (within `range`) differ by at least
-    /// `minimumEffect` robust standard deviations and `minimumRelativeChange` of the level.
-    /// Measured over a short window, slow drift adds little to a step, however long it runs.
+    /// `effectWindow` values on each side (within `range`) differ, less what drift moves the
+    /// level over one window, by at least `minimumEffect` robust standard deviations, and by
+    /// `minimumRelativeChange` of the level.
+    /// Measured over a short window, slow drift adds little to a step, however long it runs;
+    /// what it adds is measured by the windows beyond these two (`drift(at:width:in:)`).
     func isMaterial(_ index: Int, in range: Range<Int>) -> Bool {
         let width = min(configuration.effectWindow, index - range.lowerBound, range.upperBound - index)
         guard width > 0 else { return false }
@@ -104,16 +138,49 @@ struct SegmentSearch {
         let after = values[index..<(index + width)]
         let levelBefore = RobustStatistics.median(before)
         let levelAfter = RobustStatistics.median(after)
-        let step = abs(levelAfter - levelBefore)
+        let move = levelAfter - levelBefore
+        let drift = self.drift(at: index, width: width, in: range)
+        let step = abs(drift != 0 && (drift > 0) == (move > 0) ? move - drift : move)
         // The spread around each side's own median, so that two-mode noise raises the bar;
         // the spread of successive differences on each side, which drift barely touches.
-        let spread = ((pow(RobustStatistics.mad(before, about: levelBefore), 2)
-            + pow(RobustStatistics.mad(after, about: levelAfter), 2)) / 2).squareRoot()
-        let differences = ((pow(RobustStatistics.differenceNoise(before), 2)
-            + pow(RobustStatistics.differenceNoise(after), 2)) / 2).squareRoot()
+        // Both over up to four effect windows a side: over one window alone, the larger of
+        // two estimates that noisy is biased up by a fifth of the noise.
+        let reach = 4 * configuration.effectWindow
+        let beforeSide = values[max(range.lowerBound, index - reach)..<index]
+        let afterSide = values[index..<min(range.upperBound, index + reach)]
+        let spread = ((pow(RobustStatistics.mad(beforeSide, about: RobustStatistics.median(beforeSide)), 2)
+            + pow(RobustStatistics.mad(afterSide, about: RobustStatistics.median(afterSide)), 2)) / 2).squareRoot()
+        let differences = ((pow(RobustStatistics.differenceNoise(beforeSide), 2)
+            + pow(RobustStatistics.differenceNoise(afterSide), 2)) / 2).squareRoot()
         let noise = max(spread, differences)
         return step > 0
             && step >= configuration.minimumEffect * noise
-            && step >= configuration.minimumRelativeChange * abs(levelBefore)
+            && abs(move) >= configuration.minimumRelativeChange * abs(levelBefore)
+    }
+
+    /// How far slow drift moves the level over one window of `width` values around `index`:
+    /// `width` times the slope of the level on each side (up to four effect windows of values
+    /// within `range`), when both sides slope the same way, each weighed by its length.
+    /// Near an end of the stretch, where one side is too short to tell, the other side's
+    /// slope. 0 when the sides slope different ways.
+    func drift(at index: Int, width: Int, in range: Range<Int>) -> Double {
+        let reach = 4 * configuration.effectWindow
+        let beforeSide = values[max(range.lowerBound, index - reach)..<index]
+        let afterSide = values[index..<min(range.upperBound, index + reach)]
+        let before = slope(beforeSide), after = slope(afterSide)
+        guard let before, let after else { return Double(width) * (before ?? after ?? 0) }
+        guard before != 0, after != 0, (before > 0) == (after > 0) else { return 0 }
+        let weighted = (before * Double(beforeSide.count) + after * Double(afterSide.count)) / Double(beforeSide.count + afterSide.count)
+        return Double(width) * weighted
+    }
+
+    /// The slope of `side` per value, robustly: the median of the slopes between each value
+    /// of its first half and the value half its length later (nil when too short to tell).
+    private func slope(_ side: ArraySlice<Double>) -> Double? {
+        let half = side.count / 2
+        guard half >= configuration.minimumSegment else { return nil }
+        let first = side.startIndex
+        var slopes = (0..<half).map { (side[first + $0 + half] - side[first + $0]) / Double(half) }
+        return RobustStatistics.median(sorting: &slopes)
     }
 }
