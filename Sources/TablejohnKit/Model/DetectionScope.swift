@@ -1,18 +1,4 @@
-// Which series a detection round looks at: all of them, only those new results touched, or none.
-
-/// A metric on one machine: the unit detection works on (within each tracked ref).
-struct SeriesKey: Hashable, Sendable {
-    var metric: String
-    /// The runner fingerprint as stored, '' for runs without one.
-    var fingerprint: String
-}
-
-/// What a round saw of the database, to tell what the next round must look at.
-struct DetectionWatermark: Equatable, Sendable {
-    var mark: SeriesMark
-    /// Each tracked ref's tip.
-    var tips: [String: Int64]
-}
+// Which series a detection round reads: all, or those written since a watermark.
 
 /// The series a round scans. Results stream in every few seconds and runners' status calls
 /// write in between, so a round that rescans every series on every write spends the machine
