@@ -143,7 +143,7 @@ public struct ServeDaemon: Sendable {
         let localToken = localRunner ? RunnerToken.generate() : nil
         // Status calls read the queue and a token each: through a connection of their own,
         // a read costs a few microseconds instead of a pool checkout and a transaction.
-        let runners = RunnerService(store: try store.withDedicatedReader(), bench: configuration.bench, repository: repository, benchRepository: benchRepository,
+        let runners = RunnerAPI(store: try store.withDedicatedReader(), bench: configuration.bench, repository: repository, benchRepository: benchRepository,
                                     sharedTokens: [configuration.web.runnerToken].compactMap { $0 },
                                     localRunner: localToken.map { (configuration.runner.name ?? "local", $0) },
                                     reservationTimeout: configuration.web.runnerTimeout, archiveLimits: configuration.repo.archiveLimits,

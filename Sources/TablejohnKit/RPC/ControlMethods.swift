@@ -14,7 +14,7 @@ public struct ControlMethods: Sendable {
     public var repositoryPath: String
     public var databasePath: String
     /// The runner API's live state (what each runner is doing), for `runners.list`.
-    public var runners: RunnerService?
+    public var runners: RunnerAPI?
     /// How `users.add` and `users.passwd` hash passwords; tests lower its cost.
     var passwordHasher = PasswordHasher()
     /// What `db.query` may cost (`[sql]` in the configuration).
@@ -23,7 +23,7 @@ public struct ControlMethods: Sendable {
     public var metrics: DaemonMetrics?
 
     public init(store: Store, exportStore: Store? = nil, sync: SyncService, resolver: RevisionResolver, repositoryPath: String,
-                databasePath: String, runners: RunnerService? = nil) {
+                databasePath: String, runners: RunnerAPI? = nil) {
         self.runners = runners
         self.store = store
         self.exportStore = exportStore ?? store

@@ -69,12 +69,12 @@ public struct RunnerOverview: Sendable {
     }
 
     /// Every runner, now.
-    public static func all(store: Store, runners: RunnerService, now: Int64) throws -> [RunnerOverview] {
+    public static func all(store: Store, runners: RunnerAPI, now: Int64) throws -> [RunnerOverview] {
         all(records: try store.runners(), live: runners.liveRunners(now: now), outputs: runners.liveOutput())
     }
 
     /// Runner `name`, if it has a token or was seen since the daemon started.
-    public static func named(_ name: String, store: Store, runners: RunnerService, now: Int64) throws -> RunnerOverview? {
+    public static func named(_ name: String, store: Store, runners: RunnerAPI, now: Int64) throws -> RunnerOverview? {
         try all(store: store, runners: runners, now: now).first { $0.name == name }
     }
 

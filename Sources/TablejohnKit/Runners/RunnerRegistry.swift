@@ -219,7 +219,7 @@ public struct RunnerRegistry: Sendable {
         public var run: RunAssignment?
         /// Why it takes no new work, as its last call said.
         public var paused: PauseReason?
-        /// Filled in by `RunnerService`: the fingerprint of the runner's last call.
+        /// Filled in by `RunnerAPI`: the fingerprint of the runner's last call.
         public var fingerprint: JSONValue?
     }
 

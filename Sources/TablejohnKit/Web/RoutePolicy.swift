@@ -14,7 +14,7 @@ enum RoutePolicy: String, CaseIterable, Sendable {
     /// Admin form posts: an admin's session, asked for from the same site; the route then
     /// checks the form's CSRF token.
     case admin
-    /// The runner API: a runner's token (HTTP Basic), checked by `RunnerService`; no session read.
+    /// The runner API: a runner's token (HTTP Basic), checked by `RunnerAPI`; no session read.
     case runnerToken = "runner token"
     /// The push hook: the forge's signature of the body (`[repo] hook-secret`), checked by the route.
     case hookSignature = "hook signature"

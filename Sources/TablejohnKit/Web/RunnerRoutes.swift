@@ -1,10 +1,10 @@
-// The runner API (RUNNERS.md) and external results (POST /api/runs): Basic auth with runner tokens, size limits, then RunnerService.
+// The runner API (RUNNERS.md) and external results (POST /api/runs): Basic auth with runner tokens, size limits, then RunnerAPI.
 import Foundation
 import Hummingbird
 import NIOCore
 
 enum RunnerRoutes {
-    static func add(to router: some RouterMethods<WebRequestContext>, runners: RunnerService, resolver: RevisionResolver) {
+    static func add(to router: some RouterMethods<WebRequestContext>, runners: RunnerAPI, resolver: RevisionResolver) {
         // Storage trouble anywhere below is 503 with Retry-After (HTTPErrorAnswer), so a
         // runner keeps its results and retries; the other errors thrown are 400 or 404.
         router.post("/api/runs") { request, _ in
@@ -91,21 +91,21 @@ enum RunnerRoutes {
     /// The runner and body of a request with valid credentials and a body within the
     /// limit (401 and 413 otherwise; the limit is checked before the body is read when
     /// the request declares its length).
-    private static func admit(_ request: Request, _ runners: RunnerService) async throws -> Admission {
+    private static func admit(_ request: Request, _ runners: RunnerAPI) async throws -> Admission {
         guard let name = try authenticated(request, runners) else { return .refused(unauthorized) }
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > RunnerService.maximumBodyBytes {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > RunnerAPI.maximumBodyBytes {
             return .refused(tooLarge)
         }
         var request = request
         do {
-            return .admitted(runner: name, body: try await request.collectBody(upTo: RunnerService.maximumBodyBytes))
+            return .admitted(runner: name, body: try await request.collectBody(upTo: RunnerAPI.maximumBodyBytes))
         } catch is NIOTooManyBytesError {
             return .refused(tooLarge)
         }
     }
 
     /// The runner name of a request whose Basic credentials are valid.
-    private static func authenticated(_ request: Request, _ runners: RunnerService) throws -> String? {
+    private static func authenticated(_ request: Request, _ runners: RunnerAPI) throws -> String? {
         guard let (name, token) = basicCredentials(request), try runners.authenticate(name: name, token: token) else { return nil }
         return name
     }
@@ -117,7 +117,7 @@ enum RunnerRoutes {
     }
 
     static var tooLarge: Response {
-        .plainText(.contentTooLarge, "the request is larger than \(RunnerService.maximumBodyBytes >> 20) MiB; "
+        .plainText(.contentTooLarge, "the request is larger than \(RunnerAPI.maximumBodyBytes >> 20) MiB; "
             + "send fewer output lines or measurements")
     }
 

@@ -9,7 +9,7 @@ public struct WebContext: Sendable {
     public var sync: SyncStatus
     public var repositoryPath: String
     public var resolver: RevisionResolver
-    public var runners: RunnerService
+    public var runners: RunnerAPI
     /// Metric series kept for the graph until the database changes.
     var series: SeriesCache
     /// `[web] public`: whether reading needs no login.
@@ -33,13 +33,13 @@ public struct WebContext: Sendable {
     /// `[web] base-path`: where a reverse proxy serves the routes; `.root` for none.
     public var basePath = BasePath.root
 
-    public init(store: Store, sync: SyncStatus, repositoryPath: String, resolver: RevisionResolver, runners: RunnerService? = nil,
+    public init(store: Store, sync: SyncStatus, repositoryPath: String, resolver: RevisionResolver, runners: RunnerAPI? = nil,
                 isPublic: Bool = true, syncService: SyncService? = nil, exportLimit: Int = 4) {
         self.store = store
         self.sync = sync
         self.repositoryPath = repositoryPath
         self.resolver = resolver
-        self.runners = runners ?? RunnerService(store: store)
+        self.runners = runners ?? RunnerAPI(store: store)
         self.series = SeriesCache(store: store)
         self.isPublic = isPublic
         self.syncService = syncService

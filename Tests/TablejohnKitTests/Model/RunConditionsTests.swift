@@ -61,7 +61,7 @@ struct RunConditionsTests {
         let hashes = try repo.commits(1)
         let store = try Store.inMemory()
         _ = try Importer(repository: GitRepository(opening: repo.path), store: store, logger: Logger(label: "test")).run()
-        let service = RunnerService(store: store, bench: .init())
+        let service = RunnerAPI(store: store, bench: .init())
         func run(_ id: String, _ conditions: JSONValue) -> JSONValue {
             ["id": .string(id), "hash": .string(hashes[0]), "bench_method": "internal", "start": "2026-11-22T10:00:00Z",
              "end": "2026-11-22T10:00:01Z", "exit_code": 0, "measurements": ["files": ["value": 3]], "conditions": conditions]

@@ -111,13 +111,13 @@ struct RunnerSubmissionTroubleTests {
 @Suite("Runner identity")
 struct RunnerIdentityTests {
     /// A store with `count` imported commits, all queued, and a service over it.
-    static func setUp(sharedTokens: [String] = []) throws -> (Store, RunnerService, [String]) {
+    static func setUp(sharedTokens: [String] = []) throws -> (Store, RunnerAPI, [String]) {
         let repo = try TestRepository()
         let hashes = try repo.commits(2)
         let store = try Store.inMemory()
         _ = try Importer(repository: GitRepository(opening: repo.path), store: store, logger: Logger(label: "test")).run()
         _ = try store.enqueue(hashes, priority: 0, now: 0)
-        return (store, RunnerService(store: store, sharedTokens: sharedTokens), hashes)
+        return (store, RunnerAPI(store: store, sharedTokens: sharedTokens), hashes)
     }
 
     static func submission(_ id: String, _ hash: String, files: Double = 1) -> JSONValue {
@@ -179,7 +179,7 @@ struct RunnerIdentityTests {
     @Test("the local runner's token works under its own name, even when that name is registered, and under no other")
     func localRunnerToken() throws {
         let store = try Store.inMemory()
-        let service = RunnerService(store: store, localRunner: ("local", "local-token-123"))
+        let service = RunnerAPI(store: store, localRunner: ("local", "local-token-123"))
         _ = try store.addRunner("local", now: 0)
         #expect(try service.authenticate(name: "local", token: "local-token-123"))
         #expect(try !service.authenticate(name: "other", token: "local-token-123"))
@@ -225,7 +225,7 @@ struct RunnerStorageErrorTests {
         let folder = try TemporaryFolder.make(prefix: "tj-locked")
         let store = try Store(path: folder + "/tablejohn.db")
         _ = try Importer(repository: GitRepository(opening: repo.path), store: store, logger: Logger(label: "test")).run()
-        let service = RunnerService(store: store)
+        let service = RunnerAPI(store: store)
         var holding = Configuration()
         holding.allowsUnsafeTransactions = true  // the transaction stays open between accesses, on purpose
         let blocker = try DatabaseQueue(path: folder + "/tablejohn.db", configuration: holding)

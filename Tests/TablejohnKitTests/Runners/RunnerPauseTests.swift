@@ -78,7 +78,7 @@ struct RunnerPauseTests {
         let store = try Store.inMemory()
         _ = try Importer(repository: GitRepository(opening: repo.path), store: store, logger: Logger(label: "test")).run()
         _ = try store.enqueue([hashes[0]], priority: 0, now: 0)
-        let service = RunnerService(store: store)
+        let service = RunnerAPI(store: store)
 
         // Given a runner short of space that asks for work anyway
         let reply = try await service.status(name: "box", body: ["secret": "0123456789", "status": ["type": "idle"], "request_run": true,

@@ -69,7 +69,7 @@ struct MetricUnitTests {
 
     @Test("a runner's submit_run in µs lands in ns; one in bytes is answered 400 naming both units, nothing stored")
     func runnerSubmission() async throws {
-        let service = RunnerService(store: store, sharedTokens: [])
+        let service = RunnerAPI(store: store, sharedTokens: [])
         func submission(_ id: String, _ hash: String, _ value: Double, _ unit: String) -> JSONValue {
             ["id": .string(id), "hash": .string(hash), "bench_method": "command", "start": "2026-12-01T00:00:00Z",
              "end": "2026-12-01T00:00:01Z", "exit_code": 0, "measurements": ["parse/time": ["value": .real(value), "unit": .string(unit)]]]

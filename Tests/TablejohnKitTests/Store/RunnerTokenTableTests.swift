@@ -12,7 +12,7 @@ struct RunnerTokenTableTests {
         let folder = try TemporaryFolder.make(prefix: "tokens")
         let root = try Store(path: folder + "/tablejohn.db")
         let control = try root.withDedicatedReader()
-        let runners = RunnerService(store: try root.withDedicatedReader(), sharedTokens: ["shared-token-0123"])
+        let runners = RunnerAPI(store: try root.withDedicatedReader(), sharedTokens: ["shared-token-0123"])
         let first = try control.addRunner("box-1", now: 1)
         #expect(try runners.authenticate(name: "box-1", token: first))
         #expect(try !runners.authenticate(name: "box-1", token: "shared-token-0123"))

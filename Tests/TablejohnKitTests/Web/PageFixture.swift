@@ -11,7 +11,7 @@ import TestSupport
 struct PageFixture {
     let repo: TestRepository
     let store: Store
-    let runners: RunnerService
+    let runners: RunnerAPI
     let web: WebContext
 
     static let machineA: JSONValue = ["cpu": "Xeon A", "cores": 8]
@@ -23,7 +23,7 @@ struct PageFixture {
         try build(repo)
         store = try Store.inMemory()
         _ = try Importer(repository: GitRepository(opening: repo.path), store: store, logger: Logger(label: "test")).run()
-        runners = RunnerService(store: store)
+        runners = RunnerAPI(store: store)
         web = WebContext(store: store, sync: SyncStatus(), repositoryPath: repo.path,
                          resolver: RevisionResolver(store: store, repository: try GitRepository(opening: repo.path)),
                          runners: runners)

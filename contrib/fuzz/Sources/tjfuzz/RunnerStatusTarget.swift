@@ -3,17 +3,17 @@ import Dispatch
 import TablejohnKit
 
 /// Parses the input as the body of `POST /api/runner/status` and passes it to the real
-/// `RunnerService` over an imported in-memory store, as the route does. A submission
+/// `RunnerAPI` over an imported in-memory store, as the route does. A submission
 /// whose run lands must hold only finite numbers; every reply must serialize.
 final class RunnerStatusTarget: FuzzTarget {
     private let repository = FuzzRepository()
     private let store: Store
-    private let service: RunnerService
+    private let service: RunnerAPI
     private var now: Int64 = 1_800_000_000_000
 
     init() {
         store = repository.importedStore()
-        service = RunnerService(store: store, repository: repository.git)
+        service = RunnerAPI(store: store, repository: repository.git)
     }
 
     func run(_ input: [UInt8]) {

@@ -26,7 +26,7 @@ public struct RunnerAPIError: Error, Equatable, CustomStringConvertible {
 /// Calls are already authenticated; this checks their content, stores submitted runs
 /// (idempotent by run id, so a retried submission lands once), and asks the registry
 /// what the runner should do next.
-public final class RunnerService: Sendable {
+public final class RunnerAPI: Sendable {
     /// Status call bodies larger than this are refused with 413.
     public static let maximumBodyBytes = 8 << 20
     /// A runner's last-seen time is written to the database at most this often (ms);

@@ -5,7 +5,7 @@ import TestSupport
 @testable import TablejohnKit
 
 @Suite("Runner status calls")
-struct RunnerServiceTests {
+struct RunnerAPITests {
     @Test("a handed-out run carries the configured bench method and timeout")
     func configuredMethod() async throws {
         let repo = try TestRepository()
@@ -16,7 +16,7 @@ struct RunnerServiceTests {
         var bench = TablejohnConfiguration.Bench()
         bench.method = .command("make bench")
         bench.timeout = .seconds(600)
-        let service = RunnerService(store: store, bench: bench)
+        let service = RunnerAPI(store: store, bench: bench)
 
         let reply = try await service.status(name: "box", body: ["secret": "0123456789", "status": ["type": "idle"], "request_run": true],
                                        now: 1_700_000_000_000)
@@ -39,7 +39,7 @@ struct RunnerServiceTests {
 
         // A limit under a second is still a limit: timeout_s rounds up.
         bench.timeout = .milliseconds(1500)
-        let short = try await RunnerService(store: store, bench: bench)
+        let short = try await RunnerAPI(store: store, bench: bench)
             .status(name: "box", body: ["secret": "0123456789", "status": ["type": "idle"], "request_run": true], now: 1_700_000_003_000)
         #expect(short["run"]?["timeout_s"] == 2)
         #expect(try store.runs(RunFilter(), limit: 10).isEmpty)
@@ -55,7 +55,7 @@ struct RunnerServiceTests {
         _ = try store.enqueue([hashes[0]], priority: 0, now: 0)
         var bench = TablejohnConfiguration.Bench()
         bench.method = .benchRepo(path: empty.path, entry: "run.sh")
-        let service = RunnerService(store: store, bench: bench, benchRepository: try GitRepository(opening: empty.path))
+        let service = RunnerAPI(store: store, bench: bench, benchRepository: try GitRepository(opening: empty.path))
 
         let error = await #expect(throws: RunnerAPIError.self) {
             try await service.status(name: "box", body: ["secret": "0123456789", "status": ["type": "idle"], "request_run": true], now: 1000)
