@@ -24,9 +24,9 @@ public final class GitRepository: @unchecked Sendable {
         tj_git_enable_caching(0)
         // libgit2 maps pack files in windows of up to 1 GiB and unmaps nothing below
         // 8 GiB, so a walk over a 1M-commit repository kept its whole 530 MB pack in
-        // memory. Windows of 32 MiB, at most 128 MiB mapped: a first import reads the
+        // memory. Windows of 16 MiB, at most 64 MiB mapped: a first import reads the
         // pack nearly in order, so windows are seldom mapped twice.
-        tj_git_set_pack_windows(32 << 20, 128 << 20)
+        tj_git_set_pack_windows(16 << 20, 64 << 20)
         // Reading an object hashed it again to compare with its id: 4 % of a first
         // import. git does not re-hash objects it reads either; fetches still check
         // every object they receive (the indexer computes the ids itself).

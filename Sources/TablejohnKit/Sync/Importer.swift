@@ -131,6 +131,8 @@ public struct Importer {
         let started = Date()
         let summary: WalkSummary
         if databaseEmpty {
+            try writer.fitCache(toCommits: 0)
+            defer { try? writer.restoreCache() }
             let pipe = ImportPipe.walking({ [repository] in
                 CommitWalk(repository: repository, tips: tips, firstID: firstID, known: nil)
             }, capacity: 4)
@@ -165,6 +167,7 @@ public struct Importer {
                 report.newCommits += rows.count
                 guard before / 10_000 != report.newCommits / 10_000 else { continue }
                 if shouldStop() { throw ImportCancelled() }
+                if report.initial { try writer.fitCache(toCommits: report.newCommits) }
                 progress(report.newCommits)
                 let now = Date()
                 if now.timeIntervalSince(lastLog) >= 5 {
