@@ -99,6 +99,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The embedding example (README, "Embedding tablejohn"): built with everything, run by the tests.
+        .executableTarget(
+            name: "tablejohn-embedding",
+            dependencies: [
+                "TablejohnKit",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "contrib/embedding",
+            swiftSettings: strict
+        ),
         .target(
             name: "TestSupport",
             path: "Tests/TestSupport",

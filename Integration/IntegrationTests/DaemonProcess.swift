@@ -29,11 +29,19 @@ final class DaemonProcess: @unchecked Sendable {  // used by one test at a time
         try self.init(["runner"] + arguments, port: 0, in: directory, environment: environment)
     }
 
-    private init(_ arguments: [String], port: Int, in directory: String, environment: [String: String] = [:]) throws {
+    /// Starts the embedding example (`contrib/embedding`, built beside tablejohnd) with `arguments`;
+    /// `port` is the one it was told to serve on, 0 for none.
+    convenience init(embedding arguments: [String], port: Int = 0, in directory: String) throws {
+        try self.init(arguments, port: port, in: directory,
+                      executable: Self.binary.deletingLastPathComponent().appendingPathComponent("tablejohn-embedding"))
+    }
+
+    private init(_ arguments: [String], port: Int, in directory: String, environment: [String: String] = [:],
+                 executable: URL = DaemonProcess.binary) throws {
         self.port = port
         logPath = try TemporaryFolder.make(prefix: "tj-log") + "/daemon.log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.executableURL = Self.binary
+        process.executableURL = executable
         process.arguments = arguments
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }

@@ -46,11 +46,11 @@ struct Changes: ParsableCommand {
         }
         let listed = try connection.call("changes.list", params)
         try connection.show(listed) { result in
-            Output.table(["ID", "STATE", "KIND", "METRIC", "CHANGE", "COMMIT", "REF", "RUNNER", "SUMMARY"], result.arrayValue?.map { change in
+            Output.table(["ID", "STATE", "KIND", "METRIC", "CHANGE", "COMMIT", "REF", "RUNNER", "RE-RUNS", "SUMMARY"], result.arrayValue?.map { change in
                 [Output.text(change["id"]), Output.text(change["state"]), Output.text(change["kind"]),
                  Output.text(change["metric"]), Self.percent(change["magnitude"]),
                  Output.shortHash(change["commit"]), Output.text(change["ref"]),
-                 Output.text(change["runner"]), Output.text(change["summary"])]
+                 Output.text(change["runner"]), Self.confirmation(change), Output.text(change["summary"])]
             } ?? [])
         }
         if failOn != nil {
@@ -59,6 +59,15 @@ struct Changes: ParsableCommand {
                 throw CallFailure(message: "\(count) unacknowledged confirmed regression\(count == 1 ? "" : "s") on tracked refs")
             }
         }
+    }
+
+    /// The re-runs' evidence ("6 runs each, p = 0.0022, +9.8 %"), or "unconfirmable on NAME"
+    /// once the change's machine was given up on; "-" before confirmation.
+    static func confirmation(_ change: JSONValue) -> String {
+        if let machine = change["unconfirmable"]?["machine"]?.stringValue { return "unconfirmable on \(machine)" }
+        guard let evidence = change["confirmation"], let parent = evidence["parent_runs"]?.intValue,
+              let commit = evidence["commit_runs"]?.intValue, let p = evidence["p"]?.doubleValue else { return "-" }
+        return ConfirmationEvidence(parentRuns: Int(parent), commitRuns: Int(commit), pValue: p, change: evidence["change"]?.doubleValue).summary
     }
 
     static func percent(_ value: JSONValue?) -> String {

@@ -216,6 +216,8 @@ struct CheckConfig: ParsableCommand {
             for server in runner.servers {
                 print("runner.server = \(server.url) weight \(server.weight)")
             }
+            let archive = configuration.archive
+            print("archive.after = \(archive.afterDays.map { "\($0) days (moved daily, newest \(archive.keepLast) runs kept)" } ?? "(none: tjctl archive move only)")")
         } catch let error as ConfigurationError {
             throw CallFailure(message: "\(error)")
         }

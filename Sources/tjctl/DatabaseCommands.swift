@@ -84,7 +84,9 @@ struct Backup: ParsableCommand {
             The daemon writes FILE, as its own user and on its own host (a relative FILE is \
             made absolute against this command's directory first); under the systemd unit only \
             its state folder (/var/lib/tablejohn) is writable. An existing FILE is refused \
-            unless --force is given.
+            unless --force is given. When the archive holds runs (tjctl archive), it is copied \
+            from the same moment to FILE.archive; to restore, stop the daemon and copy FILE to \
+            tablejohn.db and FILE.archive to tablejohn.archive.db.
             """)
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "Where the daemon writes the copy.") var file: String
@@ -97,6 +99,9 @@ struct Backup: ParsableCommand {
             let seconds = Double(report["milliseconds"]?.intValue ?? 0) / 1000
             print("backed up \(Output.text(report["runs"])) runs to \(Output.text(report["path"])) "
                   + "(\(String(format: "%.1f", megabytes)) MiB, \(Output.text(report["pages"])) pages, \(String(format: "%.1f", seconds)) s); integrity ok")
+            if let archive = report["archive_path"]?.stringValue {
+                print("and \(Output.text(report["archived_runs"])) archived runs to \(Output.oneLine(archive)); integrity ok")
+            }
         }
     }
 }

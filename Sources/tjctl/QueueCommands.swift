@@ -13,11 +13,17 @@ struct Queue: ParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Option(help: "At most this many.") var limit: Int = 100
 
+        /// "any", or the runner (else fingerprint) a bisection or confirmation run waits for.
+        static func machine(_ value: JSONValue?) -> String {
+            guard let value, value != .null else { return "any" }
+            return MachineAffinity(fingerprint: value["fingerprint"]?.stringValue, runner: value["runner"]?.stringValue).label
+        }
+
         func run() throws {
             try connection.show(try connection.call("queue.list", ["limit": JSONValue(limit)])) { entries in
-                Output.table(["#", "COMMIT", "PRIORITY", "DATE", "MESSAGE"], (entries.arrayValue ?? []).enumerated().map { index, entry in
+                Output.table(["#", "COMMIT", "PRIORITY", "DATE", "MACHINE", "MESSAGE"], (entries.arrayValue ?? []).enumerated().map { index, entry in
                     [String(index + 1), Output.shortHash(entry["hash"]), Output.text(entry["priority"]),
-                     Output.time(entry["committer_time"]), String(Output.text(entry["summary"]).prefix(60))]
+                     Output.time(entry["committer_time"]), Self.machine(entry["machine"]), String(Output.text(entry["summary"]).prefix(60))]
                 })
             }
         }

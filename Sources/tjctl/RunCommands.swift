@@ -11,12 +11,14 @@ struct RunFilterOptions: ParsableArguments {
     @Option(help: "Only runs by this runner.") var runner: String?
     @Option(help: "Only runs started at or after this time (RFC 3339 or YYYY-MM-DD).") var since: String?
     @Option(help: "Only runs started before this time.") var until: String?
+    @Flag(help: "Archived runs too (tjctl archive).") var includeArchive = false
 
     var params: JSONObject {
         var params = JSONObject()
         for (key, value) in [("commit", commit), ("ref", ref), ("metric", metric), ("runner", runner), ("since", since), ("until", until)] {
             if let value { params[key] = .string(value) }
         }
+        if includeArchive { params["include_archive"] = true }
         return params
     }
 }
@@ -43,10 +45,11 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "run", abstract: "Show one run with its measurements and output.")
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "The run's id.") var id: String
+    @Flag(help: "Look in the archive too (tjctl archive).") var includeArchive = false
 
     func run() throws {
-        try connection.show(try connection.call("runs.get", ["id": .string(id)])) { run in
-            print("run          \(Output.text(run["id"]))")
+        try connection.show(try connection.call("runs.get", ["id": .string(id), "include_archive": .bool(includeArchive)])) { run in
+            print("run          \(Output.text(run["id"]))\(run["archived"] == .bool(true) ? " (archived)" : "")")
             print("commit       \(Output.text(run["commit"]))")
             print("runner       \(Output.text(run["runner"])) (\(Output.text(run["origin"])))")
             print("method       \(Output.text(run["bench_method"]))")

@@ -18,7 +18,7 @@ struct Tjctl: ParsableCommand {
         subcommands: [
             Status.self, Fetch.self, Refs.self, Track.self, Untrack.self, Queue.self, Backfill.self,
             Runs.self, RunCommand.self, Export.self, Submit.self, Import.self, Metrics.self, MetricCommand.self, Runners.self, RunnerCommand.self,
-            Users.self, UserCommand.self, Changes.self, CompareCommand.self, DetectCommand.self, CheckConfig.self, SQL.self, Backup.self,
+            Users.self, UserCommand.self, Changes.self, CompareCommand.self, DetectCommand.self, CheckConfig.self, SQL.self, Backup.self, Archive.self,
         ])
 
     /// Usage errors exit with 2 (ArgumentParser's default is 64); failed calls with 1.

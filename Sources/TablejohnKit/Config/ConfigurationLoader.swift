@@ -173,6 +173,16 @@ extension TablejohnConfiguration {
         if var sql = try top.section("sql") {
             configuration.sql = try sqlSettings(&sql)
         }
+        if var archive = try top.section("archive") {
+            if let after = try archive.string("after") {
+                guard let days = ArchiveCutoff.days(after.value) else {
+                    throw archive.error("after", line: after.line, "expected an age such as \"180d\" or \"26w\" (at most \(ArchiveCutoff.maximumDays) days), found \"\(after.value)\"")
+                }
+                configuration.archive.afterDays = days
+            }
+            if let keep = try archive.wholeNumber("keep-last", in: 0...100_000_000, of: "runs") { configuration.archive.keepLast = keep }
+            try archive.finish()
+        }
         try top.finish()
         return configuration
     }
@@ -202,6 +212,14 @@ extension TablejohnConfiguration {
             }
             detect.priority = Int(priority.value)
         }
+        if let timeout = try section.duration("affinity-timeout") { detect.affinityTimeout = timeout }
+        if let reruns = try section.wholeNumber("max-reruns", in: 1...1000, of: "re-runs") { detect.maxReruns = reruns }
+        if let confidence = try section.number("confidence") {
+            guard confidence.value >= 0.5, confidence.value < 1 else {
+                throw section.error("confidence", line: confidence.line, "expected a number from 0.5 up to (not including) 1, such as 0.99")
+            }
+            detect.confidence = confidence.value
+        }
         try section.finish()
         return detect
     }
@@ -217,6 +235,12 @@ extension TablejohnConfiguration {
         runner.workDirectory = try section.string("work-dir")?.value
         if let interval = try section.duration("ping-interval") { runner.pingInterval = interval }
         runner.info = try section.string("info")?.value
+        if let machine = try section.string("machine") {
+            guard !machine.value.isEmpty, machine.value.utf8.count <= 200 else {
+                throw section.error("machine", line: machine.line, "expected a label of 1 to 200 bytes")
+            }
+            runner.machine = machine.value
+        }
         if let entries = try section.stringOrStrings("min-free") {
             for entry in entries.value {
                 switch DiskThreshold.parse(entry) {

@@ -106,6 +106,9 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         public var pingInterval: Duration = .seconds(2)
         /// Free-form text sent with every status call (`info`).
         public var info: String?
+        /// A label added to the runner's fingerprint (`"machine"`), telling apart machines
+        /// that look alike, or runners meant as different machines on one host.
+        public var machine: String?
         /// Disk gates: no new work while a path has less free space than its threshold.
         public var minFree: [DiskThreshold] = []
         public var servers: [Server] = []
@@ -123,6 +126,20 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         public var window = 1000
         /// The queue priority of bisection and confirmation runs (new commits get 0).
         public var priority = 10
+        /// How long bisection and confirmation runs wait for their machine: past this without
+        /// a runner of that machine, they go to any runner and the change is marked
+        /// unconfirmable on that machine.
+        public var affinityTimeout: Duration = .seconds(3600)
+        /// The most re-runs of each side (parent and commit) confirming a regression takes.
+        public var maxReruns = 9
+        /// How sure the rank test on the re-runs must be to call them different (or, once
+        /// they can no longer get there, alike).
+        public var confidence = 0.99
+
+        /// The confirmation rule these settings describe.
+        public var confirmation: ConfirmationRule {
+            ConfirmationRule(significance: 1 - confidence, maximumRuns: maxReruns + 1)
+        }
 
         public init() {}
     }
@@ -148,6 +165,18 @@ public struct TablejohnConfiguration: Sendable, Equatable {
     public var hooks = Hooks()
     /// `[sql]`: the time and row limits of `tjctl sql`.
     public var sql = UserQueryLimits()
+
+    /// `[archive]`: moving old runs into the archive database on their own.
+    public struct Archive: Sendable, Equatable {
+        /// Runs older than this many days move to the archive once a day; nil: only by hand.
+        public var afterDays: Int64?
+        /// The newest this many runs stay live however old (`tjctl archive move --keep-last`).
+        public var keepLast = 0
+
+        public init() {}
+    }
+
+    public var archive = Archive()
 
     public init() {}
 }

@@ -147,7 +147,7 @@ public struct ServeDaemon: Sendable {
                                     sharedTokens: [configuration.web.runnerToken].compactMap { $0 },
                                     localRunner: localToken.map { (configuration.runner.name ?? "local", $0) },
                                     reservationTimeout: configuration.web.runnerTimeout, archiveLimits: configuration.repo.archiveLimits,
-                                    metrics: metrics)
+                                    metrics: metrics, affinityTimeout: configuration.detect.affinityTimeout)
         var web = WebContext(store: store, sync: sync.status, repositoryPath: repositoryPath, resolver: resolver, runners: runners,
                              isPublic: configuration.web.isPublic, syncService: sync)
         web.hookSecret = configuration.repo.hookSecret
@@ -176,6 +176,10 @@ public struct ServeDaemon: Sendable {
         if !configuration.hooks.all.isEmpty {
             services.append(.init(service: WebhookService(store: store, logger: logger, chatURLs: Set(configuration.hooks.slack),
                                                           publicURL: configuration.web.publicURL)))
+        }
+        if let afterDays = configuration.archive.afterDays {
+            services.append(.init(service: ArchiveService(store: store, afterDays: afterDays, keepLast: configuration.archive.keepLast,
+                                                          logger: logger)))
         }
         if let localToken {
             if configuration.bench.initialBackfill > 0 {

@@ -43,6 +43,9 @@ struct TrackedChange: Sendable, Equatable {
     var highCommit: Int64 { fields.highCommit }
     var state: ChangeState { fields.state }
     var requeues: Int { fields.requeues }
+    /// When its machine's queue entries were released to other runners (Unix milliseconds):
+    /// the change cannot be confirmed there and the tracker leaves it as it is.
+    var unconfirmable: Int64? = nil
 }
 
 /// What to write for a change.
@@ -56,6 +59,8 @@ struct ChangeFields: Sendable, Equatable {
     var confidence: Double
     var state: ChangeState
     var requeues: Int
+    /// What the re-runs of a regression's parent and commit say (nil before confirmation).
+    var evidence: ConfirmationEvidence? = nil
 }
 
 /// What the tracker asks for.
@@ -64,8 +69,12 @@ enum ChangeAction: Sendable, Equatable {
     case update(id: Int64, ChangeFields)
     /// A change the data no longer shows, never reported.
     case delete(id: Int64)
-    /// Queue a commit (bisection midpoint or confirmation re-run) at the tracker's priority.
+    /// Queue a commit (bisection midpoint or confirmation re-run) at the tracker's priority,
+    /// on the machine of the series (`MachineAffinity`).
     case enqueue(commit: Int64)
+    /// Take back a re-run queued on the series' machine that a decided confirmation no
+    /// longer needs (another change that still wants it queues it again).
+    case withdraw(commit: Int64)
 }
 
 /// The policy between detection and reporting (SPEC §9).
@@ -73,8 +82,9 @@ struct ChangeTracker: Sendable {
     /// How many commits one change may queue before the tracker stops asking (runs landing
     /// on another machine never fill this series, so queueing must not go on forever).
     var maximumRequeues = 12
-    /// Re-runs agree when they move the same way by at least this share of the detected step.
-    var agreement = 0.5
+    /// When confirmation by re-runs stops and what it concludes; its re-runs have a budget
+    /// of their own (`maximumRuns` each side) on top of `maximumRequeues`.
+    var confirmation = ConfirmationRule()
 
     /// The actions for `series`, given the detector's `changes` on its values, the changes
     /// already stored for it, and the commits already queued.
@@ -92,7 +102,7 @@ struct ChangeTracker: Sendable {
                 return low < oldHigh && oldLow < high
             }
             if let existing { matched.insert(existing.id) }
-            if let existing, !existing.state.isActive { continue }
+            if let existing, !existing.state.isActive || existing.unconfirmable != nil { continue }
             var fields = ChangeFields(lowCommit: series.chain[low], highCommit: series.chain[high], before: change.levelBefore,
                                       after: change.levelAfter, magnitude: change.relativeMagnitude, kind: change.kind,
                                       confidence: change.confidence, state: .bisecting, requeues: existing?.requeues ?? 0)
@@ -102,15 +112,26 @@ struct ChangeTracker: Sendable {
             } else if change.kind != .regression {
                 fields.state = .detected
             } else {
-                let lowRuns = series.runs[change.index - 1], highRuns = series.runs[change.index]
-                if lowRuns.count >= 2 && highRuns.count >= 2 {
-                    fields.state = agrees(low: lowRuns.last!, high: highRuns.last!, change) ? .confirmed : .unconfirmed
-                } else {
+                let judged = confirmation.judge(parent: series.runs[change.index - 1], commit: series.runs[change.index],
+                                                step: change.levelAfter - change.levelBefore)
+                fields.evidence = judged.evidence
+                switch judged.verdict {
+                case .different: fields.state = .confirmed
+                case .same: fields.state = .unconfirmed
+                case .rerun(let parent, let commit):
                     fields.state = .confirming
-                    wanted = (lowRuns.count < 2 ? [fields.lowCommit] : []) + (highRuns.count < 2 ? [fields.highCommit] : [])
+                    wanted = (parent ? [fields.lowCommit] : []) + (commit ? [fields.highCommit] : [])
                 }
             }
-            for commit in wanted where !queuedNow.contains(commit) && fields.requeues < maximumRequeues {
+            if existing?.state == .confirming || existing == nil, fields.state == .confirmed || fields.state == .unconfirmed {
+                // The test decided between two re-runs of a pair: the other one is not run.
+                for commit in [fields.lowCommit, fields.highCommit] where queuedNow.contains(commit) {
+                    actions.append(.withdraw(commit: commit))
+                    queuedNow.remove(commit)
+                }
+            }
+            let budget = maximumRequeues + (fields.state == .confirming ? 2 * confirmation.maximumRuns : 0)
+            for commit in wanted where !queuedNow.contains(commit) && fields.requeues < budget {
                 actions.append(.enqueue(commit: commit))
                 queuedNow.insert(commit)
                 fields.requeues += 1
@@ -127,12 +148,5 @@ struct ChangeTracker: Sendable {
             actions.append(.delete(id: old.id))
         }
         return actions
-    }
-
-    /// Whether the re-runs of the parent (`low`) and the commit (`high`) show the detected step again.
-    func agrees(low: Double, high: Double, _ change: DetectedChange) -> Bool {
-        let detected = change.levelAfter - change.levelBefore
-        let rerun = high - low
-        return detected != 0 && (rerun > 0) == (detected > 0) && abs(rerun) >= agreement * abs(detected)
     }
 }

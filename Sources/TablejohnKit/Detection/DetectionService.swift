@@ -13,7 +13,7 @@ public final class DetectionService: Service, Sendable {
     private let settings: TablejohnConfiguration.Detect
     private let hooks: [String]
     private let logger: Logger
-    private let tracker = ChangeTracker()
+    private let tracker: ChangeTracker
     private let configuration: ChangePointConfiguration
     private let fullInterval: Duration
     private let metrics: DaemonMetrics?
@@ -39,6 +39,7 @@ public final class DetectionService: Service, Sendable {
         self.metrics = metrics
         self.store = store
         self.settings = settings
+        self.tracker = ChangeTracker(confirmation: settings.confirmation)
         self.hooks = hooks
         self.logger = logger
         self.configuration = configuration
@@ -141,9 +142,16 @@ public final class DetectionService: Service, Sendable {
                     let actions = tracker.plan(series, detected: found, stored: stored, queued: queued)
                     guard !actions.isEmpty else { continue }
                     report.reported += try store.apply(actions, for: series, priority: settings.priority, hooks: hooks, now: now)
-                    for case .enqueue(let commit) in actions {
-                        queued.insert(commit)
-                        report.queued += 1
+                    for action in actions {
+                        switch action {
+                        case .enqueue(let commit):
+                            queued.insert(commit)
+                            report.queued += 1
+                        case .withdraw(let commit):
+                            queued.remove(commit)
+                        default:
+                            break
+                        }
                     }
                 } catch {
                     report.failed += 1

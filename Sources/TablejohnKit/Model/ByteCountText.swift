@@ -1,12 +1,12 @@
 // Byte counts as people read them (binary units), for pages, tjctl and runner messages.
 import Foundation
 
-enum ByteCountText {
+public enum ByteCountText {
     static let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
 
     /// `25276502016` as `23.5 GiB`: binary units, three significant figures; rounded down
     /// with `down`, so space just short of a threshold never reads as the threshold.
-    static func approximate(_ bytes: Double, down: Bool = false) -> String {
+    public static func approximate(_ bytes: Double, down: Bool = false) -> String {
         var value = bytes
         var unit = 0
         while abs(value) >= 1024, unit < units.count - 1 {

@@ -3,21 +3,15 @@ extension ControlMethods {
     func changesList(_ params: RPCParams) throws -> JSONValue {
         var filter = ChangeFilter()
         if let state = try params.string("state") {
-            if state == "any" {
-                filter.states = ChangeState.allCases
-            } else {
-                guard let known = ChangeState(rawValue: state) else {
-                    let names = (ChangeState.allCases.map(\.rawValue) + ["any"]).joined(separator: ", ")
-                    throw RPCError.invalidParams("\"state\" must be one of \(names)", data: ["parameter": "state"])
-                }
-                filter.states = [known]
+            guard filter.select(stateNamed: state) else {
+                throw RPCError.invalidParams("\"state\" must be one of \(ChangeFilter.stateNames)", data: ["parameter": "state"])
             }
         }
         filter.includeAcked = try params.bool("all") ?? false
         filter.kind = try params.choice("kind", ChangeKind.self)
         filter.trackedRefsOnly = try params.bool("tracked") ?? false
         if let revision = try params.string("commit") { filter.commit = try resolver.commit(revision) }
-        filter.limit = Int(try params.int("limit", range: 1...Self.maximumPage) ?? 100)
+        filter.limit = Int(try params.int("limit", range: 1...Int64(ChangeFilter.maximumLimit)) ?? 100)
         return .array(try store.changes(filter).map(\.json))
     }
 

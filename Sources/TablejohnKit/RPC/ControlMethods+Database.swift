@@ -26,7 +26,8 @@ extension ControlMethods {
             do {
                 let report = try await exportStore.backup(to: path, replacing: force)
                 return ["path": .string(report.path), "bytes": .integer(report.bytes), "pages": JSONValue(report.pages),
-                        "runs": JSONValue(report.runs), "milliseconds": .integer(report.milliseconds), "integrity": "ok"]
+                        "runs": JSONValue(report.runs), "milliseconds": .integer(report.milliseconds), "integrity": "ok",
+                        "archive_path": JSONValue(report.archivePath), "archived_runs": JSONValue(report.archivedRuns)]
             } catch {
                 throw Self.translate(error)
             }

@@ -97,6 +97,7 @@ public struct ControlMethods: Sendable {
             case .unavailable: .tryAgain(error.description)
             default: .invalidParams(error.description, data: ["parameter": "sql"])
             }
+        case DatabaseArchiveError.busy: .conflict(DatabaseArchiveError.busy.description)
         case let error as BackupError:
             switch error {
             case .exists: .conflict(error.description, data: ["parameter": "path"])
@@ -114,6 +115,8 @@ public struct ControlMethods: Sendable {
         if method == "compare" { return try compare(RPCParams(params, names: ["base", "head", "threshold"])) }
         if method == "db.query" { return try dbQuery(RPCParams(params, names: ["sql", "limit", "offset"])) }
         if method == "db.backup" { return try dbBackup(RPCParams(params, names: ["path", "force"])) }
+        if method == "archive.move" { return try archiveMove(RPCParams(params, names: ["before", "ref", "keep_last"])) }
+        if method == "archive.restore" { return try archiveRestore(RPCParams(params, names: ["before", "after"])) }
         if method == "users.passwd" { return try userPasswd(RPCParams(params, names: ["name", "password"])) }
         if method == "runs.export", params?["stream"] == .bool(true) {
             return try exportStream(RPCParams(params, names: ["format", "stream"] + Self.filterNames))
@@ -133,7 +136,8 @@ public struct ControlMethods: Sendable {
         case "queue.prioritize": return try queuePrioritize(RPCParams(params, names: ["rev", "priority"]))
         case "queue.backfill": return try backfill(RPCParams(params, names: ["ref", "last", "priority"]))
         case "runs.list": return try runsList(RPCParams(params, names: Self.filterNames + ["limit", "cursor"]))
-        case "runs.get": return try runGet(RPCParams(params, names: ["id"]))
+        case "runs.get": return try runGet(RPCParams(params, names: ["id", "include_archive"]))
+        case "archive.status": return try archiveStatus(RPCParams(params, names: []))
         case "runs.delete": return try runDelete(RPCParams(params, names: ["id"]))
         case "runs.submit": return try runSubmit(RPCParams(params, names: ["commit", "files", "names", "format", "runner", "fingerprint"]))
         case "runs.import": return try runImport(RPCParams(params, names: ["runs"]))
@@ -217,7 +221,8 @@ public struct ControlMethods: Sendable {
         return .array(try store.queue(limit: Int(limit)).map { entry in
             ["hash": .string(entry.hash), "priority": JSONValue(entry.priority), "summary": .string(entry.summary),
              "added": .string(Timestamp.rfc3339(milliseconds: entry.added)),
-             "committer_time": Timestamp.rfc3339(commitSeconds: entry.committerTime).map(JSONValue.string) ?? .null]
+             "committer_time": Timestamp.rfc3339(commitSeconds: entry.committerTime).map(JSONValue.string) ?? .null,
+             "machine": entry.affinity.map { ["runner": JSONValue($0.runner), "fingerprint": JSONValue($0.fingerprint)] } ?? .null]
         })
     }
 
@@ -260,10 +265,12 @@ public struct ControlMethods: Sendable {
 
     // MARK: Runs
 
-    static let filterNames = RunFilter.parameterNames
+    static let filterNames = RunFilter.parameterNames + ["include_archive"]
 
     func filter(_ params: RPCParams) throws -> RunFilter {
-        try resolver.runFilter { key in try params.string(key) }
+        var filter = try resolver.runFilter { key in try params.string(key) }
+        filter.includeArchive = try params.bool("include_archive") ?? false
+        return filter
     }
 
     func runsList(_ params: RPCParams) throws -> JSONValue {
@@ -285,8 +292,17 @@ public struct ControlMethods: Sendable {
 
     func runGet(_ params: RPCParams) throws -> JSONValue {
         let id = try params.requiredString("id")
-        guard let run = try store.run(id: id) else { throw RPCError.notFound("run", id) }
-        return Self.json(run, withOutput: true)
+        let includeArchive = try params.bool("include_archive") ?? false
+        if let run = try store.run(id: id) { return Self.json(run, withOutput: true) }
+        if includeArchive, let run = try store.archivedRun(id: id) {
+            guard case .object(var object) = Self.json(run, withOutput: true) else { return .null }
+            object["archived"] = true
+            return .object(object)
+        }
+        guard try store.archivedRun(id: id) == nil else {
+            throw RPCError.notFound("run", id, hint: "it is in the archive; pass include_archive (tjctl: --include-archive)")
+        }
+        throw RPCError.notFound("run", id)
     }
 
     func runDelete(_ params: RPCParams) throws -> JSONValue {

@@ -31,8 +31,9 @@ public struct RPCError: Error, Equatable, CustomStringConvertible, Sendable {
     }
 
     // Application errors.
-    public static func notFound(_ what: String, _ name: String) -> RPCError {
-        RPCError(code: -32001, message: "no \(what) named \(name)", data: ["kind": .string(what), "name": .string(name)])
+    public static func notFound(_ what: String, _ name: String, hint: String? = nil) -> RPCError {
+        RPCError(code: -32001, message: "no \(what) named \(name)" + (hint.map { ": " + $0 } ?? ""),
+                 data: ["kind": .string(what), "name": .string(name)])
     }
     public static func ambiguous(_ name: String, candidates: [String]) -> RPCError {
         RPCError(code: -32002, message: "\(name) is ambiguous: it could be \(candidates.joined(separator: ", "))",

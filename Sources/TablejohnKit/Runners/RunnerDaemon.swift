@@ -37,7 +37,9 @@ public final class RunnerDaemon: Service, Sendable {
 
         /// Settings from a configuration's `[runner]` section (name defaults to the host name).
         public init(_ runner: TablejohnConfiguration.Runner) {
-            self.init(name: runner.name ?? Self.hostName, info: runner.info, workDirectory: runner.workDirectory,
+            self.init(name: runner.name ?? Self.hostName, info: runner.info,
+                      fingerprint: MachineFingerprint.current(extra: runner.machine.map { ["machine": .string($0)] } ?? [:]),
+                      workDirectory: runner.workDirectory,
                       pingInterval: runner.pingInterval, servers: runner.servers, minFree: runner.minFree)
         }
 

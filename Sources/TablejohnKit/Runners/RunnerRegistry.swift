@@ -16,13 +16,18 @@ public struct RunnerStatusCall: Sendable, Equatable {
     public var requestRun: Bool
     /// Why the runner takes no new work (a disk gate); a paused runner is handed nothing.
     public var paused: PauseReason?
+    /// The fingerprint it reported, as JSON text (how runs store it): which queue entries
+    /// pinned to a machine (`MachineAffinity`) it may take.
+    public var fingerprint: String?
 
-    public init(name: String, secret: String, activity: RunnerActivity, requestRun: Bool, paused: PauseReason? = nil) {
+    public init(name: String, secret: String, activity: RunnerActivity, requestRun: Bool, paused: PauseReason? = nil,
+                fingerprint: String? = nil) {
         self.name = name
         self.secret = secret
         self.activity = activity
         self.requestRun = requestRun
         self.paused = paused
+        self.fingerprint = fingerprint
     }
 }
 
@@ -50,6 +55,9 @@ public enum RunnerDecision: Sendable, Equatable {
 /// - A run is aborted when its commit leaves the queue, or when another live runner
 ///   has worked on the same commit for longer.
 /// - A runner that says it is paused (a disk gate) is handed no run.
+/// - A commit pinned to a machine (`MachineAffinity`) is handed only to a runner of that
+///   machine; others skip it and take the next. Once no runner of that machine has been
+///   seen for the release timeout (`AffinityRelease`), `releasable` names it for release.
 ///
 /// - Run ids are bound to the runner they were handed to (the last `maximumIssued`):
 ///   only that runner may submit them.
@@ -76,12 +84,15 @@ public struct RunnerRegistry: Sendable {
         var activity: RunnerActivity
         var reservation: Reservation?
         var paused: PauseReason?
+        var fingerprint: String?
     }
 
     private(set) var entries: [String: Entry] = [:]
     /// Handed-out run ids and their runners, and the ids oldest first (to forget them).
     private var issued: [String: String] = [:]
     private var issuedOrder: [String] = []
+    /// When the first status call came: runners not seen before it may still be alive.
+    private var watchingSince: Int64?
 
     public init(timeout: Int64 = 60_000) {
         self.timeout = timeout
@@ -91,6 +102,14 @@ public struct RunnerRegistry: Sendable {
     /// runners should take them; `isQueued` says whether any commit is still queued.
     public mutating func status(_ call: RunnerStatusCall, now: Int64, queue: [String], isQueued: (String) -> Bool,
                                 newRunID: () -> String) -> RunnerDecision {
+        status(call, now: now, from: queue.map { QueuedCommit(hash: $0) }, isQueued: isQueued, newRunID: newRunID)
+    }
+
+    /// Answers a status call made at `now`. `queue` is the queued commits in the order
+    /// runners should take them, with the machines they wait for.
+    public mutating func status(_ call: RunnerStatusCall, now: Int64, from queue: [QueuedCommit], isQueued: (String) -> Bool,
+                                newRunID: () -> String) -> RunnerDecision {
+        if watchingSince == nil { watchingSince = now }
         if let known = entries[call.name], known.secret != call.secret, isAlive(known, now: now) {
             return .refused("runner \(call.name) is already connected from another process; "
                 + "give each runner its own name, or stop the other one")
@@ -106,6 +125,8 @@ public struct RunnerRegistry: Sendable {
         entry.lastSeen = now
         entry.activity = call.activity
         entry.paused = call.paused
+        // A call without one (its caller saw no pinned entries) keeps the last one known.
+        if let fingerprint = call.fingerprint { entry.fingerprint = fingerprint }
 
         var abort = false
         switch call.activity {
@@ -124,7 +145,9 @@ public struct RunnerRegistry: Sendable {
         var assignment: RunAssignment?
         if call.requestRun, call.activity == .idle, call.paused == nil {
             let taken = Set(entries.filter { $0.key != call.name && isAlive($0.value, now: now) }.compactMap { $0.value.reservation?.hash })
-            if let hash = queue.first(where: { !taken.contains($0) }) {
+            if let hash = queue.first(where: { queued in
+                !taken.contains(queued.hash) && queued.affinity?.admits(name: call.name, fingerprint: call.fingerprint) != false
+            })?.hash {
                 let run = RunAssignment(runID: newRunID(), hash: hash)
                 entry.reservation = Reservation(runID: run.runID, hash: hash, since: now)
                 assignment = run
@@ -133,6 +156,25 @@ public struct RunnerRegistry: Sendable {
         }
         entries[call.name] = entry
         return .reply(run: assignment, abort: abort)
+    }
+
+    /// The pinned commits of `queue` that no runner of their machine has been seen for
+    /// within `rule`'s timeout, as of `call` at `now` (its runner counts as seen now):
+    /// the commits to hand to any runner from now on.
+    public mutating func releasable(_ queue: [QueuedCommit], for call: RunnerStatusCall, now: Int64, rule: AffinityRelease) -> [String] {
+        if watchingSince == nil { watchingSince = now }
+        let since = watchingSince ?? now
+        var lastSeen: [MachineAffinity: Int64?] = [:]
+        return queue.compactMap { queued in
+            guard let affinity = queued.affinity else { return nil }
+            let seen = lastSeen[affinity] ?? {
+                var latest = entries.filter { affinity.admits(name: $0.key, fingerprint: $0.value.fingerprint) }.map(\.value.lastSeen).max()
+                if affinity.admits(name: call.name, fingerprint: call.fingerprint) { latest = now }
+                lastSeen[affinity] = .some(latest)
+                return latest
+            }()
+            return rule.isReleased(pinnedSince: queued.pinnedSince, lastSeenMatching: seen, watchingSince: since, now: now) ? queued.hash : nil
+        }
     }
 
     /// The runner run `runID` was handed to, if this registry handed it out (and still remembers).

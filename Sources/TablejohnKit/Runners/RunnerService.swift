@@ -45,6 +45,8 @@ public final class RunnerService: Sendable {
     private let localRunner: (name: String, digest: Data)?
     private let persisted = Mutex<[String: (time: Int64, fingerprint: JSONValue?)]>([:])
     private let outputs = Mutex(LiveOutput())
+    /// When queue entries pinned to a machine go to any runner (`[detect] affinity-timeout`).
+    private let affinityRelease: AffinityRelease
     /// Where submissions are counted and timed; nil: nowhere.
     let metrics: DaemonMetrics?
 
@@ -58,8 +60,9 @@ public final class RunnerService: Sendable {
     public init(store: Store, bench: TablejohnConfiguration.Bench = .init(), repository: GitRepository? = nil,
                 benchRepository: GitRepository? = nil, sharedTokens: [String] = [], localRunner: (name: String, token: String)? = nil,
                 reservationTimeout: Duration = .seconds(60), archiveLimits: TreeArchiveLimits = TreeArchiveLimits(),
-                metrics: DaemonMetrics? = nil) {
+                metrics: DaemonMetrics? = nil, affinityTimeout: Duration = .seconds(3600)) {
         self.metrics = metrics
+        self.affinityRelease = AffinityRelease(timeout: affinityTimeout.milliseconds)
         self.archiveLimits = archiveLimits
         self.store = store
         self.recorder = RunRecorder(store: store)
@@ -190,16 +193,26 @@ public final class RunnerService: Sendable {
                 outputs.withLock { $0.finished(runID: run.id) }
             }
             // Read before taking the registry's lock, which other runners' calls wait on.
-            let queue = try store.queuedHashes(limit: 100)
-            var queued = Set(queue)
+            let queue = try store.queuedCommits(limit: 100)
+            var queued = Set(queue.map(\.hash))
             if case .working(_, let hash) = activity, !queued.contains(hash), try store.isQueued(hash) { queued.insert(hash) }
             // Known before the registry reserves a commit, so a bench method that cannot be
             // named (a bench repository without HEAD) refuses the call without a reservation.
             let method: JSONValue = requestRun && activity == .idle && paused == nil ? try benchMethod() : .null
-            let call = RunnerStatusCall(name: name, secret: secret, activity: activity, requestRun: requestRun, paused: paused)
-            let decision = registry.withLock { registry in
-                registry.status(call, now: now, queue: queue, isQueued: { queued.contains($0) }, newRunID: { UUID().uuidString.lowercased() })
+            // The fingerprint's text names the machine for pinned entries; serialised only while
+            // some are queued (the registry keeps a runner's last one), so plain calls stay cheap.
+            let pinned = queue.contains { $0.affinity != nil }
+            let call = RunnerStatusCall(name: name, secret: secret, activity: activity, requestRun: requestRun, paused: paused,
+                                        fingerprint: pinned ? fingerprint.flatMap { $0 == .null ? nil : try? $0.jsonString() } : nil)
+            let (decision, released) = registry.withLock { registry in
+                // Entries whose machine has been away too long go to whoever asks, this caller included.
+                let released = pinned ? Set(registry.releasable(queue, for: call, now: now, rule: affinityRelease)) : []
+                let open = released.isEmpty ? queue : queue.map { released.contains($0.hash) ? QueuedCommit(hash: $0.hash) : $0 }
+                let decision = registry.status(call, now: now, from: open, isQueued: { queued.contains($0) },
+                                               newRunID: { UUID().uuidString.lowercased() })
+                return (decision, released)
             }
+            if !released.isEmpty { try store.releaseAffinities(released.sorted(), now: now) }
             switch decision {
             case .refused(let message):
                 throw RunnerAPIError(kind: .conflict, message: message)

@@ -1,6 +1,7 @@
 // An online copy of the live database (`tjctl backup`), made with SQLite's backup API.
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// What a finished backup reports.
 public struct BackupReport: Sendable, Equatable {
@@ -10,6 +11,9 @@ public struct BackupReport: Sendable, Equatable {
     /// Runs in the copy: every run acknowledged before the backup started.
     public var runs: Int
     public var milliseconds: Int64
+    /// Where the archive's copy went (`path` + `.archive`), when the archive holds runs.
+    public var archivePath: String?
+    public var archivedRuns = 0
 }
 
 extension Store {
@@ -29,14 +33,17 @@ extension Store {
     /// folder and renamed when checked, so `path` is never a half copy; without `replacing`
     /// an existing file is refused, also when one appears during the copy.
     public func backup(to path: String, replacing: Bool) async throws -> BackupReport {
-        try Self.checkDestination(path, replacing: replacing, live: (writer as? DatabasePool)?.path)
+        let live = [(writer as? DatabasePool)?.path, archivePath].compactMap { $0 }
+        try Self.checkDestination(path, replacing: replacing, live: live)
+        try Self.checkDestination(path + ".archive", replacing: true, live: live)
         let source = writer
+        let gate = archiveGate
         return try await OperationsWorkers.run { () throws -> BackupReport in
-            try Self.copy(source, to: path, replacing: replacing)
+            try Self.copy(source, gate: gate, to: path, replacing: replacing)
         }
     }
 
-    static func checkDestination(_ path: String, replacing: Bool, live: String?) throws(BackupError) {
+    static func checkDestination(_ path: String, replacing: Bool, live: [String]) throws(BackupError) {
         guard path.hasPrefix("/") else { throw .notAbsolute(path) }
         let url = URL(fileURLWithPath: path)
         var isFolder: ObjCBool = false
@@ -45,7 +52,7 @@ extension Store {
         }
         var target = stat()
         guard lstat(path, &target) == 0 else { return }
-        if let live {
+        for live in live {
             for suffix in ["", "-wal", "-shm"] {
                 var file = stat()
                 if stat(live + suffix, &file) == 0, file.st_dev == target.st_dev, file.st_ino == target.st_ino {
@@ -57,24 +64,36 @@ extension Store {
         guard (target.st_mode & S_IFMT) != S_IFDIR else { throw .destination(path: path, reason: "it is a folder") }
     }
 
-    private static func copy(_ source: any DatabaseWriter, to path: String, replacing: Bool) throws -> BackupReport {
+    /// Copies the database (and, when it holds runs, the archive to `path.archive`) from one
+    /// snapshot of both.
+    private static func copy(_ source: any DatabaseWriter, gate: ArchiveGate, to path: String, replacing: Bool) throws -> BackupReport {
         let started = ContinuousClock.now
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         let temporary = folder + "/." + URL(fileURLWithPath: path).lastPathComponent + ".backup-\(UUID().uuidString.prefix(8))"
         defer {
             for suffix in ["", "-journal", "-wal", "-shm"] { unlink(temporary + suffix) }
         }
+        let archiveTemporary = temporary + ".archive"
+        defer {
+            for suffix in ["", "-journal", "-wal", "-shm"] { unlink(archiveTemporary + suffix) }
+        }
         var pages = 0
         var runs = 0
+        var archivedRuns = 0
         do {
             let destination = try DatabaseQueue(path: temporary)
             try destination.writeWithoutTransaction { copy in
                 try source.read { live in
-                    // Opens the snapshot now, so every step reads the same one.
-                    _ = try Int.fetchOne(live, sql: "SELECT count(*) FROM sqlite_schema")
+                    // Opens the snapshots of both databases now, so every step reads the same
+                    // ones, and no batch of an archive move is half-way between them.
+                    archivedRuns = try gate.shared {
+                        _ = try Int.fetchOne(live, sql: "SELECT count(*) FROM main.sqlite_schema")
+                        return try Int.fetchOne(live, sql: "SELECT count(*) FROM archive.runs") ?? 0
+                    }
                     try live.backup(to: copy, pagesPerStep: backupPagesPerStep) { progress in
                         pages = progress.totalPageCount
                     }
+                    if archivedRuns > 0 { try copyArchive(live, to: archiveTemporary) }
                 }
                 // A file that needs no -wal beside it, whatever the live database's mode.
                 try copy.execute(sql: "PRAGMA journal_mode = DELETE")
@@ -94,6 +113,11 @@ extension Store {
         } catch {
             throw BackupError.failed("\(error)")
         }
+        if archivedRuns > 0 {
+            guard rename(archiveTemporary, path + ".archive") == 0 else {
+                throw BackupError.destination(path: path + ".archive", reason: String(cString: strerror(errno)))
+            }
+        }
         if replacing {
             guard rename(temporary, path) == 0 else { throw BackupError.destination(path: path, reason: String(cString: strerror(errno))) }
         } else {
@@ -111,6 +135,30 @@ extension Store {
         var written = stat()
         let size = stat(path, &written) == 0 ? Int64(written.st_size) : 0
         return BackupReport(path: path, bytes: size, pages: pages, runs: runs,
-                            milliseconds: (ContinuousClock.now - started).milliseconds)
+                            milliseconds: (ContinuousClock.now - started).milliseconds,
+                            archivePath: archivedRuns > 0 ? path + ".archive" : nil, archivedRuns: archivedRuns)
+    }
+
+    /// Copies the attached archive of `live` (inside its open read transaction) to a new
+    /// file at `path` with SQLite's backup API, and checks it.
+    private static func copyArchive(_ live: Database, to path: String) throws {
+        let destination = try DatabaseQueue(path: path)
+        try destination.writeWithoutTransaction { copy in
+            guard let backup = sqlite3_backup_init(copy.sqliteConnection, "main", live.sqliteConnection, "archive") else {
+                throw BackupError.failed("could not start copying the archive: \(String(cString: sqlite3_errmsg(copy.sqliteConnection)))")
+            }
+            var code = SQLITE_OK
+            repeat { code = sqlite3_backup_step(backup, backupPagesPerStep) } while code == SQLITE_OK
+            let finished = sqlite3_backup_finish(backup)
+            guard code == SQLITE_DONE, finished == SQLITE_OK else {
+                throw BackupError.failed("copying the archive failed: \(String(cString: sqlite3_errstr(code == SQLITE_DONE ? finished : code)))")
+            }
+            try copy.execute(sql: "PRAGMA journal_mode = DELETE")
+            let problems = try String.fetchAll(copy, sql: "PRAGMA integrity_check")
+            guard problems == ["ok"] else {
+                throw BackupError.failed("the archive's copy did not pass PRAGMA integrity_check: \(problems.prefix(5).joined(separator: "; "))")
+            }
+        }
+        try destination.close()
     }
 }

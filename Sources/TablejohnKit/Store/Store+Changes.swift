@@ -22,11 +22,18 @@ public struct PerformanceChange: Sendable, Equatable {
     /// Unix milliseconds.
     public var detected: Int64
     public var acked: Int64?
+    /// What the re-runs of a regression's parent and commit said, once confirmation began.
+    public var evidence: ConfirmationEvidence? = nil
+    /// When its machine was given up on (Unix milliseconds): its bisection or confirmation
+    /// runs waited longer than `[detect] affinity-timeout` for a runner of that machine.
+    public var unconfirmable: Int64? = nil
 }
 
 /// Which changes a listing shows.
 public struct ChangeFilter: Sendable, Equatable {
     public var states: [ChangeState] = [.confirmed, .detected]
+    /// Also changes marked unconfirmable on their machine, whatever their state.
+    public var includeUnconfirmable = false
     public var includeAcked = true
     public var commit: String?
     public var id: Int64?
@@ -38,10 +45,29 @@ public struct ChangeFilter: Sendable, Equatable {
 
     public init(states: [ChangeState] = [.confirmed, .detected], includeAcked: Bool = true, commit: String? = nil, limit: Int = 50) {
         self.states = states
+        // The default listing shows what needs a person: reported changes, and those
+        // whose machine went away before they could be confirmed.
+        self.includeUnconfirmable = states == [.confirmed, .detected]
         self.includeAcked = includeAcked
         self.commit = commit
         self.limit = limit
     }
+
+    /// Lists the states a `state` parameter names: one state, or `any` for all (and, with
+    /// the states named, no longer the unconfirmable changes of other states); false, and
+    /// nothing changed, for any other name (changes.list, `GET /api/changes`, `tjctl changes --state`).
+    public mutating func select(stateNamed name: String) -> Bool {
+        guard let named = name == "any" ? ChangeState.allCases : ChangeState(rawValue: name).map({ [$0] }) else { return false }
+        states = named
+        includeUnconfirmable = false
+        return true
+    }
+
+    /// What a `state` parameter accepts, for messages.
+    public static var stateNames: String { (ChangeState.allCases.map(\.rawValue) + ["any"]).joined(separator: ", ") }
+
+    /// The largest page of changes one request may ask for.
+    public static let maximumLimit = 100_000
 }
 
 /// A webhook POST still to be made.
@@ -129,15 +155,24 @@ extension Store {
     func trackedChanges(ref: String, metric: String, fingerprint: String) throws -> [TrackedChange] {
         try read { db in
             try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT id, low_commit, high_commit, before, after, magnitude, direction, confidence, state, requeues
+                SELECT id, low_commit, high_commit, before, after, magnitude, direction, confidence, state, requeues,
+                       confirm_parent_runs, confirm_commit_runs, confirm_p, confirm_change, unconfirmable
                 FROM changes WHERE ref = ? AND metric = ? AND fingerprint = ?
                 """), arguments: [ref, metric, fingerprint]).map { row in
                 TrackedChange(id: row[0], fields: ChangeFields(
                     lowCommit: row[1], highCommit: row[2], before: row[3], after: row[4], magnitude: row[5],
                     kind: ChangeKind(rawValue: row[6]) ?? .neutral, confidence: row[7],
-                    state: ChangeState(rawValue: row[8]) ?? .detected, requeues: row[9]))
+                    state: ChangeState(rawValue: row[8]) ?? .detected, requeues: row[9], evidence: Self.evidence(row, from: 10)),
+                              unconfirmable: row[14])
             }
         }
+    }
+
+    /// The evidence stored in `confirm_parent_runs`, `confirm_commit_runs`, `confirm_p` and
+    /// `confirm_change`, read from column `index` on; nil before confirmation began.
+    static func evidence(_ row: Row, from index: Int) -> ConfirmationEvidence? {
+        guard let parent = row[index] as Int?, let commit = row[index + 1] as Int?, let p = row[index + 2] as Double? else { return nil }
+        return ConfirmationEvidence(parentRuns: parent, commitRuns: commit, pValue: p, change: row[index + 3])
     }
 
     /// The ids of every queued commit.
@@ -163,28 +198,43 @@ extension Store {
             for action in actions {
                 switch action {
                 case .enqueue(let commit):
+                    // On the series' machine; a series of imported runs has none and takes any runner.
+                    let pinned = !series.fingerprint.isEmpty || series.runnerName != nil
                     try db.execute(sql: """
-                        INSERT INTO queue (commit_id, priority, added) VALUES (?, ?, ?)
+                        INSERT INTO queue (commit_id, priority, added, affinity_fingerprint, affinity_runner, affinity_since)
+                        VALUES (?, ?, ?, ?, ?, ?)
                         ON CONFLICT (commit_id) DO UPDATE SET priority = max(priority, excluded.priority)
-                        """, arguments: [commit, priority, now])
+                        """, arguments: [commit, priority, now, pinned ? series.fingerprint : nil, pinned ? series.runnerName : nil,
+                                         pinned ? now : nil])
                 case .insert(let fields):
                     try db.execute(sql: """
                         INSERT INTO changes (ref, metric, fingerprint, runner_name, low_commit, high_commit, before, after,
-                                             magnitude, direction, confidence, state, requeues, detected, updated)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                             magnitude, direction, confidence, state, requeues, detected, updated,
+                                             confirm_parent_runs, confirm_commit_runs, confirm_p, confirm_change)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """, arguments: [series.ref, series.metric, series.fingerprint, series.runnerName, fields.lowCommit,
                                          fields.highCommit, fields.before, fields.after, fields.magnitude, fields.kind.rawValue,
-                                         fields.confidence, fields.state.rawValue, fields.requeues, now, now])
+                                         fields.confidence, fields.state.rawValue, fields.requeues, now, now,
+                                         fields.evidence?.parentRuns, fields.evidence?.commitRuns, fields.evidence?.pValue,
+                                         fields.evidence?.change])
                     try deliver(db.lastInsertedRowID, fields)
                 case .update(let id, let fields):
                     let previous = try String.fetchOne(db, sql: "SELECT state FROM changes WHERE id = ?", arguments: [id])
                     try db.execute(sql: """
                         UPDATE changes SET low_commit = ?, high_commit = ?, before = ?, after = ?, magnitude = ?, direction = ?,
-                                           confidence = ?, state = ?, requeues = ?, updated = ?
+                                           confidence = ?, state = ?, requeues = ?, updated = ?,
+                                           confirm_parent_runs = ?, confirm_commit_runs = ?, confirm_p = ?, confirm_change = ?
                         WHERE id = ?
                         """, arguments: [fields.lowCommit, fields.highCommit, fields.before, fields.after, fields.magnitude,
-                                         fields.kind.rawValue, fields.confidence, fields.state.rawValue, fields.requeues, now, id])
+                                         fields.kind.rawValue, fields.confidence, fields.state.rawValue, fields.requeues, now,
+                                         fields.evidence?.parentRuns, fields.evidence?.commitRuns, fields.evidence?.pValue,
+                                         fields.evidence?.change, id])
                     if previous != fields.state.rawValue { try deliver(id, fields) }
+                case .withdraw(let commit):
+                    // Only an entry queued for this series' machine: one queued by hand stays.
+                    try db.execute(sql: """
+                        DELETE FROM queue WHERE commit_id = ? AND affinity_fingerprint IS ? AND affinity_runner IS ?
+                        """, arguments: [commit, series.fingerprint, series.runnerName])
                 case .delete(let id):
                     try db.execute(sql: "DELETE FROM changes WHERE id = ?", arguments: [id])
                 }
@@ -196,7 +246,8 @@ extension Store {
     /// Changes matching `filter`, newest first.
     public func changes(_ filter: ChangeFilter = ChangeFilter()) throws -> [PerformanceChange] {
         try read { db in
-            var conditions = ["ch.state IN (\(filter.states.map { "'\($0.rawValue)'" }.joined(separator: ", ")))"]
+            let inStates = "ch.state IN (\(filter.states.map { "'\($0.rawValue)'" }.joined(separator: ", ")))"
+            var conditions = [filter.includeUnconfirmable ? "(\(inStates) OR ch.unconfirmable IS NOT NULL)" : inStates]
             var arguments: StatementArguments = []
             if !filter.includeAcked { conditions.append("ch.acked IS NULL") }
             if let id = filter.id {
@@ -215,14 +266,16 @@ extension Store {
             arguments += [filter.limit]
             return try Row.fetchAll(db, sql: """
                 SELECT ch.id, ch.ref, ch.metric, ch.runner_name, hi.hash, substr(hi.message, 1, 400), lo.hash, ch.before, ch.after, ch.magnitude,
-                       ch.direction, ch.confidence, ch.state, ch.detected, ch.acked
+                       ch.direction, ch.confidence, ch.state, ch.detected, ch.acked,
+                       ch.confirm_parent_runs, ch.confirm_commit_runs, ch.confirm_p, ch.confirm_change, ch.unconfirmable
                 FROM changes ch CROSS JOIN commits hi ON hi.id = ch.high_commit CROSS JOIN commits lo ON lo.id = ch.low_commit
                 WHERE \(conditions.joined(separator: " AND ")) ORDER BY ch.detected DESC, ch.id DESC LIMIT ?
                 """, arguments: arguments).map { row in
                 PerformanceChange(id: row[0], ref: row[1], metric: row[2], runnerName: row[3], commit: row[4],
                                   summary: CommitText.summary(of: row[5]), base: row[6], before: row[7], after: row[8],
                                   magnitude: row[9], kind: ChangeKind(rawValue: row[10]) ?? .neutral, confidence: row[11],
-                                  state: ChangeState(rawValue: row[12]) ?? .detected, detected: row[13], acked: row[14])
+                                  state: ChangeState(rawValue: row[12]) ?? .detected, detected: row[13], acked: row[14],
+                                  evidence: Self.evidence(row, from: 15), unconfirmable: row[19])
             }
         }
     }

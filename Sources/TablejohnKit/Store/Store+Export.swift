@@ -32,7 +32,7 @@ extension Store {
     /// the end. Rows come in (run, metric) order, so pages never overlap or skip.
     public func exportCSV(_ filter: RunFilter, after cursor: ExportCursor?, limit: Int,
                           into output: inout [UInt8]) throws -> (rows: Int, next: ExportCursor?) {
-        try read { db in
+        try readingArchive(filter.includeArchive) { try read { db in
             var (condition, arguments) = filter.condition()
             if let cursor {
                 condition += " AND r.id >= ?"
@@ -42,19 +42,20 @@ extension Store {
             // the run's columns are read and formatted once per run, not once per row.
             let runs = try db.makeStatement(sql: """
                 SELECT r.id, c.hash, r.runner_name, r.bench_method, r.start_time, r.end_time, r.exit_code, r.origin
-                FROM runs r CROSS JOIN commits c ON c.id = r.commit_id
+                FROM \(filter.runsTable) r CROSS JOIN commits c ON c.id = r.commit_id
                 WHERE \(condition) ORDER BY r.id
                 """)
             try runs.setArguments(arguments)
+            let table = filter.measurementsTable
             let measurements = MeasurementStatements(
-                all: try db.cachedStatement(sql: "SELECT metric, value, unit FROM measurements WHERE run_id = ? ORDER BY metric"),
+                all: try db.cachedStatement(sql: "SELECT metric, value, unit FROM \(table) WHERE run_id = ? ORDER BY metric"),
                 after: try db.cachedStatement(sql: """
-                    SELECT metric, value, unit FROM measurements WHERE run_id = ? AND metric > ? ORDER BY metric
+                    SELECT metric, value, unit FROM \(table) WHERE run_id = ? AND metric > ? ORDER BY metric
                     """),
-                one: try db.cachedStatement(sql: "SELECT metric, value, unit FROM measurements WHERE run_id = ? AND metric = ?"))
+                one: try db.cachedStatement(sql: "SELECT metric, value, unit FROM \(table) WHERE run_id = ? AND metric = ?"))
             return try CSVRowWriter.write(runs: runs, measurements: measurements, metric: filter.metric,
                                           after: cursor, limit: limit, into: &output)
-        }
+        } }
     }
 
     /// The id of the run `skipping` runs after `lower` (or after the first run) among
@@ -63,26 +64,28 @@ extension Store {
         var filter = filter
         filter.runIDsFrom = lower
         let (condition, arguments) = filter.condition()
-        return try read { db in
-            try String.fetchOne(db, sql: "SELECT r.id FROM runs r WHERE \(condition) ORDER BY r.id LIMIT 1 OFFSET ?",
+        return try readingArchive(filter.includeArchive) { try read { db in
+            try String.fetchOne(db, sql: "SELECT r.id FROM \(filter.runsTable) r WHERE \(condition) ORDER BY r.id LIMIT 1 OFFSET ?",
                                 arguments: arguments + [skipping])
-        }
+        } }
     }
 
     /// Up to `limit` whole runs after the run `afterRunID`, in run id order, for JSON export.
     public func exportRuns(_ filter: RunFilter, afterRunID: String?, limit: Int) throws -> (runs: [Run], next: String?) {
-        try read { db in
+        try readingArchive(filter.includeArchive) { try read { db in
             var (condition, arguments) = filter.condition()
             if let afterRunID {
                 condition += " AND r.id > ?"
                 arguments += [afterRunID]
             }
             arguments += [limit]
-            let ids = try String.fetchAll(db, sql: "SELECT r.id FROM runs r WHERE \(condition) ORDER BY r.id LIMIT ?",
+            let ids = try String.fetchAll(db, sql: "SELECT r.id FROM \(filter.runsTable) r WHERE \(condition) ORDER BY r.id LIMIT ?",
                                           arguments: arguments)
-            let runs = try ids.compactMap { try Self.run(db, id: $0) }
+            let runs = try ids.compactMap { id in
+                try Self.run(db, id: id) ?? (filter.includeArchive ? Self.run(db, id: id, schema: "archive") : nil)
+            }
             return (runs, ids.count == limit ? ids.last : nil)
-        }
+        } }
     }
 }
 

@@ -233,6 +233,21 @@ extension Store {
         migrator.registerMigration("v7 run conditions") { db in
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN conditions TEXT")
         }
+        // Bisection and confirmation runs wait for the machine of their change's series
+        // (MachineAffinity); a change keeps the evidence of its re-runs (ConfirmationEvidence)
+        // and when it was found unconfirmable on its machine (AffinityRelease).
+        migrator.registerMigration("v8 machine affinity and confirmation evidence") { db in
+            try db.execute(sql: """
+                ALTER TABLE queue ADD COLUMN affinity_fingerprint TEXT;  -- runs.runner_fingerprint of the machine; '' for none
+                ALTER TABLE queue ADD COLUMN affinity_runner TEXT;       -- its runner name
+                ALTER TABLE queue ADD COLUMN affinity_since INTEGER;     -- Unix milliseconds, when the entry was pinned
+                ALTER TABLE changes ADD COLUMN confirm_parent_runs INTEGER;
+                ALTER TABLE changes ADD COLUMN confirm_commit_runs INTEGER;
+                ALTER TABLE changes ADD COLUMN confirm_p REAL;
+                ALTER TABLE changes ADD COLUMN confirm_change REAL;
+                ALTER TABLE changes ADD COLUMN unconfirmable INTEGER;    -- Unix milliseconds, when its machine's entries were released
+                """)
+        }
         return migrator
     }
 

@@ -9,6 +9,8 @@ public struct QueueEntry: Sendable, Equatable {
     /// Unix milliseconds.
     public var added: Int64
     public var committerTime: Int64
+    /// The machine it waits for (bisection and confirmation runs); nil: any runner.
+    public var affinity: MachineAffinity? = nil
 }
 
 extension Store {
@@ -29,30 +31,73 @@ extension Store {
     public func queue(limit: Int = 1000) throws -> [QueueEntry] {
         try readStatement { db in
             try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT c.hash, q.priority, substr(c.message, 1, 400), q.added, c.committer_time FROM queue q CROSS JOIN commits c ON c.id = q.commit_id
+                SELECT c.hash, q.priority, substr(c.message, 1, 400), q.added, c.committer_time, q.affinity_fingerprint, q.affinity_runner
+                FROM queue q CROSS JOIN commits c ON c.id = q.commit_id
                 ORDER BY q.priority DESC, c.committer_time DESC, c.id ASC LIMIT ?
                 """), arguments: [limit]).map { row in
                 QueueEntry(hash: row[0], priority: row[1], summary: CommitText.summary(of: row[2]), added: row[3],
-                           committerTime: row[4])
+                           committerTime: row[4], affinity: Self.affinity(fingerprint: row[5], runner: row[6]))
             }
         }
     }
 
-    /// The hashes of the first `limit` queued commits, in `queue`'s order: what a runner
-    /// asking for work is handed from. On a store with a dedicated reader the list is kept
-    /// while no other connection commits (`PRAGMA data_version`), so runners' status calls
-    /// between two writes cost one pragma instead of sorting the whole queue each.
+    /// The hashes of the first `limit` queued commits, in `queue`'s order.
     public func queuedHashes(limit: Int) throws -> [String] {
+        try queuedCommits(limit: limit).map(\.hash)
+    }
+
+    /// The first `limit` queued commits with the machines they wait for, in `queue`'s
+    /// order: what a runner asking for work is handed from. On a store with a dedicated
+    /// reader the list is kept while no other connection commits (`PRAGMA data_version`),
+    /// so runners' status calls between two writes cost one pragma instead of sorting the
+    /// whole queue each.
+    public func queuedCommits(limit: Int) throws -> [QueuedCommit] {
         try readStatementVersioned { db, version in
             if let version, let kept = queueHead.withLock({ $0 }), kept.version == version, kept.limit == limit {
-                return kept.hashes
+                return kept.commits
             }
-            let hashes = try String.fetchAll(db.cachedStatement(sql: """
-                SELECT c.hash FROM queue q CROSS JOIN commits c ON c.id = q.commit_id
+            let commits = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT c.hash, q.affinity_fingerprint, q.affinity_runner, q.affinity_since FROM queue q CROSS JOIN commits c ON c.id = q.commit_id
                 ORDER BY q.priority DESC, c.committer_time DESC, c.id ASC LIMIT ?
-                """), arguments: [limit])
-            if let version { queueHead.withLock { $0 = (version, limit, hashes) } }
-            return hashes
+                """), arguments: [limit]).map { row in
+                QueuedCommit(hash: row[0], affinity: Self.affinity(fingerprint: row[1], runner: row[2]), pinnedSince: row[3])
+            }
+            if let version { queueHead.withLock { $0 = (version, limit, commits) } }
+            return commits
+        }
+    }
+
+    /// The affinity stored in a queue row's two columns; nil when neither is set.
+    static func affinity(fingerprint: String?, runner: String?) -> MachineAffinity? {
+        fingerprint == nil && runner == nil ? nil : MachineAffinity(fingerprint: fingerprint, runner: runner)
+    }
+
+    /// Lets any runner take the queued commits `hashes` that waited for a machine, and marks
+    /// the unfinished changes (bisecting or confirming) of each such machine unconfirmable
+    /// on it, in one transaction. Returns how many entries were released.
+    @discardableResult
+    public func releaseAffinities(_ hashes: [String], now: Int64) throws -> Int {
+        guard !hashes.isEmpty else { return 0 }
+        return try writer.write { db in
+            var released = 0
+            for hash in hashes {
+                guard let row = try Row.fetchOne(db, sql: """
+                    SELECT q.commit_id, q.affinity_fingerprint, q.affinity_runner FROM queue q CROSS JOIN commits c ON c.id = q.commit_id
+                    WHERE c.hash = ? AND (q.affinity_fingerprint IS NOT NULL OR q.affinity_runner IS NOT NULL)
+                    """, arguments: [hash]) else { continue }
+                let commitID: Int64 = row[0], fingerprint: String? = row[1], runner: String? = row[2]
+                try db.execute(sql: """
+                    UPDATE queue SET affinity_fingerprint = NULL, affinity_runner = NULL, affinity_since = NULL WHERE commit_id = ?
+                    """, arguments: [commitID])
+                released += 1
+                // Without a fingerprint the machine is its runner name.
+                try db.execute(sql: """
+                    UPDATE changes SET unconfirmable = ?, updated = ?
+                    WHERE unconfirmable IS NULL AND state IN ('bisecting', 'confirming') AND fingerprint = ?
+                      AND (? <> '' OR runner_name IS ?)
+                    """, arguments: [now, now, fingerprint ?? "", fingerprint ?? "", runner])
+            }
+            return released
         }
     }
 

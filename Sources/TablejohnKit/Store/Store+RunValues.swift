@@ -54,8 +54,10 @@ extension Store {
     /// their measurements; `runner` keeps only the runs of that runner (`.some(nil)`: of
     /// no runner). One indexed lookup of the commit's runs, then each run's measurements
     /// by primary key. `withSamples` reads the raw samples too.
-    public func runValues(commit hash: String, runner: String?? = nil, withSamples: Bool = false) throws -> [RunValues] {
-        try read { db in
+    /// `includeArchive` reads archived runs too.
+    public func runValues(commit hash: String, runner: String?? = nil, withSamples: Bool = false,
+                          includeArchive: Bool = false) throws -> [RunValues] {
+        try readingArchive(includeArchive) { try read { db in
             var condition = "commit_id = (SELECT id FROM commits WHERE hash = ?) AND exit_code = 0"
             var arguments: StatementArguments = [hash]
             if let runner {
@@ -65,9 +67,9 @@ extension Store {
             arguments += [Self.comparedRunLimit]
             let rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT r.id, r.runner_name, r.runner_fingerprint, r.start_time, m.metric, m.value, m.unit\(withSamples ? ", m.samples" : "")
-                FROM (SELECT id, runner_name, runner_fingerprint, start_time FROM runs INDEXED BY runs_commit
+                FROM (SELECT id, runner_name, runner_fingerprint, start_time FROM \(includeArchive ? "all_runs" : "runs INDEXED BY runs_commit")
                       WHERE \(condition) ORDER BY start_time DESC, id DESC LIMIT ?) r
-                CROSS JOIN measurements m ON m.run_id = r.id
+                CROSS JOIN \(includeArchive ? "all_measurements" : "measurements") m ON m.run_id = r.id
                 ORDER BY r.start_time DESC, r.id DESC
                 """), arguments: arguments)
             var runs: [RunValues] = []
@@ -88,7 +90,7 @@ extension Store {
                 }
             }
             return runs
-        }
+        } }
     }
 
     /// The machines the runs `ids` ran on, by run id (primary-key lookups); unknown ids are left out.

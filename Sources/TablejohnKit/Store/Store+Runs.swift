@@ -20,6 +20,12 @@ public struct RunFilter: Sendable, Equatable {
     /// array: `Store.resolvingRefLine` walks the line once for a whole export instead of
     /// once per page.
     var lineCommitIDs: String?
+    /// Archived runs too, not only live ones (`tjctl … --include-archive`, `?archive=1`).
+    public var includeArchive = false
+
+    /// The tables this filter reads: the live ones, or the views over live and archived rows.
+    var runsTable: String { includeArchive ? "all_runs" : "runs" }
+    var measurementsTable: String { includeArchive ? "all_measurements" : "measurements" }
 
     public init(commitID: Int64? = nil, refCommitID: Int64? = nil, metric: String? = nil, runner: String? = nil,
                 since: Int64? = nil, until: Int64? = nil) {
@@ -53,7 +59,7 @@ public struct RunFilter: Sendable, Equatable {
         if let runIDsFrom { parts.append("r.id >= ?"); arguments += [runIDsFrom] }
         if let runIDsBefore { parts.append("r.id < ?"); arguments += [runIDsBefore] }
         if let metric {
-            parts.append("EXISTS (SELECT 1 FROM measurements m WHERE m.run_id = r.id AND m.metric = ?)")
+            parts.append("EXISTS (SELECT 1 FROM \(measurementsTable) m WHERE m.run_id = r.id AND m.metric = ?)")
             arguments += [metric]
         }
         return (parts.isEmpty ? "1" : parts.joined(separator: " AND "), arguments)
@@ -66,12 +72,14 @@ extension Store {
     /// again each (a recursive walk over the whole history, per page and per segment).
     public func resolvingRefLine(_ filter: RunFilter) throws -> RunFilter {
         guard let refCommitID = filter.refCommitID, filter.lineCommitIDs == nil else { return filter }
-        let ids = try read { db in
-            try Int64.fetchAll(db, sql: """
-                WITH RECURSIVE line(id) AS (SELECT ? UNION ALL
-                SELECT p.parent FROM commit_parents p JOIN line ON p.child = line.id AND p.position = 0)
-                SELECT DISTINCT r.commit_id FROM runs r WHERE r.commit_id IN (SELECT id FROM line)
-                """, arguments: [refCommitID])
+        let ids = try readingArchive(filter.includeArchive) {
+            try read { db in
+                try Int64.fetchAll(db, sql: """
+                    WITH RECURSIVE line(id) AS (SELECT ? UNION ALL
+                    SELECT p.parent FROM commit_parents p JOIN line ON p.child = line.id AND p.position = 0)
+                    SELECT DISTINCT r.commit_id FROM \(filter.runsTable) r WHERE r.commit_id IN (SELECT id FROM line)
+                    """, arguments: [refCommitID])
+            }
         }
         var resolved = filter
         resolved.lineCommitIDs = "[" + ids.map(String.init).joined(separator: ",") + "]"
@@ -90,6 +98,8 @@ public struct RunSummary: Sendable, Equatable {
     public var exitCode: Int
     public var origin: RunOrigin
     public var measurementCount: Int
+    /// The run is in the archive (listed with `RunFilter.includeArchive`).
+    public var archived = false
 }
 
 public enum RunError: Error, Equatable, CustomStringConvertible {
@@ -170,7 +180,8 @@ extension Store {
         let exists, commitID, run, metric, metricUnit, measurement, line, dequeue: Statement
 
         init(_ db: Database) throws {
-            exists = try db.cachedStatement(sql: "SELECT 1 FROM runs WHERE id = ?")
+            // A run already stored, live or archived, is not stored again (an import of an export taken with the archive).
+            exists = try db.cachedStatement(sql: "SELECT 1 FROM runs WHERE id = ?1 UNION ALL SELECT 1 FROM archive.runs WHERE id = ?1")
             commitID = try db.cachedStatement(sql: "SELECT id FROM commits WHERE hash = ?")
             run = try db.cachedStatement(sql: """
                 INSERT INTO runs (id, commit_id, bench_method, runner_name, runner_fingerprint, start_time, end_time, exit_code, origin,
@@ -183,7 +194,12 @@ extension Store {
                 INSERT INTO measurements (run_id, metric, value, unit, samples, lower, upper) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
             line = try db.cachedStatement(sql: "INSERT INTO run_output (run_id, line, source, text) VALUES (?, ?, ?, ?)")
-            dequeue = try db.cachedStatement(sql: "DELETE FROM queue WHERE commit_id = ?")
+            // An entry waiting for a machine (MachineAffinity) leaves only with a run from that
+            // machine: the same fingerprint, or without one, the same runner name.
+            dequeue = try db.cachedStatement(sql: """
+                DELETE FROM queue WHERE commit_id = ?1 AND (affinity_fingerprint IS NULL AND affinity_runner IS NULL
+                    OR CASE WHEN coalesce(affinity_fingerprint, '') <> '' THEN affinity_fingerprint = ?2 ELSE affinity_runner = ?3 END)
+                """)
         }
 
         /// After a failed step SQLite reports the failure again on the statement's next
@@ -205,8 +221,9 @@ extension Store {
         guard let commitID = try Int64.fetchOne(statements.commitID, arguments: [run.commit]) else {
             throw RunError.unknownCommit(run.commit)
         }
+        let fingerprint = try run.fingerprint?.jsonString()
         try statements.run.execute(arguments: [run.id, commitID, run.benchMethod, run.runnerName,
-                                               try run.fingerprint?.jsonString(), run.start, run.end, run.exitCode, run.origin.rawValue,
+                                               fingerprint, run.start, run.end, run.exitCode, run.origin.rawValue,
                                                try run.conditions?.json.jsonString()])
         for (given, givenSamples) in zip(run.measurements, samples) {
             var (m, samples) = (given, givenSamples)
@@ -233,7 +250,7 @@ extension Store {
         for (number, entry) in run.output.enumerated() {
             try statements.line.execute(arguments: [run.id, number, entry.source.rawValue, entry.text])
         }
-        try statements.dequeue.execute(arguments: [commitID])
+        try statements.dequeue.execute(arguments: [commitID, fingerprint, run.runnerName])
         return true
     }
 
@@ -276,7 +293,7 @@ extension Store {
     /// Runs matching `filter`, newest first, at most `limit`, starting after the run
     /// `after` (a cursor from the previous page).
     public func runs(_ filter: RunFilter, limit: Int, after cursor: (start: Int64, id: String)? = nil) throws -> [RunSummary] {
-        try readStatement { db in
+        try readingArchive(filter.includeArchive) { try readStatement { db in
             var (condition, arguments) = filter.condition()
             if let cursor {
                 condition += " AND (r.start_time, r.id) < (?, ?)"
@@ -286,11 +303,11 @@ extension Store {
             // Without a commit to narrow them, runs are read newest first along the index
             // and stop at the page's end (SQLite's planner, lacking statistics, would
             // otherwise join and count every run, then sort them).
-            let index = filter.commitID == nil && filter.refCommitID == nil ? "INDEXED BY runs_start_id" : ""
+            let index = filter.commitID == nil && filter.refCommitID == nil && !filter.includeArchive ? "INDEXED BY runs_start_id" : ""
             let statement = try db.cachedStatement(sql: """
                 SELECT r.id, c.hash, r.bench_method, r.runner_name, r.start_time, r.end_time, r.exit_code, r.origin,
-                       (SELECT count(*) FROM measurements m WHERE m.run_id = r.id)
-                FROM runs r \(index) CROSS JOIN commits c ON c.id = r.commit_id
+                       (SELECT count(*) FROM \(filter.measurementsTable) m WHERE m.run_id = r.id), \(filter.includeArchive ? "r.archived" : "0")
+                FROM \(filter.runsTable) r \(index) CROSS JOIN commits c ON c.id = r.commit_id
                 WHERE \(condition) ORDER BY r.start_time DESC, r.id DESC LIMIT ?
                 """)
             try statement.setArguments(arguments)
@@ -309,9 +326,9 @@ extension Store {
                     start: sqlite3_column_int64(handle, 4), end: sqlite3_column_int64(handle, 5),
                     exitCode: Int(sqlite3_column_int64(handle, 6)),
                     origin: RunOrigin(rawValue: Self.string(handle, 7)) ?? .runner,
-                    measurementCount: Int(sqlite3_column_int64(handle, 8))))
+                    measurementCount: Int(sqlite3_column_int64(handle, 8)), archived: sqlite3_column_int64(handle, 9) != 0))
             }
-        }
+        } }
     }
 
     /// A text column of the current row.
@@ -320,21 +337,27 @@ extension Store {
                as: UTF8.self)
     }
 
-    /// One run with everything recorded about it.
+    /// One live run with everything recorded about it.
     public func run(id: String) throws -> Run? {
         try read { db in try Self.run(db, id: id) }
     }
 
-    static func run(_ db: Database, id: String) throws -> Run? {
+    /// One archived run with everything recorded about it.
+    public func archivedRun(id: String) throws -> Run? {
+        try read { db in try Self.run(db, id: id, schema: "archive") }
+    }
+
+    /// The run `id` from the tables of `schema` (`main`, the live database, or `archive`).
+    static func run(_ db: Database, id: String, schema: String = "main") throws -> Run? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT r.id, c.hash, r.bench_method, r.runner_name, r.runner_fingerprint, r.start_time, r.end_time, r.exit_code, r.origin,
                    r.conditions
-            FROM runs r CROSS JOIN commits c ON c.id = r.commit_id WHERE r.id = ?
+            FROM \(schema).runs r CROSS JOIN main.commits c ON c.id = r.commit_id WHERE r.id = ?
             """), arguments: [id]) else { return nil }
         let measurements = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT metric, value, unit, samples, lower, upper FROM measurements WHERE run_id = ? ORDER BY metric
+            SELECT metric, value, unit, samples, lower, upper FROM \(schema).measurements WHERE run_id = ? ORDER BY metric
             """), arguments: [id]).map { try Self.measurement(from: $0) }
-        let output = try Row.fetchAll(db.cachedStatement(sql: "SELECT source, text FROM run_output WHERE run_id = ? ORDER BY line"),
+        let output = try Row.fetchAll(db.cachedStatement(sql: "SELECT source, text FROM \(schema).run_output WHERE run_id = ? ORDER BY line"),
                                       arguments: [id]).map { (source: OutputSource(rawValue: $0[0]) ?? .internal, text: $0[1] as String) }
         let fingerprint = try (row[4] as String?).map { try JSONValue.parse($0) }
         // Checked when recorded; a row written around that check shows no conditions rather than an error.

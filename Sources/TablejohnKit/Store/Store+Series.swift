@@ -85,6 +85,23 @@ extension Store {
         }
     }
 
+    /// Every value of `metric` as `seriesPoints` reads it, from live and archived runs
+    /// (the graph's archive switch; never cached).
+    func seriesPointsIncludingArchive(metric: String) throws -> [SeriesPoint] {
+        try readingArchive(true) { try read { db in
+            let arm = { (schema: String) in """
+                SELECT c.committer_time, r.commit_id, c.reachable, r.runner_name, r.runner_fingerprint, m.value
+                FROM \(schema).measurements m CROSS JOIN \(schema).runs r ON r.id = m.run_id CROSS JOIN main.commits c ON c.id = r.commit_id
+                WHERE m.metric = ?1 AND r.exit_code = 0
+                """ }
+            let statement = try db.cachedStatement(sql: arm("main") + " UNION ALL " + arm("archive"))
+            try statement.setArguments([metric])
+            var points: [SeriesPoint] = []
+            try Self.stepSeriesRows(statement.sqliteStatement) { points.append($0) }
+            return points
+        } }
+    }
+
     /// The values of runs inserted after journal position `after`, for the metrics in
     /// `metrics`; `nil` when more than `limit` runs came since or the journal no longer
     /// reaches back that far (read the series again).

@@ -8,8 +8,9 @@ extension Store {
     public func userQuery(_ sql: String, offset: Int, limit: Int, limits: UserQueryLimits) async throws -> UserQueryResult {
         guard let pool = writer as? DatabasePool else { throw UserQueryError.unavailable("an in-memory database has no file to open") }
         let path = pool.path
+        let archive = archivePath
         return try await OperationsWorkers.run { () throws -> UserQueryResult in
-            try UserQuery(path: path).run(sql, offset: offset, limit: limit, limits: limits)
+            try UserQuery(path: path, archive: archive).run(sql, offset: offset, limit: limit, limits: limits)
         }
     }
 }

@@ -19,33 +19,47 @@ public final class Store: Sendable {
     /// the stores made with `withDedicatedReader`, so a revoke through any of them counts at once.
     let runnerTokens: RunnerTokenTable
     /// The head of the queue as the dedicated reader last read it, with that connection's
-    /// `data_version` then (see `queuedHashes`).
-    let queueHead = Mutex<(version: Int64, limit: Int, hashes: [String])?>(nil)
+    /// `data_version` then (see `queuedCommits`).
+    let queueHead = Mutex<(version: Int64, limit: Int, commits: [QueuedCommit])?>(nil)
+    /// The archive database's file, attached to every connection as `archive`;
+    /// nil for an in-memory store (its archive is in memory too).
+    public let archivePath: String?
+    /// Held by readers of live and archived runs together and by each batch that moves runs
+    /// between them; shared by the stores made with `withDedicatedReader`.
+    let archiveGate: ArchiveGate
 
     /// Opens (creating if needed) the database file at `path` and migrates it.
+    /// Its archive (`archivePath(forDatabase:)`) is created beside it when missing.
     public convenience init(path: String) throws {
-        var configuration = Self.configuration()
+        let archive = Self.archivePath(forDatabase: path)
+        var configuration = Self.configuration(archive: archive)
         configuration.maximumReaderCount = 8
         let pool = try DatabasePool(path: path, configuration: configuration)
-        try self.init(writer: pool)
+        try self.init(writer: pool, archivePath: archive)
     }
 
     /// A private in-memory database, for tests.
     public static func inMemory() throws -> Store {
-        try Store(writer: DatabaseQueue(configuration: configuration()))
+        try Store(writer: DatabaseQueue(configuration: configuration(archive: ":memory:")), archivePath: nil)
     }
 
-    init(writer: any DatabaseWriter) throws {
+    private init(writer: any DatabaseWriter, archivePath: String?) throws {
         self.writer = writer
         self.dedicatedReader = nil
         self.runnerTokens = RunnerTokenTable()
+        self.archivePath = archivePath
+        self.archiveGate = ArchiveGate()
         try Self.migrator.migrate(writer)
+        try Self.prepareArchive(writer, onFile: archivePath != nil)
     }
 
-    private init(writer: any DatabaseWriter, dedicatedReader: DatabaseQueue, runnerTokens: RunnerTokenTable) {
+    private init(writer: any DatabaseWriter, dedicatedReader: DatabaseQueue, runnerTokens: RunnerTokenTable,
+                 archivePath: String?, archiveGate: ArchiveGate) {
         self.writer = writer
         self.dedicatedReader = dedicatedReader
         self.runnerTokens = runnerTokens
+        self.archivePath = archivePath
+        self.archiveGate = archiveGate
     }
 
     /// The same database, with reads on a read-only connection of its own.
@@ -56,10 +70,16 @@ public final class Store: Sendable {
     /// Stores without a file (tests' in-memory databases) return themselves.
     public func withDedicatedReader() throws -> Store {
         guard let pool = writer as? DatabasePool else { return self }
-        var configuration = Self.configuration()
+        var configuration = Self.configuration(archive: archivePath ?? Self.archivePath(forDatabase: pool.path))
         configuration.readonly = true
         return Store(writer: writer, dedicatedReader: try DatabaseQueue(path: pool.path, configuration: configuration),
-                     runnerTokens: runnerTokens)
+                     runnerTokens: runnerTokens, archivePath: archivePath, archiveGate: archiveGate)
+    }
+
+    /// Runs `body`, which reads live and archived runs together when `includingArchive`,
+    /// while no batch moves between them (see `ArchiveGate`).
+    func readingArchive<T>(_ includingArchive: Bool, _ body: () throws -> T) throws -> T {
+        includingArchive ? try archiveGate.shared(body) : try body()
     }
 
     /// Runs `body` in one read transaction: every statement sees the same snapshot.
@@ -96,7 +116,7 @@ public final class Store: Sendable {
     /// The writer's page cache: 256 MiB.
     static let writerCacheKiB = 262_144
 
-    private static func configuration() -> Configuration {
+    private static func configuration(archive: String) -> Configuration {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
@@ -110,6 +130,7 @@ public final class Store: Sendable {
                 try db.execute(sql: "PRAGMA cache_size = -\(writerCacheKiB)")
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
+            try attachArchive(db, path: archive)
         }
         return configuration
     }

@@ -5,7 +5,7 @@ import GRDBSQLite
 /// A read-only SQLite connection for one user query, closed when released.
 ///
 /// Its own connection, not the daemon's: it is opened with `SQLITE_OPEN_READONLY`, set to
-/// `PRAGMA query_only`, attaches nothing (`SQLITE_LIMIT_ATTACHED` 0), and every action a
+/// `PRAGMA query_only`, attaches nothing more (`SQLITE_LIMIT_ATTACHED` 0), and every action a
 /// statement compiles to passes `UserQueryPolicy` through SQLite's authorizer. A progress
 /// handler stops the statement at its deadline, so a runaway recursive CTE ends with an
 /// error instead of holding a thread. Values are bounded too (2 MiB each, 100 columns, a
@@ -24,8 +24,9 @@ final class UserQuery {
     /// Virtual machine instructions between two deadline checks: about 10 µs of work.
     static let progressInterval: Int32 = 1000
 
-    /// Opens `path` read-only. Throws `.unavailable` when it cannot.
-    init(path: String) throws(UserQueryError) {
+    /// Opens `path` read-only, with the archive at `archive` attached read-only as
+    /// `archive` (before attaching is turned off). Throws `.unavailable` when it cannot.
+    init(path: String, archive: String? = nil) throws(UserQueryError) {
         var handle: OpaquePointer?
         let opened = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
         guard opened == SQLITE_OK, let handle else {
@@ -38,6 +39,18 @@ final class UserQuery {
         sqlite3_limit(handle, SQLITE_LIMIT_LENGTH, Self.maximumValueBytes)
         sqlite3_limit(handle, SQLITE_LIMIT_COLUMN, Self.maximumColumns)
         sqlite3_limit(handle, SQLITE_LIMIT_SQL_LENGTH, Self.maximumSQLBytes)
+        if let archive {
+            var attach: OpaquePointer?
+            sqlite3_prepare_v2(handle, "ATTACH DATABASE ? AS archive", -1, &attach, nil)
+            sqlite3_bind_text(attach, 1, archive, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+            let attached = sqlite3_step(attach)
+            sqlite3_finalize(attach)
+            guard attached == SQLITE_DONE else {
+                let message = String(cString: sqlite3_errmsg(handle))
+                sqlite3_close_v2(handle)
+                throw .unavailable("cannot open the archive: \(message)")
+            }
+        }
         sqlite3_limit(handle, SQLITE_LIMIT_ATTACHED, 0)
         guard sqlite3_exec(handle, "PRAGMA query_only = 1", nil, nil, nil) == SQLITE_OK else {
             let message = String(cString: sqlite3_errmsg(handle))

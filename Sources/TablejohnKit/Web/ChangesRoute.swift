@@ -8,8 +8,6 @@ import Hummingbird
 /// syntax only; flags read `1`/`true` and `0`/`false`.
 enum ChangesRoute {
     static let parameterNames = ["state", "all", "kind", "tracked", "commit", "limit"]
-    /// The largest page, as changes.list allows.
-    static let maximumLimit = 100_000
 
     static func response(_ request: Request, _ web: WebContext) throws -> Response {
         let query = request.uri.queryParameters
@@ -26,13 +24,8 @@ enum ChangesRoute {
         }
         var filter = ChangeFilter(includeAcked: false, limit: 100)
         if let state = query["state"].map(String.init) {
-            if state == "any" {
-                filter.states = ChangeState.allCases
-            } else {
-                guard let known = ChangeState(rawValue: state) else {
-                    return .plainText(.badRequest, "state must be one of \((ChangeState.allCases.map(\.rawValue) + ["any"]).joined(separator: ", "))")
-                }
-                filter.states = [known]
+            guard filter.select(stateNamed: state) else {
+                return .plainText(.badRequest, "state must be one of \(ChangeFilter.stateNames)")
             }
         }
         if let kind = query["kind"].map(String.init) {
@@ -47,19 +40,13 @@ enum ChangesRoute {
         filter.includeAcked = all ?? false
         filter.trackedRefsOnly = tracked ?? false
         if let limit = query["limit"] {
-            guard let number = Int(limit), (1...maximumLimit).contains(number) else {
-                return .plainText(.badRequest, "limit must be a number from 1 to \(maximumLimit)")
+            guard let number = Int(limit), (1...ChangeFilter.maximumLimit).contains(number) else {
+                return .plainText(.badRequest, "limit must be a number from 1 to \(ChangeFilter.maximumLimit)")
             }
             filter.limit = number
         }
         if let commit = query["commit"].map(String.init) {
-            do {
-                filter.commit = try web.resolver.commit(public: commit)
-            } catch let error as PublicRevisionError {
-                return .plainText(.badRequest, error.description)
-            } catch let error as RevisionError {
-                return .plainText(.notFound, error.description)
-            }
+            filter.commit = try web.resolver.commit(public: commit)  // refused or unknown: HTTPErrorAnswer's 400 or 404
         }
         let body = JSONValue.array(try web.store.changes(filter).map(\.json))
         return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],

@@ -22,10 +22,11 @@ struct CommitLookup {
             return .redirect(URLPath.commit(hash), permanent: revision == hash)
         }
         guard let commit = try web.store.commitDetails(hash) else { return .notFound("commit", revision, viewer: viewer) }
-        let values = try web.store.runValues(commit: hash)
-        let parentValues = try commit.parents.first.map { try web.store.runValues(commit: $0.hash) } ?? []
+        let archive = (try? ArchiveParameter.included(request.uri.queryParameters)) ?? false
+        let values = try web.store.runValues(commit: hash, includeArchive: archive)
+        let parentValues = try commit.parents.first.map { try web.store.runValues(commit: $0.hash, includeArchive: archive) } ?? []
         let metrics = (values + parentValues).flatMap(\.values.keys)
-        return .page(CommitPage(commit: commit, runs: try web.store.runs(RunFilter(commitID: commit.id), limit: CommitPage.runLimit),
+        return .page(CommitPage(commit: commit, runs: try web.store.runs(Self.filter(commitID: commit.id, includeArchive: archive), limit: CommitPage.runLimit),
                                 values: values, parentValues: parentValues, readings: try web.store.metricReadings(metrics),
                                 changes: try web.store.changes(ChangeFilter(states: ChangeState.allCases, commit: hash)),
                                 viewer: viewer).render())
@@ -62,5 +63,11 @@ struct CommitLookup {
             }
             return .missing(NotFoundPage(what: "commit", name: revision, candidates: candidates, viewer: viewer))
         }
+    }
+
+    private static func filter(commitID: Int64, includeArchive: Bool) -> RunFilter {
+        var filter = RunFilter(commitID: commitID)
+        filter.includeArchive = includeArchive
+        return filter
     }
 }

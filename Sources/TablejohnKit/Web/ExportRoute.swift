@@ -4,21 +4,13 @@ import Hummingbird
 enum ExportRoute {
     static func response(_ request: Request, _ web: WebContext) throws -> Response {
         let query = request.uri.queryParameters
-        let filter: RunFilter
-        do {
-            if let (key, _) = query.first(where: { !RunFilter.parameterNames.contains(String($0.key)) }) {
-                return .plainText(.badRequest, "unknown parameter \(key); use \(RunFilter.parameterNames.sorted().joined(separator: ", "))")
-            }
-            filter = try web.resolver.runFilter(publicNames: true) { key in query[Substring(key)].map(String.init) }
-        } catch RunFilterError.invalidTime(let key) {
-            return .plainText(.badRequest, "\(key) must be \(RunFilterError.timeFormat)")
-        } catch let error as PublicRevisionError {
-            return .plainText(.badRequest, error.description)
-        } catch let error as RevisionError {
-            return .plainText(.notFound, error.description)
-        } catch let error as RunError {
-            return .plainText(.notFound, error.description)
+        let names = RunFilter.parameterNames + [ArchiveParameter.name]
+        if let (key, _) = query.first(where: { !names.contains(String($0.key)) }) {
+            return .plainText(.badRequest, "unknown parameter \(key); use \(names.sorted().joined(separator: ", "))")
         }
+        // Bad times and unknown revisions are thrown and answered by HTTPErrorAnswer (400, 404).
+        var filter = try web.resolver.runFilter(publicNames: true) { key in query[Substring(key)].map(String.init) }
+        filter.includeArchive = try ArchiveParameter.included(query)
         guard let permit = web.exports.enter() else {
             var busy = Response.plainText(.serviceUnavailable, "\(web.exports.limit) exports are running, the most at once; "
                 + "try again in \(ExportGate.retryAfterSeconds) seconds")
@@ -26,7 +18,7 @@ enum ExportRoute {
             return busy
         }
         let store = web.store
-        let body = ResponseBody { writer in
+        let body = ResponseBody { [filter] writer in
             defer { withExtendedLifetime(permit) {} }
             let pages = CSVExportStream(store: store, filter: filter)
             defer { pages.cancel() }  // the client may leave mid-way

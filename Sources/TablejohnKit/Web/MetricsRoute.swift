@@ -13,7 +13,7 @@ import Hummingbird
 enum MetricsRoute {
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
-    static func add(to router: Router<WebRequestContext>, _ web: WebContext) {
+    static func add(to router: some RouterMethods<WebRequestContext>, _ web: WebContext) {
         guard let metrics = web.metrics else { return }
         router.get("/metrics") { request, context in
             guard web.isPublic || context.viewer.user != nil || hasToken(request, web.metricsToken) else {

@@ -7,7 +7,7 @@ import Hummingbird
 /// not-found pages look the same everywhere. Canonical addresses end with a slash;
 /// the router matches `/run/ID` and `/run/ID/` alike.
 enum PageRoutes {
-    static func add(to router: Router<WebRequestContext>, _ web: WebContext) {
+    static func add(to router: some RouterMethods<WebRequestContext>, _ web: WebContext) {
         router.get("/") { _, context in try index(web, context.viewer).response }
         router.get("/commit/**") { request, context in try CommitLookup(web: web).page(request, viewer: context.viewer).response }
         router.get("/run/:id") { request, context in try run(request, context, web).response }
@@ -45,12 +45,20 @@ enum PageRoutes {
     static func run(_ request: Request, _ context: WebRequestContext, _ web: WebContext) throws -> PageAnswer {
         let id = context.parameters.decoded("id")
         if let redirect = PageAnswer.canonical(request, URLPath.run(id)) { return redirect }
-        guard let run = try web.store.run(id: id) else { return try RunLookup(web: web).run(id, viewer: context.viewer) }
+        let includeArchive = (try? ArchiveParameter.included(request.uri.queryParameters)) ?? false
+        let live = try web.store.run(id: id)
+        let archived = live == nil ? try web.store.archivedRun(id: id) : nil
+        guard let run = live ?? (includeArchive ? archived : nil) else {
+            if archived != nil {
+                return .notFound("run", id, note: "It is in the archive: add ?archive=1 to the address to see it.", viewer: context.viewer)
+            }
+            return try RunLookup(web: web).run(id, viewer: context.viewer)
+        }
         let parent = try web.store.firstParent(of: run.commit)
         let parentRuns = try parent.map { try web.store.runValues(commit: $0.hash, runner: .some(run.runnerName)) } ?? []
         let metrics = run.measurements.map(\.metric) + parentRuns.flatMap(\.values.keys)
         return .page(RunPage(run: run, commit: try web.store.commitSummary(run.commit), parent: parent, parentRuns: parentRuns,
-                             readings: try web.store.metricReadings(metrics), viewer: context.viewer).render())
+                             readings: try web.store.metricReadings(metrics), viewer: context.viewer, archived: archived != nil).render())
     }
 
     static func compare(_ request: Request, _ context: WebRequestContext, _ web: WebContext) async throws -> PageAnswer {

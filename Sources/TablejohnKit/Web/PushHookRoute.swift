@@ -10,7 +10,7 @@ enum PushHookRoute {
     /// Pushes carry the forge's description of the commits; a megabyte is plenty.
     static let maximumBodyBytes = 1 << 20
 
-    static func add(to router: Router<WebRequestContext>, secret: HookSecret?, requestFetch: @escaping @Sendable () -> Void) {
+    static func add(to router: some RouterMethods<WebRequestContext>, secret: HookSecret?, requestFetch: @escaping @Sendable () -> Void) {
         router.post("/api/hook") { request, _ in try await response(request, secret: secret, requestFetch: requestFetch) }
     }
 

@@ -4,8 +4,10 @@ import Hummingbird
 import NIOCore
 
 enum RunnerRoutes {
-    static func add(to router: Router<WebRequestContext>, runners: RunnerService, resolver: RevisionResolver) {
-        router.post("/api/runs") { request, _ in try await storageTroubleAnswered {
+    static func add(to router: some RouterMethods<WebRequestContext>, runners: RunnerService, resolver: RevisionResolver) {
+        // Storage trouble anywhere below is 503 with Retry-After (HTTPErrorAnswer), so a
+        // runner keeps its results and retries; the other errors thrown are 400 or 404.
+        router.post("/api/runs") { request, _ in
             let (name, bytes): (String, ByteBuffer)
             switch try await admit(request, runners) {
             case .admitted(let runner, let body): (name, bytes) = (runner, body)
@@ -29,14 +31,7 @@ enum RunnerRoutes {
                 }
                 fingerprint = value
             }
-            let commit: String
-            do {
-                commit = try resolver.commit(public: revision)
-            } catch let error as PublicRevisionError {
-                return .plainText(.badRequest, error.description)
-            } catch let error as RevisionError {
-                return .plainText(.notFound, "\(error)")
-            }
+            let commit = try resolver.commit(public: revision)
             let built: (run: Run, formats: [ResultFormat])
             do throws(ExternalRunError) {
                 built = try ExternalRun.fromResults([("the body", Array(bytes.readableBytesView))], commit: commit, format: format,
@@ -45,18 +40,14 @@ enum RunnerRoutes {
                 runners.metrics?.submission(.api, .refused, duration: nil)
                 return .plainText(.badRequest, error.message)
             }
-            do {
-                _ = try await runners.record(built.run)
-            } catch RunError.incompatibleUnit(let error) {
-                return .plainText(.badRequest, "\(error); nothing was stored")
-            }
+            _ = try await runners.record(built.run)
             let reply: JSONValue = ["id": .string(built.run.id), "commit": .string(commit),
                                     "formats": .array(built.formats.map { .string($0.rawValue) }),
                                     "measurements": JSONValue(built.run.measurements.count)]
             return Response(status: .ok, headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: ByteBuffer(bytes: try reply.serialized())))
-        } }
-        router.post("/api/runner/status") { request, _ in try await storageTroubleAnswered {
+        }
+        router.post("/api/runner/status") { request, _ in
             let (name, bytes): (String, ByteBuffer)
             switch try await admit(request, runners) {
             case .admitted(let runner, let body): (name, bytes) = (runner, body)
@@ -68,28 +59,19 @@ enum RunnerRoutes {
             } catch {
                 return .plainText(.badRequest, "the body is not JSON: \(error)")
             }
-            do throws(RunnerAPIError) {
-                let reply = try await runners.status(name: name, body: body, now: Timestamp.now())
-                let encoded = (try? reply.serialized()) ?? Array("{}".utf8)
-                return Response(status: .ok, headers: [.contentType: "application/json"],
-                                body: .init(byteBuffer: ByteBuffer(bytes: encoded)))
-            } catch {
-                return response(error)
-            }
-        } }
+            let reply = try await runners.status(name: name, body: body, now: Timestamp.now())
+            let encoded = (try? reply.serialized()) ?? Array("{}".utf8)
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: encoded)))
+        }
         for (path, benchRepo) in [("/api/runner/repo/:hash/tree.tar.gz", false), ("/api/runner/bench-repo/:hash/tree.tar.gz", true)] {
-            router.get(RouterPath(path)) { request, context in try await storageTroubleAnswered {
+            router.get(RouterPath(path)) { request, context in
                 guard try authenticated(request, runners) != nil else { return unauthorized }
                 let hash = context.parameters.get("hash") ?? ""
                 // The tree is measured against the limits before the answer starts, so a
                 // refusal is a status and message the runner shows; then it streams piece by
                 // piece from git's own threads.
-                let stream: TreeArchiveStream
-                do {
-                    stream = try await GitWorkers.run { try runners.treeArchive(hash: hash, benchRepo: benchRepo) }
-                } catch let error as RunnerAPIError {
-                    return response(error)
-                }
+                let stream = try await GitWorkers.run { try runners.treeArchive(hash: hash, benchRepo: benchRepo) }
                 let body = ResponseBody { writer in
                     while let piece = try await GitWorkers.run({ try stream.next() }) {
                         try await writer.write(ByteBuffer(bytes: piece))
@@ -97,24 +79,8 @@ enum RunnerRoutes {
                     try await writer.finish(nil)
                 }
                 return Response(status: .ok, headers: [.contentType: "application/gzip"], body: body)
-            } }
+            }
         }
-    }
-
-    /// Runs a handler; the storage's own trouble (a busy database, a full disk) thrown
-    /// anywhere in it is `503` with `Retry-After`, so the caller keeps its data and retries.
-    private static func storageTroubleAnswered(_ handler: () async throws -> Response) async throws -> Response {
-        do {
-            return try await handler()
-        } catch let error where StorageTrouble.isTransient(error) {
-            return unavailable(StorageTrouble.message(error))
-        }
-    }
-
-    static func unavailable(_ message: String) -> Response {
-        var response = Response.plainText(.serviceUnavailable, message)
-        response.headers[.retryAfter] = String(StorageTrouble.retryAfterSeconds)
-        return response
     }
 
     private enum Admission {
@@ -135,17 +101,6 @@ enum RunnerRoutes {
             return .admitted(runner: name, body: try await request.collectBody(upTo: RunnerService.maximumBodyBytes))
         } catch is NIOTooManyBytesError {
             return .refused(tooLarge)
-        }
-    }
-
-    private static func response(_ error: RunnerAPIError) -> Response {
-        switch error.kind {
-        case .badRequest: .plainText(.badRequest, error.message)
-        case .forbidden: .plainText(.forbidden, error.message)
-        case .conflict: .plainText(.conflict, error.message)
-        case .notFound: .plainText(.notFound, error.message)
-        case .unprocessable: .plainText(.unprocessableContent, error.message)
-        case .unavailable: unavailable(error.message)
         }
     }
 

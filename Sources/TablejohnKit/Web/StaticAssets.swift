@@ -53,7 +53,7 @@ enum StaticAssets {
         return URLPath.href("/static/\(name)?v=\(asset.etag.dropFirst().prefix(8))")
     }
 
-    static func add(to router: Router<WebRequestContext>) {
+    static func add(to router: some RouterMethods<WebRequestContext>) {
         router.get("/static/dygraphs/:name") { request, context in
             response(dygraphs[context.parameters.get("name") ?? ""], request: request,
                      missing: "dygraphs is not installed on the server: install Debian's libjs-dygraphs")

@@ -58,17 +58,32 @@ enum WebRoutes {
         // Host check before anything reads the database, then who is asking.
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: HostCheckMiddleware(policy: web.hostPolicy))
-        router.add(middleware: SessionMiddleware(store: web.store, isPublic: web.isPublic))
-        PageRoutes.add(to: router, web)
-        StaticAssets.add(to: router)
-        GraphRoutes.add(to: router, web)
-        router.get("/api/export.csv") { request, _ in try ExportRoute.response(request, web) }
-        router.get("/api/changes") { request, _ in try ChangesRoute.response(request, web) }
-        RunnerRoutes.add(to: router, runners: web.runners, resolver: web.resolver)
-        AuthRoutes.add(to: router, web)
-        PushHookRoute.add(to: router, secret: web.hookSecret, requestFetch: web.requestFetch)
-        MetricsRoute.add(to: router, web)
+        // Errors the routes throw become their one answer (HTTPErrorAnswer), after the Host check.
+        router.add(middleware: HTTPErrorAnswerMiddleware())
+        addRoutes(RouteTable(router: router, store: web.store, isPublic: web.isPublic), web)
         return router
+    }
+
+    /// Every route, each under its access rule: the one place that says who may call what.
+    static func addRoutes(_ table: RouteTable, _ web: WebContext) {
+        let reading = table.routes(.reading)
+        PageRoutes.add(to: reading, web)
+        GraphRoutes.add(to: reading, web)
+        reading.get("/api/export.csv") { request, _ in try ExportRoute.response(request, web) }
+        reading.get("/api/changes") { request, _ in try ChangesRoute.response(request, web) }
+        StaticAssets.add(to: table.routes(.open))
+        RunnerRoutes.add(to: table.routes(.runnerToken), runners: web.runners, resolver: web.resolver)
+        AuthRoutes.add(to: table.routes(.session), web)
+        AdminRoutes.add(to: table.routes(.admin), web)
+        PushHookRoute.add(to: table.routes(.hookSignature), secret: web.hookSecret, requestFetch: web.requestFetch)
+        MetricsRoute.add(to: table.routes(.metricsToken), web)
+    }
+
+    /// The routes `router(web)` serves, with their access rules, in the order added.
+    static func routeTable(_ web: WebContext) -> [RouteEntry] {
+        let table = RouteTable(router: Router(context: WebRequestContext.self), store: web.store, isPublic: web.isPublic)
+        addRoutes(table, web)
+        return table.entries
     }
 
     /// The router behind the base path: what the HTTP server answers with.

@@ -15,6 +15,7 @@
   var refsRadios = Array.prototype.slice.call(document.querySelectorAll('input[name=refs]'));
   var normaliseBox = document.getElementById('normalise');
   var logBox = document.getElementById('log-scale');
+  var archiveBox = document.getElementById('include-archive');
   var groups = Array.prototype.slice.call(document.querySelectorAll('#metric-list details.metric-group'));
   var resetButton = document.getElementById('reset-zoom');
 
@@ -39,7 +40,8 @@
       from: isFinite(from) ? from : null,
       to: isFinite(to) ? to : null,
       normalise: query.get('norm') === '1',
-      log: query.get('log') === '1'
+      log: query.get('log') === '1',
+      archive: query.get('archive') === '1'
     };
   }
 
@@ -54,6 +56,7 @@
     }
     if (view.normalise) { query.set('norm', '1'); }
     if (view.log) { query.set('log', '1'); }
+    if (view.archive) { query.set('archive', '1'); }
     var address = window.location.pathname + '?' + query.toString();
     if (replace) { history.replaceState(null, '', address); } else { history.pushState(null, '', address); }
   }
@@ -63,6 +66,7 @@
     refsRadios.forEach(function (radio) { radio.checked = radio.value === view.refs; });
     normaliseBox.checked = view.normalise;
     logBox.checked = view.log;
+    archiveBox.checked = view.archive;
     // Groups holding a drawn metric start open; the others stay folded.
     groups.forEach(function (group) {
       if (group.querySelector('input[name=m]:checked')) { group.open = true; }
@@ -77,7 +81,8 @@
       from: keepRange ? current.from : null,
       to: keepRange ? current.to : null,
       normalise: normaliseBox.checked,
-      log: logBox.checked
+      log: logBox.checked,
+      archive: archiveBox.checked
     };
   }
 
@@ -97,6 +102,7 @@
       query.set('from', String(view.from));
       query.set('to', String(view.to));
     }
+    if (view.archive) { query.set('archive', '1'); }
     return base + '/api/graph/series?' + query.toString();
   }
 
@@ -320,6 +326,7 @@
   refsRadios.forEach(function (radio) { radio.addEventListener('change', changed); });
   normaliseBox.addEventListener('change', changed);
   logBox.addEventListener('change', changed);
+  archiveBox.addEventListener('change', changed);
   resetButton.addEventListener('click', function () {
     var view = readView();
     view.from = null;

@@ -7,7 +7,7 @@ import Hummingbird
 /// otherwise), changes the store through the same methods as the control socket,
 /// and answers 303 to `back`; bad input answers 400 with a page saying why.
 enum AdminRoutes {
-    static func add(to router: Router<WebRequestContext>, _ web: WebContext) {
+    static func add(to router: some RouterMethods<WebRequestContext>, _ web: WebContext) {
         for (path, tracked) in [("/admin/track", true), ("/admin/untrack", false)] {
             router.post(RouterPath(path)) { request, context in
                 try await perform(request, context) { form in
@@ -52,13 +52,12 @@ enum AdminRoutes {
         }
     }
 
-    /// Checks the session, admin rights, the form and its CSRF token (in that order,
-    /// each refusal changing nothing), runs `action`, and redirects to `back`.
+    /// Reads the form and checks its CSRF token (after the `admin` policy checked the site,
+    /// the session and admin rights; each refusal changes nothing), runs `action`, and
+    /// redirects to `back`.
     static func perform(_ request: Request, _ context: WebRequestContext,
                         _ action: (FormFields) async throws -> Void) async throws -> Response {
         try await AuthRoutes.refusingCrossSite(request, context) {
-            guard context.viewer.user != nil else { throw WebPageError.loginRequired }
-            guard context.viewer.isAdmin else { throw WebPageError.notAdmin }
             let form = try await FormFields.read(request)
             guard AuthRoutes.tokensMatch(form["csrf"], context.viewer.csrfToken) else { throw WebPageError.badCSRF }
             do {

@@ -3,8 +3,8 @@ import Foundation
 import Hummingbird
 
 enum AuthRoutes {
-    /// Adds the login and logout routes and the admin actions.
-    static func add(to router: Router<WebRequestContext>, _ web: WebContext) {
+    /// Adds the login and logout routes.
+    static func add(to router: some RouterMethods<WebRequestContext>, _ web: WebContext) {
         router.get("/login") { request, context in
             loginPage(next: LocalPath.sanitized(request.uri.queryParameters["next"].map(String.init)), viewer: context.viewer,
                       secure: SessionCookie.isSecure(request))
@@ -24,7 +24,6 @@ enum AuthRoutes {
                 return response
             }
         }
-        AdminRoutes.add(to: router, web)
     }
 
     /// Checks the login form's double-submit token, then the password (off the event

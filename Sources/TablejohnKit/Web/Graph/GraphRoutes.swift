@@ -10,7 +10,7 @@ enum GraphRoutes {
     /// Metrics drawn when `/graph/` is opened without choosing any.
     static let defaultMetricCount = 3
 
-    static func add(to router: Router<WebRequestContext>, _ web: WebContext) {
+    static func add(to router: some RouterMethods<WebRequestContext>, _ web: WebContext) {
         router.get("/graph") { request, context in
             guard request.uri.path.hasSuffix("/") else {
                 let query = request.uri.query.map { "?" + $0 } ?? ""
@@ -32,7 +32,14 @@ enum GraphRoutes {
             } catch {
                 return Response.plainText(.badRequest, error.message)
             }
-            guard let series = try await web.series.series(query.metric) else {
+            let found = if query.includeArchive {
+                try web.store.metricHeader(query.metric).map { header in
+                    MetricSeries(header: header, points: try web.store.seriesPointsIncludingArchive(metric: query.metric))
+                }
+            } else {
+                try await web.series.series(query.metric)
+            }
+            guard let series = found else {
                 return .plainText(.notFound, "no metric named \(query.metric.debugDescription)")
             }
             let body = try reply(series, query, changes: try web.store.reportedChanges(metric: query.metric), hashes: web.store.commitHashes)
@@ -89,6 +96,8 @@ struct GraphQuery: Equatable {
     var from: Int64 = .min
     var to: Int64 = .max
     var points = GraphRoutes.defaultPoints
+    /// Archived runs too (`archive=1`): read for this request, not cached.
+    var includeArchive = false
 
     struct Invalid: Error { var message: String }
     /// Times beyond ±2^52 ms (about 140,000 years) are refused rather than overflowing.
@@ -119,6 +128,11 @@ struct GraphQuery: Equatable {
                 throw Invalid(message: "points must be a number from 2 to \(GraphRoutes.maximumPoints)")
             }
             points = value
+        }
+        do {
+            includeArchive = try ArchiveParameter.included(parameters)
+        } catch {
+            throw Invalid(message: error.message)
         }
     }
 }

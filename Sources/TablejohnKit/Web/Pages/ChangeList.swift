@@ -29,7 +29,10 @@ struct ChangeList {
             }
             html.element("td", RefName.short(change.ref))
             html.element("td", change.runnerName ?? "—")
-            html.raw("<td>\(change.state.rawValue)\(change.acked == nil ? "" : ", acknowledged")</td>")
+            // "confirmed: 6 runs each, p = 0.0022, +9.8 %", "bisecting, unconfirmable on bench-a", or the state alone.
+            html.raw("<td>")
+            html.text(change.confirmationText ?? change.state.rawValue)
+            html.raw("\(change.acked == nil ? "" : ", acknowledged")</td>")
             html.element("td", DisplayFormat.date(seconds: change.detected / 1000))
             html.raw("</tr>\n")
         }

@@ -59,6 +59,7 @@ struct GraphPage {
         html.raw("<label><input type=\"radio\" name=\"refs\" value=\"all\"> whole history</label></fieldset>\n")
         html.raw("<label><input type=\"checkbox\" id=\"normalise\"> normalise (each line ÷ its median)</label>\n")
         html.raw("<label><input type=\"checkbox\" id=\"log-scale\"> logarithmic scale</label>\n")
+        html.raw("<label><input type=\"checkbox\" id=\"include-archive\"> include archived runs</label>\n")
         html.raw("<button type=\"button\" id=\"reset-zoom\">Reset zoom</button>\n")
         html.raw("<p class=\"hint\">Drag across the graph to zoom; double-click or Reset to see everything; click a point to open its commit.</p>\n")
         html.raw("</aside>\n")

@@ -42,13 +42,15 @@ struct QueuePage {
             return
         }
         html.raw("<table id=\"queue\" class=\"queue\">\n<thead><tr><th class=\"number\">Priority</th><th>Commit</th><th>Message</th>")
-        html.raw("<th>Committed</th><th>Queued</th>\(viewer.isAdmin ? "<th></th>" : "")</tr></thead>\n<tbody>\n")
+        html.raw("<th>Committed</th><th>Queued</th><th>Machine</th>\(viewer.isAdmin ? "<th></th>" : "")</tr></thead>\n<tbody>\n")
         for entry in queue {
             html.raw("<tr><td class=\"number\">\(entry.priority)</td>")
             html.raw("<td><a href=\"\(URLPath.href(URLPath.commit(entry.hash)))\"><code>\(entry.hash.prefix(10))</code></a></td>")
             html.element("td", entry.summary, attributes: "class=\"message\"")
             html.element("td", DisplayFormat.date(seconds: entry.committerTime))
             html.element("td", DisplayFormat.date(seconds: entry.added / 1000))
+            // Bisection and confirmation runs wait for the machine of their change.
+            html.element("td", entry.affinity.map { "only \($0.label)" } ?? "any", attributes: "class=\"machine\"")
             if viewer.isAdmin {
                 html.raw("<td class=\"admin\"><form class=\"inline\" method=\"post\" action=\"\(URLPath.href("/admin/queue/priority"))\">\(viewer.csrfField)\(Self.back)")
                 html.raw("<input type=\"hidden\" name=\"commit\" value=\"\(entry.hash)\">")

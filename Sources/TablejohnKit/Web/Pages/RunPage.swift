@@ -11,6 +11,8 @@ struct RunPage {
     var parentRuns: [RunValues] = []
     var readings: [String: MetricHeader] = [:]
     var viewer = Viewer.anonymous
+    /// The run is in the archive (shown with `?archive=1`).
+    var archived = false
 
     func render() -> String {
         var html = HTMLWriter()
@@ -18,6 +20,10 @@ struct RunPage {
         html.raw("<h1>Run <code>")
         html.text(run.id)
         html.raw("</code></h1>\n")
+        if archived {
+            html.element("p", "This run is in the archive: graphs, exports and detection leave it out (tjctl archive restore brings it back).",
+                         attributes: "class=\"hint\" id=\"archived\"")
+        }
         renderFacts(&html)
         html.raw("<p class=\"actions\"><a id=\"compare-link\" href=\"\(URLPath.href(URLPath.compare(run.id)))\">Compare with…</a></p>\n")
         renderMeasurements(&html)

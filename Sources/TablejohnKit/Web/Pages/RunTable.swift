@@ -8,7 +8,7 @@ struct RunTable {
     /// Whether to show each run's commit (not on a commit's own page).
     var showsCommit = true
     /// Where a run's row links; by default its page.
-    var link: (RunSummary) -> String = { URLPath.href(URLPath.run($0.id)) }
+    var link: (RunSummary) -> String = { URLPath.href(URLPath.run($0.id)) + ($0.archived ? "?archive=1" : "") }
     /// A trusted note per run (e.g. "parent commit", "other machine"), shown last.
     var note: (RunSummary) -> String = { _ in "" }
 
