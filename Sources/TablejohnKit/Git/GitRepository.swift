@@ -22,6 +22,15 @@ public final class GitRepository: @unchecked Sendable {
         // once full it evicts, and its hash table's probes grew until oid comparisons
         // took a fifth of a 1M-commit import.
         tj_git_enable_caching(0)
+        // libgit2 maps pack files in windows of up to 1 GiB and unmaps nothing below
+        // 8 GiB, so a walk over a 1M-commit repository kept its whole 530 MB pack in
+        // memory. Windows of 16 MiB, at most 64 MiB mapped: a first import reads the
+        // pack nearly in order, so windows are seldom mapped twice.
+        tj_git_set_pack_windows(16 << 20, 64 << 20)
+        // Reading an object hashed it again to compare with its id: 4 % of a first
+        // import. git does not re-hash objects it reads either; fetches still check
+        // every object they receive (the indexer computes the ids itself).
+        tj_git_verify_object_hashes(0)
         // Network connections time out (libgit2 1.5 has no timeout of its own).
         tj_git_register_timeout_stream(Int32(defaultNetworkTimeout.milliseconds))
     }()

@@ -20,4 +20,32 @@ enum GitText {
         let kept = String(decoding: UnsafeRawBufferPointer(rebasing: raw[..<end]), as: UTF8.self)
         return limit >= 4096 ? kept + "\n\n[tablejohn kept the first \(end) of \(length) bytes of this message]" : kept + "…"
     }
+
+    /// Appends to `buffer` the bytes of `capped(pointer, bytes: limit)`. Short ASCII text
+    /// (nearly every name and message) is copied as it is, without making a `String`.
+    static func append(_ pointer: UnsafePointer<CChar>?, bytes limit: Int, to buffer: inout [UInt8]) {
+        guard let pointer else { return }
+        let length = strlen(pointer)
+        let raw = UnsafeRawBufferPointer(start: pointer, count: length)
+        if length <= limit && isASCII(raw) {
+            buffer.append(contentsOf: raw)
+        } else {
+            buffer.append(contentsOf: capped(pointer, bytes: limit).utf8)
+        }
+    }
+
+    /// Whether every byte is below 0x80 (then the bytes are valid UTF-8 as they are).
+    private static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        var high: UInt64 = 0
+        while index + 8 <= bytes.count {
+            high |= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            high |= UInt64(bytes[index])
+            index += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
+    }
 }

@@ -113,6 +113,9 @@ public final class Store: Sendable {
         }
     }
 
+    /// The writer's page cache: 256 MiB.
+    static let writerCacheKiB = 262_144
+
     private static func configuration(archive: String) -> Configuration {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
@@ -124,7 +127,7 @@ public final class Store: Sendable {
                 // A first import inserts a million hashes in random order into the hash
                 // index; with the index's pages in cache the import stays fast throughout
                 // (with 64 MiB it slowed to a third of its starting speed).
-                try db.execute(sql: "PRAGMA cache_size = -262144")  // 256 MiB for the writer
+                try db.execute(sql: "PRAGMA cache_size = -\(writerCacheKiB)")
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
             try attachArchive(db, path: archive)

@@ -90,7 +90,7 @@ public struct Importer {
             logger.info("ref removed", metadata: ["ref": "\(name)"])
         }
         for ref in changed {
-            guard let commitID = walked.ids[ref.target] else { continue }
+            guard let commitID = walked.tipIDs[ref.target] else { continue }
             let old = stored[ref.name]
             try db.execute(sql: """
                 INSERT INTO refs (name, commit_id, tracked) VALUES (?, ?, ?)
@@ -122,65 +122,28 @@ public struct Importer {
         return report
     }
 
-    /// Walks new commits depth-first from each tip in turn, inserting each with its
-    /// tip's reachability, then inserts the parent edges. Returns the database id of
-    /// every tip and walked commit, and the known commits where the walk stopped.
+    /// Walks new commits from `tips` (`CommitWalk`) and writes them, then their parent
+    /// edges. A first import walks on a thread of its own while this one writes, so
+    /// reading commits and storing them take two cores; later imports are short and walk
+    /// here, asking the database where to stop.
     private func walk(from tips: [(oid: GitOID, level: Reachability)], writer: CommitWriter, firstID: Int64,
-                      databaseEmpty: Bool, report: inout ImportReport)
-        throws -> (ids: [GitOID: Int64], boundary: [(commit: Int64, level: Reachability)]) {
-        var ids: [GitOID: Int64] = [:]
-        var boundary: [(commit: Int64, level: Reachability)] = []
-        var edges: [(child: Int64, position: Int, parent: GitOID)] = []
-        var missing: Set<GitOID> = []
-        var nextID = firstID
+                      databaseEmpty: Bool, report: inout ImportReport) throws -> WalkSummary {
         let started = Date()
-        var lastLog = started
-        for tip in tips {
-            var stack = [tip.oid]
-            while let oid = stack.popLast() {
-                if let id = ids[oid] {
-                    if id < firstID { boundary.append((id, tip.level)) }
-                    continue
-                }
-                if missing.contains(oid) { continue }
-                if !databaseEmpty, let known = try writer.id(of: oid.hex) {
-                    ids[oid] = known
-                    boundary.append((known, tip.level))
-                    continue
-                }
-                let commit: GitCommit
-                do {
-                    commit = try repository.commit(oid)
-                } catch let error as GitError where error.isNotFound {
-                    // A shallow clone's boundary: the parent is not in the object database.
-                    missing.insert(oid)
-                    continue
-                }
-                try writer.insert(commit, id: nextID, reachability: tip.level)
-                ids[oid] = nextID
-                for (position, parent) in commit.parents.enumerated() {
-                    edges.append((nextID, position, parent))
-                    if ids[parent] == nil { stack.append(parent) }
-                }
-                nextID += 1
-                report.newCommits += 1
-                if report.newCommits % 10_000 == 0 {
-                    if shouldStop() { throw ImportCancelled() }
-                    progress(report.newCommits)
-                    let now = Date()
-                    if now.timeIntervalSince(lastLog) >= 5 {
-                        lastLog = now
-                        let rate = Double(report.newCommits) / now.timeIntervalSince(started)
-                        logger.info("importing commits", metadata: [
-                            "commits": "\(report.newCommits)", "per_second": "\(Int(rate))",
-                        ])
-                    }
-                }
-            }
-        }
-        for edge in edges {
-            guard let parent = ids[edge.parent] else { continue }  // beyond a shallow boundary
-            try writer.insertEdge(child: edge.child, position: edge.position, parent: parent)
+        let summary: WalkSummary
+        if databaseEmpty {
+            try writer.fitCache(toCommits: 0)
+            defer { try? writer.restoreCache() }
+            let pipe = ImportPipe.walking({ [repository] in
+                CommitWalk(repository: repository, tips: tips, firstID: firstID, known: nil)
+            }, capacity: 4)
+            defer { pipe.closeAndWait() }
+            try write(from: pipe.receive, writer: writer, started: started, report: &report)
+            summary = pipe.summary ?? WalkSummary()
+        } else {
+            var walk = CommitWalk(repository: repository, tips: tips, firstID: firstID,
+                                  known: { oid in try writer.id(of: oid.hex) })
+            try write(from: { try walk.next() }, writer: writer, started: started, report: &report)
+            summary = walk.summary
         }
         if report.newCommits >= 10_000 {
             let seconds = Date().timeIntervalSince(started)
@@ -188,7 +151,36 @@ public struct Importer {
                 "commits": "\(report.newCommits)", "seconds": "\(String(format: "%.1f", seconds))",
             ])
         }
-        return (ids, boundary)
+        return summary
+    }
+
+    /// Writes every batch `next` hands out. Between batches it may stop (`shouldStop`),
+    /// report progress and log the rate.
+    private func write(from next: () throws -> ImportBatch?, writer: CommitWriter, started: Date,
+                       report: inout ImportReport) throws {
+        var lastLog = started
+        while let batch = try next() {
+            switch batch {
+            case .commits(let rows, let firstID):
+                try writer.insert(rows, firstID: firstID)
+                let before = report.newCommits
+                report.newCommits += rows.count
+                guard before / 10_000 != report.newCommits / 10_000 else { continue }
+                if shouldStop() { throw ImportCancelled() }
+                if report.initial { try writer.fitCache(toCommits: report.newCommits) }
+                progress(report.newCommits)
+                let now = Date()
+                if now.timeIntervalSince(lastLog) >= 5 {
+                    lastLog = now
+                    let rate = Double(report.newCommits) / now.timeIntervalSince(started)
+                    logger.info("importing commits", metadata: [
+                        "commits": "\(report.newCommits)", "per_second": "\(Int(rate))",
+                    ])
+                }
+            case .edges(let edges):
+                try writer.insertEdges(edges)
+            }
+        }
     }
 
     /// The HEAD branch, if it exists and no ref has been tracked by default before.

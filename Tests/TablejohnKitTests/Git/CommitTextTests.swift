@@ -32,4 +32,22 @@ struct CommitTextTests {
         let capped = text.withCString { GitText.capped($0, bytes: 5) }
         #expect(capped == "éé…")
     }
+
+    @Test("text packed for a first import is byte for byte what the one-commit reader makes of it")
+    func packedText() throws {
+        let texts: [[UInt8]] = [
+            Array("plain ascii".utf8), [], Array("Zoë ünïcode".utf8), [0x41, 0xff, 0xfe, 0xc3, 0x42],
+            Array(repeating: 0x61, count: 1024), Array(repeating: 0x61, count: 1025), Array(String(repeating: "é", count: 700).utf8),
+        ]
+        for text in texts {
+            let expected = (text + [0]).withUnsafeBufferPointer { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { GitText.capped($0.baseAddress!, bytes: 1024) }
+            }
+            var packed: [UInt8] = [9]
+            (text + [0]).withUnsafeBufferPointer { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { GitText.append($0.baseAddress!, bytes: 1024, to: &packed) }
+            }
+            #expect(packed == [9] + Array(expected.utf8), "\(text.prefix(12))")
+        }
+    }
 }
