@@ -38,7 +38,9 @@ struct ExportTests {
         let http = try await daemon.get("/api/export.csv")
 
         // Then both hold every stored row once, in (run, metric) order
-        let expected = try Store(path: database).writer.read { db in
+        var readOnly = Configuration()
+        readOnly.readonly = true
+        let expected = try DatabaseQueue(path: database, configuration: readOnly).read { db in
             try Row.fetchAll(db, sql: """
                 SELECT m.run_id, c.hash, m.metric, m.value, r.runner_name FROM measurements m JOIN runs r ON r.id = m.run_id
                 JOIN commits c ON c.id = r.commit_id ORDER BY m.run_id, m.metric

@@ -1,5 +1,4 @@
 // Turning what a user types (a short ref, an abbreviated hash, HEAD~3, A..B) into commits.
-import GRDB
 
 /// Why a name could not be resolved.
 public enum RevisionError: Error, Equatable, CustomStringConvertible {

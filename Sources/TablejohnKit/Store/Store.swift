@@ -12,7 +12,7 @@ import Synchronization
 /// while the sync loop writes); tests may use an in-memory queue.
 public final class Store: Sendable {
     /// The connection(s) to the database. Every write is a named method of `Store`.
-    public let writer: any DatabaseWriter
+    let writer: any DatabaseWriter
     /// A connection of its own for reads, when this store serves one busy caller.
     private let dedicatedReader: DatabaseQueue?
     /// Runners' token digests, kept in memory for the runner API's auth check; shared by

@@ -1,12 +1,5 @@
 // The importer's walk over new commits, handed out in batches for the writer.
 
-/// One parent edge as stored: child and parent by database id, position 0 the first parent.
-struct CommitEdge: Sendable {
-    var child: Int64
-    var position: Int64
-    var parent: Int64
-}
-
 /// What the walk hands the writer next: commits (with consecutive ids from `firstID`),
 /// then, once every commit is written, the parent edges between them.
 enum ImportBatch: Sendable {

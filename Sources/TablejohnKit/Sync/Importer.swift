@@ -1,6 +1,5 @@
 // One import round: brings the database's commits and refs up to date with the repository.
 import Foundation
-import GRDB
 import Logging
 
 /// What one import changed.
@@ -51,8 +50,8 @@ public struct Importer {
         if Self.sameRefs(current, stored) { return ImportReport(unchanged: true) }
 
         let headBranch = repository.headBranch()
-        return try store.writer.write { db in
-            try importChanges(db, current: current, stored: Store.refs(db), headBranch: headBranch,
+        return try store.importing { transaction in
+            try importChanges(transaction, current: current, stored: transaction.refs(), headBranch: headBranch,
                               now: Int64(now.timeIntervalSince1970 * 1000))
         }
     }
@@ -61,10 +60,10 @@ public struct Importer {
         current.count == stored.count && current.allSatisfy { stored[$0.name]?.hash == $0.target.hex }
     }
 
-    private func importChanges(_ db: Database, current: [GitReference], stored: [String: StoredRef],
+    private func importChanges(_ db: ImportTransaction, current: [GitReference], stored: [String: StoredRef],
                                headBranch: String?, now: Int64) throws -> ImportReport {
         var report = ImportReport()
-        let maxIDBefore = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM commits") ?? 0
+        let maxIDBefore = try db.maximumCommitID()
         report.initial = maxIDBefore == 0
         let defaultTracked = try defaultTrackedRef(db, headBranch: headBranch, current: current)
         func isTracked(_ name: String) -> Bool { stored[name]?.tracked ?? (name == defaultTracked) }
@@ -77,14 +76,14 @@ public struct Importer {
         let changed = current.filter { stored[$0.name]?.hash != $0.target.hex }
         let tips = changed.map { (oid: $0.target, level: isTracked($0.name) ? Reachability.fromTrackedRef : .fromRef) }
             .sorted { $0.level > $1.level }
-        let walked = try walk(from: tips, writer: try CommitWriter(db), firstID: maxIDBefore + 1,
+        let walked = try walk(from: tips, writer: try db.commitWriter(), firstID: maxIDBefore + 1,
                               databaseEmpty: report.initial, report: &report)
 
         // 2. Refs: add, move, remove. The HEAD branch is tracked by default, once.
         var shrinking = false
         let currentNames = Set(current.map(\.name))
         for name in stored.keys where !currentNames.contains(name) {
-            try db.execute(sql: "DELETE FROM refs WHERE name = ?", arguments: [name])
+            try db.removeRef(name)
             report.refsChanged += 1
             shrinking = true
             logger.info("ref removed", metadata: ["ref": "\(name)"])
@@ -92,32 +91,29 @@ public struct Importer {
         for ref in changed {
             guard let commitID = walked.tipIDs[ref.target] else { continue }
             let old = stored[ref.name]
-            try db.execute(sql: """
-                INSERT INTO refs (name, commit_id, tracked) VALUES (?, ?, ?)
-                ON CONFLICT (name) DO UPDATE SET commit_id = excluded.commit_id
-                """, arguments: [ref.name, commitID, isTracked(ref.name)])
+            try db.setRef(ref.name, commitID: commitID, tracked: isTracked(ref.name))
             report.refsChanged += 1
             if let old, let oldTip = GitOID(hex: old.hash), !repository.isDescendant(ref.target, of: oldTip) {
                 shrinking = true
                 logger.info("ref rewritten", metadata: ["ref": "\(ref.name)", "from": "\(old.hash)", "to": "\(ref.target.hex)"])
             }
         }
-        if defaultTracked != nil {
-            try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('default_tracked', ?)", arguments: [defaultTracked])
+        if let defaultTracked {
+            try db.recordDefaultTracked(defaultTracked)
         }
 
         // 3. Reachability of known commits: raise it below the walk's boundary, or
         //    recompute everything when a ref went backwards or away.
         if shrinking {
-            report.reachabilityChanged = try Store.recomputeReachability(db)
+            report.reachabilityChanged = try db.recomputeReachability()
         } else {
-            report.reachabilityChanged = try Store.raiseReachability(db, from: walked.boundary)
+            report.reachabilityChanged = try db.raiseReachability(from: walked.boundary)
         }
 
         // 4. Queue new commits on tracked refs. The history found by the first
         //    import existed before anything was tracked, so it is not queued.
         if !report.initial {
-            report.queued = try Store.queueNewTrackedCommits(db, afterID: maxIDBefore, now: now)
+            report.queued = try db.queueNewTrackedCommits(afterID: maxIDBefore, now: now)
         }
         return report
     }
@@ -184,9 +180,8 @@ public struct Importer {
     }
 
     /// The HEAD branch, if it exists and no ref has been tracked by default before.
-    private func defaultTrackedRef(_ db: Database, headBranch: String?, current: [GitReference]) throws -> String? {
+    private func defaultTrackedRef(_ db: ImportTransaction, headBranch: String?, current: [GitReference]) throws -> String? {
         guard let headBranch, current.contains(where: { $0.name == headBranch }) else { return nil }
-        let done = try Bool.fetchOne(db, sql: "SELECT 1 FROM meta WHERE key = 'default_tracked'") ?? false
-        return done ? nil : headBranch
+        return try db.defaultTrackingDone() ? nil : headBranch
     }
 }
