@@ -5,7 +5,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/contrib/setup.sh"
 cd "$root"
-swift build --build-tests
+# Warnings are errors: a warning is a defect caught here, not a line scrolled past.
+swift build --build-tests -Xswiftc -warnings-as-errors
 # One test at a time: many integration tests wait on processes (daemons, chromium, git)
 # from the test process's small task pool, and in parallel on 2 cores they starved each
 # other's timeouts.
