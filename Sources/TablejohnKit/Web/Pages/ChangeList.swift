@@ -12,11 +12,7 @@ struct ChangeList {
         html.raw("<table class=\"changes\" id=\"\(id)\">\n<thead><tr><th>Change</th><th>Metric</th><th class=\"number\">Before</th>")
         html.raw("<th class=\"number\">After</th>\(showsCommit ? "<th>Commit</th>" : "")<th>Ref</th><th>Runner</th><th>State</th><th>Detected</th></tr></thead>\n<tbody>\n")
         for change in changes {
-            let verdict: ChangeVerdict = switch change.kind {
-            case .regression: .worse
-            case .improvement: .better
-            case .neutral: .neutral
-            }
+            let verdict = ChangeVerdict(change.kind)
             let percent = change.magnitude * 100
             let sign = percent > 0 ? "+" : (percent < 0 ? "−" : "±")
             html.raw("<tr data-change=\"\(change.id)\"><td class=\"\(verdict.rawValue)\">\(change.kind.rawValue) \(sign)\(String(format: "%.1f", abs(percent))) %</td>")

@@ -1,12 +1,20 @@
 // The one place deltas are computed: values against a baseline, per metric, judged by each metric's direction.
 import Foundation
 
-/// Whether a change is good news, read through the metric's direction.
+/// How pages colour a change (the CSS class): the `ChangeKind` rule, in the pages' words.
 enum ChangeVerdict: String, Sendable {
     case better
     case worse
     /// Unchanged, or a metric without a better direction.
     case neutral
+
+    init(_ kind: ChangeKind) {
+        switch kind {
+        case .regression: self = .worse
+        case .improvement: self = .better
+        case .neutral: self = .neutral
+        }
+    }
 }
 
 /// The difference between a baseline and a value.
@@ -19,12 +27,7 @@ struct MetricChange: Equatable {
     init(from baseline: Double, to value: Double, direction: MetricDirection) {
         difference = value - baseline
         percent = baseline == 0 ? (value == 0 ? 0 : nil) : difference / abs(baseline) * 100
-        verdict = switch direction {
-        case _ where difference == 0: .neutral
-        case .neutral: .neutral
-        case .lower: difference < 0 ? .better : .worse
-        case .higher: difference > 0 ? .better : .worse
-        }
+        verdict = ChangeVerdict(ChangeKind(before: baseline, after: value, direction: direction))
     }
 
     /// `+12.5 %`, `−3.1 %`, `±0 %`, or the signed difference when there is no percentage.
