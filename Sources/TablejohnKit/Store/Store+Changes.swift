@@ -200,12 +200,9 @@ extension Store {
                 case .enqueue(let commit):
                     // On the series' machine; a series of imported runs has none and takes any runner.
                     let pinned = !series.fingerprint.isEmpty || series.runnerName != nil
-                    try db.execute(sql: """
-                        INSERT INTO queue (commit_id, priority, added, affinity_fingerprint, affinity_runner, affinity_since)
-                        VALUES (?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (commit_id) DO UPDATE SET priority = max(priority, excluded.priority)
-                        """, arguments: [commit, priority, now, pinned ? series.fingerprint : nil, pinned ? series.runnerName : nil,
-                                         pinned ? now : nil])
+                    try Self.queueCommit(db, commit, priority: priority, now: now,
+                                         affinity: pinned ? MachineAffinity(fingerprint: series.fingerprint, runner: series.runnerName) : nil,
+                                         conflict: .raisePriority)
                 case .insert(let fields):
                     try db.execute(sql: """
                         INSERT INTO changes (ref, metric, fingerprint, runner_name, low_commit, high_commit, before, after,

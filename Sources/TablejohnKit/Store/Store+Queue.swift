@@ -20,11 +20,13 @@ extension Store {
     /// Queues every commit with an id above `afterID` that is reachable from a
     /// tracked ref (the commits one import just added). Returns how many were queued.
     static func queueNewTrackedCommits(_ db: Database, afterID: Int64, now: Int64) throws -> Int {
-        try db.execute(sql: """
-            INSERT OR IGNORE INTO queue (commit_id, priority, added)
-            SELECT id, 0, ? FROM commits WHERE id > ? AND reachable = 2
-            """, arguments: [now, afterID])
-        return db.changesCount
+        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM commits WHERE id > ? AND reachable = 2", arguments: [afterID])
+        var queued = 0
+        for id in ids {
+            try queueCommit(db, id, priority: 0, now: now, conflict: .keep)
+            queued += db.changesCount
+        }
+        return queued
     }
 
     /// The queue in the order runners take it: highest priority first, then newest commit first.
@@ -107,15 +109,11 @@ extension Store {
         try writer.write { db in
             let find = try db.makeStatement(sql: "SELECT id FROM commits WHERE hash = ?")
             let queued = try db.makeStatement(sql: "SELECT 1 FROM queue WHERE commit_id = ?")
-            let upsert = try db.makeStatement(sql: """
-                INSERT INTO queue (commit_id, priority, added) VALUES (?, ?, ?)
-                ON CONFLICT (commit_id) DO UPDATE SET priority = excluded.priority
-                """)
             var added: [String] = []
             for hash in hashes {
                 guard let id = try Int64.fetchOne(find, arguments: [hash]) else { throw RunError.unknownCommit(hash) }
                 if try Bool.fetchOne(queued, arguments: [id]) != true { added.append(hash) }
-                try upsert.execute(arguments: [id, priority, now])
+                try Self.queueCommit(db, id, priority: priority, now: now, conflict: .setPriority)
             }
             return added
         }
@@ -130,10 +128,7 @@ extension Store {
                 throw RunError.unknownCommit(hash)
             }
             let queued = try Bool.fetchOne(db, sql: "SELECT 1 FROM queue WHERE commit_id = ?", arguments: [id]) == true
-            try db.execute(sql: """
-                INSERT INTO queue (commit_id, priority, added) VALUES (?, ?, ?)
-                ON CONFLICT (commit_id) DO UPDATE SET priority = max(priority, excluded.priority)
-                """, arguments: [id, priority, now])
+            try Self.queueCommit(db, id, priority: priority, now: now, conflict: .raisePriority)
             return !queued
         }
     }
@@ -188,11 +183,10 @@ extension Store {
                       SELECT c.hash FROM refs r CROSS JOIN commits c ON c.id = r.commit_id WHERE r.name = ?
                       """, arguments: [ref]) else { return [] }
             let hashes = try String.fetchAll(db, sql: Self.firstParentWithoutRuns, arguments: [tip, count])
-            let insert = try db.makeStatement(sql: """
-                INSERT INTO queue (commit_id, priority, added) SELECT id, ?, ? FROM commits WHERE hash = ?
-                ON CONFLICT (commit_id) DO NOTHING
-                """)
-            for hash in hashes { try insert.execute(arguments: [priority, now, hash]) }
+            for hash in hashes {
+                guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM commits WHERE hash = ?", arguments: [hash]) else { continue }
+                try Self.queueCommit(db, id, priority: priority, now: now, conflict: .keep)
+            }
             return hashes
         }
     }
