@@ -51,22 +51,7 @@ struct ArchiveTests {
         let authorization = "Basic " + Data("ci-box:\(token)".utf8).base64EncodedString()
         let ledger = Ledger()
         let port = server.port
-        let clients = (0..<4).map { client in
-            Task.detached {
-                var sent = 0
-                while await !ledger.stopped, sent < 2000 {
-                    sent += 1
-                    var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/runs?commit=\(hashes[sent % hashes.count])")!)
-                    request.httpMethod = "POST"
-                    request.setValue(authorization, forHTTPHeaderField: "Authorization")
-                    request.httpBody = Data(#"{"new\#(client)/time": {"value": \#(sent), "unit": "ms"}}"#.utf8)
-                    guard let (data, response) = try? await URLSession.shared.data(for: request),
-                          (response as? HTTPURLResponse)?.statusCode == 200,
-                          let id = (try? JSONValue.parse(String(decoding: data, as: UTF8.self)))?["id"]?.stringValue else { continue }
-                    await ledger.acknowledged(id)
-                }
-            }
-        }
+        let clients = startSubmitting(4, port: port, authorization: authorization, hashes: hashes, prefix: "new", ledger: ledger)
         for _ in 0..<600 where await ledger.count < 40 { try await Task.sleep(for: .milliseconds(50)) }
         #expect(await ledger.count >= 40, "the clients did not get going:\n\(server.log)")
 
