@@ -75,7 +75,7 @@ struct RunnerBenchmark: ParsableCommand {
         let floor = Measure.median(try (0..<runs).map { _ in try wrk(url + "/no-such-page", expectErrors: true).rate })
         let status = Measure.median(try (0..<runs).map { _ in try wrk(url, script: statusScript).rate })
         report.add("runner status calls (idle, asking for work), wrk keep-alive, \(connections) connections", "\(Int(status)) calls/s",
-                   target: ">= 5000 calls/s", met: status >= 5000, reference: "404 from the same server: \(Int(floor)) req/s")
+                   target: ">= 15000 calls/s", met: status >= 15_000, reference: "404 from the same server: \(Int(floor)) req/s")
         var submitted = 0
         let submissions = Measure.median(try (0..<runs).map { repetition in
             let result = try wrk(url, script: submitScript, arguments: ["rep\(repetition)"])
@@ -87,7 +87,7 @@ struct RunnerBenchmark: ParsableCommand {
         let stored = Int(try Shell.run(["sqlite3", database, "SELECT count(*) FROM runs"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
         guard stored >= submitted else { throw BenchError("\(submitted) submissions acknowledged but only \(stored) runs stored") }
         report.add("run submissions, 20 measurements each, wrk keep-alive, \(connections) connections", "\(Int(submissions)) runs/s",
-                   target: ">= 1000 runs/s", met: submissions >= 1000, reference: "\(submitted) acknowledged, \(stored) stored")
+                   target: ">= 3000 runs/s", met: submissions >= 3000, reference: "\(submitted) acknowledged, \(stored) stored")
         report.print()
     }
 

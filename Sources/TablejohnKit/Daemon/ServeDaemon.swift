@@ -80,8 +80,10 @@ public struct ServeDaemon: Sendable {
             throw DaemonError.socketPathTooLong(path: socketPath, limit: socketLimit)
         }
         let lock = try InstanceLock(database: databasePath)
-        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: databasePath + suffix) {
-            chmod(databasePath + suffix, 0o600)
+        for path in [databasePath, Store.archivePath(forDatabase: databasePath)] {
+            for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+                chmod(path + suffix, 0o600)
+            }
         }
         let store: Store
         do {

@@ -98,6 +98,7 @@ public struct ControlMethods: Sendable {
             default: .invalidParams(error.description, data: ["parameter": "sql"])
             }
         case DatabaseArchiveError.busy: .conflict(DatabaseArchiveError.busy.description)
+        case let error as DatabaseArchiveError: .failed(error.description)
         case let error as BackupError:
             switch error {
             case .exists: .conflict(error.description, data: ["parameter": "path"])

@@ -65,7 +65,7 @@ extension Store {
                     """, arguments: [selection.before] + arguments + boundaryArguments + [batchSize])
             }
             if ids.isEmpty { break }
-            moved += try moveBatch(ids, from: "main", to: "archive")
+            moved += try Self.checkedBatch(try moveBatch(ids, from: "main", to: "archive"), ids)
             batches += 1
         }
         return ArchiveMoveReport(runs: moved, batches: batches, milliseconds: (ContinuousClock.now - started).milliseconds)
@@ -85,10 +85,17 @@ extension Store {
                                     arguments: arguments + [batchSize])
             }
             if ids.isEmpty { break }
-            moved += try moveBatch(ids, from: "archive", to: "main")
+            moved += try Self.checkedBatch(try moveBatch(ids, from: "archive", to: "main"), ids)
             batches += 1
         }
         return ArchiveMoveReport(runs: moved, batches: batches, milliseconds: (ContinuousClock.now - started).milliseconds)
+    }
+
+    /// A batch that moved nothing would be selected again forever (a row the other side
+    /// refuses): the move stops there, with the run named, and what moved stays moved.
+    private static func checkedBatch(_ moved: Int, _ ids: [String]) throws -> Int {
+        guard moved > 0 else { throw DatabaseArchiveError.refused(run: ids[0], reason: "no row of it was copied") }
+        return moved
     }
 
     /// Copies the runs `ids` with their measurements and output from `source` to
@@ -98,14 +105,10 @@ extension Store {
     private func moveBatch(_ ids: [String], from source: String, to destination: String) throws -> Int {
         let list = try JSONValue.array(ids.map(JSONValue.string)).jsonString()
         return try archiveGate.exclusive {
-            try writer.write { db in
-                for (table, columns, key) in [("runs", Self.runColumns, "id"), ("measurements", Self.measurementColumns, "run_id"),
-                                              ("run_output", Self.outputColumns, "run_id")] {
-                    try db.execute(sql: """
-                        INSERT OR IGNORE INTO \(destination).\(table) (\(columns))
-                            SELECT \(columns) FROM \(source).\(table) WHERE \(key) IN (SELECT value FROM json_each(?))
-                        """, arguments: [list])
-                }
+            do {
+                try copy(list, from: source, to: destination)
+            } catch let error as DatabaseError where !StorageTrouble.isTransient(error) {
+                throw DatabaseArchiveError.refused(run: ids[0], reason: error.message ?? "\(error.resultCode)")
             }
             return try writer.write { db in
                 try db.execute(sql: """
@@ -113,6 +116,20 @@ extension Store {
                     WHERE id IN (SELECT value FROM json_each(?)) AND id IN (SELECT id FROM \(destination).runs)
                     """, arguments: [list])
                 return db.changesCount
+            }
+        }
+    }
+
+    /// One transaction: the runs of `list` (a JSON array of ids) with their measurements and
+    /// output, copied from `source` to `destination`.
+    private func copy(_ list: String, from source: String, to destination: String) throws {
+        try writer.write { db in
+            for (table, columns, key) in [("runs", Self.runColumns, "id"), ("measurements", Self.measurementColumns, "run_id"),
+                                          ("run_output", Self.outputColumns, "run_id")] {
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO \(destination).\(table) (\(columns))
+                        SELECT \(columns) FROM \(source).\(table) WHERE \(key) IN (SELECT value FROM json_each(?))
+                    """, arguments: [list])
             }
         }
     }

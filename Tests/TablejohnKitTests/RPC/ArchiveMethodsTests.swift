@@ -169,6 +169,23 @@ struct ArchiveMethodsTests {
         #expect(try reopened.archivedRun(id: "run3") == nil)
     }
 
+    @Test("a run the archive refuses stops the move with its name; the runs before it stay moved, it stays live")
+    func refusedRow() async throws {
+        try await store.writer.write { db in
+            try db.execute(sql: "CREATE TRIGGER archive.refuse BEFORE INSERT ON runs WHEN NEW.id = 'run2' BEGIN SELECT RAISE(IGNORE); END")
+        }
+        let error = await #expect(throws: DatabaseArchiveError.self) {
+            try await store.archiveRuns(ArchiveSelection(before: Self.newYear), batchSize: 1)
+        }
+        guard case .refused(let run, _)? = error else { Issue.record("\(String(describing: error))"); return }
+        #expect(run == "run2")
+        #expect(try store.archiveStatus().archive.runs == 2)
+        #expect(try store.run(id: "run2") != nil)
+        let reply = await rpcError("archive.move", ["before": "2026-01-01"])
+        #expect(reply?.code == -32000)
+        #expect(reply?.message.contains("run2 could not be moved") == true)
+    }
+
     @Test("an import of an export taken with the archive stores no archived run a second time")
     func reimport() async throws {
         let export = try await call("runs.export", ["format": "json"])["runs"]!
