@@ -50,7 +50,7 @@ struct HostileRPCTests {
         "queue.backfill": MethodShape(kinds: ["ref": .string, "last": .integer, "priority": .integer], required: ["ref", "last"],
                                       base: ["ref": "main", "last": 3, "priority": 0]),
         "runs.list": MethodShape(kinds: filterKinds.merging(["limit": .integer, "cursor": .string]) { $1 }, base: ["limit": 10]),
-        "runs.get": MethodShape(kinds: ["id": .string], required: ["id"], base: ["id": "no-such-run"]),
+        "runs.get": MethodShape(kinds: ["id": .string, "include_archive": .bool], required: ["id"], base: ["id": "no-such-run"]),
         "runs.delete": MethodShape(kinds: ["id": .string], required: ["id"], base: ["id": "no-such-run"]),
         "runs.submit": MethodShape(kinds: ["commit": .string, "files": .strings, "names": .strings, "format": .string, "runner": .string,
                                            "fingerprint": .object],
@@ -82,10 +82,14 @@ struct HostileRPCTests {
                                 base: ["sql": "SELECT count(*) FROM runs", "limit": 10, "offset": 0]),
         "db.backup": MethodShape(kinds: ["path": .string, "force": .bool], required: ["path"],
                                  base: ["path": "/no/such/folder/copy.db", "force": false]),
+        "archive.move": MethodShape(kinds: ["before": .string, "ref": .string, "keep_last": .integer], required: ["before"],
+                                    base: ["before": "1970-01-02", "ref": "main", "keep_last": 1]),
+        "archive.restore": MethodShape(kinds: ["before": .string, "after": .string], base: ["before": "1970-01-02", "after": "1970-01-01"]),
+        "archive.status": MethodShape(kinds: [:]),
     ]
 
     static let filterKinds: [String: Kind] = ["commit": .string, "ref": .string, "metric": .string, "runner": .string,
-                                              "since": .string, "until": .string]
+                                              "since": .string, "until": .string, "include_archive": .bool]
 
     /// Values of the wrong kind for parameter `name` of `kind`, and numbers out of its range.
     static func wrongValues(_ name: String, _ kind: Kind) -> [JSONValue] {
@@ -96,7 +100,7 @@ struct HostileRPCTests {
             let outOfRange: [JSONValue] = switch name {
             case "priority": [.integer(.min), .integer(.max), 1_000_001, -1_000_001]
             case "id": [0, -1, .integer(.min)]
-            case "offset": [-1, .integer(.min), .integer(.max)]
+            case "offset", "keep_last": [-1, .integer(.min), .integer(.max)]
             default: [0, -1, .integer(.min), .integer(.max)]
             }
             return containers + ["10", 1.5, 1e308, -1e308, true] + outOfRange
