@@ -103,7 +103,12 @@ struct ArchiveTests {
         #expect(try await server.get("/api/graph/series?metric=old/time&refs=all").body.contains("\"lines\":[]"))
         let series = try JSONValue.parse(try await server.get("/api/graph/series?metric=old/time&refs=all&archive=1").body)
         #expect(series["lines"]?.arrayValue?.first?["in_range"] == 4, "one point per commit, the median of its runs")
-        #expect(try await server.get("/api/graph/series?metric=old/time&archive=yes").status == 400)
+        for path in ["/api/graph/series?metric=old/time&archive=yes", "/run/old-7/?archive=2", "/commit/\(hashes[0])/?archive=%00",
+                     "/api/export.csv?archive=true"] {
+            let refused = try await server.get(path)
+            #expect(refused.status == 400, "\(path)")
+            #expect(refused.body == "archive must be 0 or 1\n", "\(path)")
+        }
         #expect(try await server.get("/graph/").body.contains("id=\"include-archive\""))
         let commit = try await server.get("/commit/\(hashes[0])/?archive=1")
         #expect(commit.body.contains("/run/old-1196/?archive=1"), "\(commit.body.split(separator: "\n").filter { $0.contains("/run/") }.prefix(3))")
@@ -121,16 +126,24 @@ struct ArchiveTests {
         #expect(try await server.stop() == 0)
     }
 
-    @Test("[archive] after is checked when the daemon starts: an age, not a date or a number")
+    static let settings: [(line: String, key: String, accepted: Bool)] = [
+        ("after = \"180d\"", "after", true), ("after = \"26w\"", "after", true), ("after = \"2026-01-01\"", "after", false),
+        ("after = 180", "after", false), ("after = \"0d\"", "after", false), ("after = \"1e400d\"", "after", false),
+        ("after = \"180d\\u0000\"", "after", false), ("after = \"36501d\"", "after", false),
+        ("keep-last = 200", "keep-last", true), ("keep-last = -1", "keep-last", false), ("keep-last = 1e12", "keep-last", false),
+        ("keep-last = \"x\"", "keep-last", false), ("keep-last = 100000001", "keep-last", false), ("keep-last = 2.5", "keep-last", false),
+    ]
+
+    @Test("[archive] after and keep-last are checked when the daemon starts: an age, a whole number in range")
     func configuration() throws {
         let repo = try TestRepository()
         _ = try repo.commits(1)
-        for (value, accepted) in [("\"180d\"", true), ("\"26w\"", true), ("\"2026-01-01\"", false), ("180", false), ("\"0d\"", false)] {
+        for (line, key, accepted) in Self.settings {
             let file = try TemporaryFolder.make(prefix: "tj-config") + "/tablejohn.toml"
-            try "[archive]\nafter = \(value)\n".write(toFile: file, atomically: true, encoding: .utf8)
+            try "[archive]\n\(line)\n".write(toFile: file, atomically: true, encoding: .utf8)
             let checked = try runTjctl(["check-config", file], in: repo.path)
-            #expect((checked.status == 0) == accepted, "\(value): \(checked.stdout) \(checked.stderr)")
-            if !accepted { #expect(checked.stderr.contains("after"), "\(checked.stderr)") }
+            #expect((checked.status == 0) == accepted, "\(line): \(checked.stdout) \(checked.stderr)")
+            if !accepted { #expect(checked.stderr.contains(key), "\(line): \(checked.stderr)") }
         }
     }
 }

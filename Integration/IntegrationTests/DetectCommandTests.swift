@@ -110,6 +110,18 @@ struct DetectCommandTests {
         #expect(result.stderr == "tjctl detect: cannot read no-such-file.json\n")
     }
 
+    @Test("detector options out of range (huge, negative, not a number) are usage errors, never an overflow")
+    func hostileOptions() throws {
+        let folder = try TemporaryFolder.make(prefix: "tj-detect")
+        try "[1, 2, 3]".write(toFile: folder + "/s.json", atomically: true, encoding: .utf8)
+        for options in [["--effect-window", "\(Int.max)"], ["--effect-window", "100001"], ["--minimum-segment", "\(Int.max)"],
+                        ["--effect-window", "-5"], ["--minimum-segment", "x"], ["--significance", "nan"], ["--minimum-effect", "-1"]] {
+            let result = try runTjctl(["detect"] + options + ["s.json"], in: folder)
+            #expect(result.status == 2, "\(options): \(result.stderr)")
+            #expect(result.stdout.isEmpty, "\(options)")
+        }
+    }
+
     @Test("several files: one line per file in order, each naming its file; a bad file gives an error line and exit 2")
     func severalFiles() throws {
         // Given a step, a flat series, a file that is not a series and one that does not exist

@@ -46,6 +46,8 @@ struct DetectCommand: ParsableCommand {
         guard minimumEffect >= 0 && minimumRelativeChange >= 0 else { throw ValidationError("thresholds must not be negative") }
         guard minimumSegment >= 2 else { throw ValidationError("--minimum-segment must be at least 2") }
         guard effectWindow >= minimumSegment else { throw ValidationError("--effect-window must be at least --minimum-segment") }
+        // The detector works with small multiples of both; a series has far fewer values than this.
+        guard effectWindow <= 100_000 else { throw ValidationError("--effect-window must be at most 100000") }
         guard files.filter({ $0 == "-" }).count <= 1 else { throw ValidationError("standard input (-) can be read only once") }
     }
 

@@ -23,7 +23,8 @@ enum QueueConflict {
 extension Store {
     /// Queues the commit `commitID` at `priority`, pinned to `affinity`'s machine when given
     /// (a commit queued already keeps its pin); `conflict` decides for one queued already.
-    /// The one statement that writes queue rows.
+    /// The statement that writes queue rows one at a time (an import's new commits go in one
+    /// `INSERT … SELECT` with `QueueConflict.keep`).
     static func queueCommit(_ db: Database, _ commitID: Int64, priority: Int, now: Int64, affinity: MachineAffinity? = nil,
                             conflict: QueueConflict) throws {
         try db.cachedStatement(sql: """

@@ -35,7 +35,8 @@ extension Store {
     public func backup(to path: String, replacing: Bool) async throws -> BackupReport {
         let live = [(writer as? DatabasePool)?.path, archivePath].compactMap { $0 }
         try Self.checkDestination(path, replacing: replacing, live: live)
-        try Self.checkDestination(path + ".archive", replacing: true, live: live)
+        // FILE.archive belongs to FILE: refused like FILE unless replacing, and an old one goes when replaced.
+        try Self.checkDestination(path + ".archive", replacing: replacing, live: live)
         let source = writer
         let gate = archiveGate
         return try await OperationsWorkers.run { () throws -> BackupReport in
@@ -117,6 +118,8 @@ extension Store {
             guard rename(archiveTemporary, path + ".archive") == 0 else {
                 throw BackupError.destination(path: path + ".archive", reason: String(cString: strerror(errno)))
             }
+        } else if replacing {
+            unlink(path + ".archive")  // an earlier backup's archive would be restored beside this copy
         }
         if replacing {
             guard rename(temporary, path) == 0 else { throw BackupError.destination(path: path, reason: String(cString: strerror(errno))) }

@@ -20,13 +20,12 @@ extension Store {
     /// Queues every commit with an id above `afterID` that is reachable from a
     /// tracked ref (the commits one import just added). Returns how many were queued.
     static func queueNewTrackedCommits(_ db: Database, afterID: Int64, now: Int64) throws -> Int {
-        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM commits WHERE id > ? AND reachable = 2", arguments: [afterID])
-        var queued = 0
-        for id in ids {
-            try queueCommit(db, id, priority: 0, now: now, conflict: .keep)
-            queued += db.changesCount
-        }
-        return queued
+        // One statement for the whole import (it holds the writer), with the queue's own conflict rule.
+        try db.execute(sql: """
+            INSERT INTO queue (commit_id, priority, added)
+            SELECT id, 0, ? FROM commits WHERE id > ? AND reachable = 2 \(QueueConflict.keep.clause)
+            """, arguments: [now, afterID])
+        return db.changesCount
     }
 
     /// The queue in the order runners take it: highest priority first, then newest commit first.

@@ -22,7 +22,7 @@ struct CommitLookup {
             return .redirect(URLPath.commit(hash), permanent: revision == hash)
         }
         guard let commit = try web.store.commitDetails(hash) else { return .notFound("commit", revision, viewer: viewer) }
-        let archive = (try? ArchiveParameter.included(request.uri.queryParameters)) ?? false
+        let archive = try ArchiveParameter.included(request.uri.queryParameters)  // anything but 0 or 1: 400
         let values = try web.store.runValues(commit: hash, includeArchive: archive)
         let parentValues = try commit.parents.first.map { try web.store.runValues(commit: $0.hash, includeArchive: archive) } ?? []
         let metrics = (values + parentValues).flatMap(\.values.keys)

@@ -45,7 +45,7 @@ enum PageRoutes {
     static func run(_ request: Request, _ context: WebRequestContext, _ web: WebContext) throws -> PageAnswer {
         let id = context.parameters.decoded("id")
         if let redirect = PageAnswer.canonical(request, URLPath.run(id)) { return redirect }
-        let includeArchive = (try? ArchiveParameter.included(request.uri.queryParameters)) ?? false
+        let includeArchive = try ArchiveParameter.included(request.uri.queryParameters)  // anything but 0 or 1: 400
         let live = try web.store.run(id: id)
         let archived = live == nil ? try web.store.archivedRun(id: id) : nil
         guard let run = live ?? (includeArchive ? archived : nil) else {

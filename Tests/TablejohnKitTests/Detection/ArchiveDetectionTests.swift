@@ -11,18 +11,9 @@ struct ArchiveDetectionTests {
     @Test("a change found before a move is kept through the move and the restore, and no round invents one")
     func changesSurviveMoves() async throws {
         // Given 101 commits on main, every fourth benchmarked, stepping 10 % at index 50, and the step found
-        let repo = try TestRepository()
-        let hashes = try repo.commits(101)
-        let store = try Store.inMemory()
-        _ = try Importer(repository: GitRepository(opening: repo.path), store: store, logger: Logger(label: "test")).run()
-        try store.setMetric("parse_time", unit: "ms", direction: .lower)
-        for index in stride(from: 0, to: 101, by: 4) {
-            let value = (index < 50 ? 100.0 : 110.0) + Double((index * 37) % 11 - 5) * 0.1
-            try store.record(Run(id: "run-\(index)", commit: hashes[index], benchMethod: "command", runnerName: "bench-1",
-                                 fingerprint: ["cpu": "test"], start: Int64(index) * 1000, end: Int64(index) * 1000 + 1, exitCode: 0,
-                                 origin: .runner, measurements: [try Measurement(metric: "parse_time", value: value, unit: "ms")]))
-        }
-        let service = DetectionService(store: store, settings: .init(), hooks: [], logger: Logger(label: "test"))
+        let series = try SteppedSeries(startStep: 1000)
+        let (store, hashes) = (series.store, series.hashes)
+        let service = series.detectionService()
         _ = try service.round(now: 1_000)
         // What a change is (its confidence follows the latest round and may move).
         func changes() throws -> [String] {

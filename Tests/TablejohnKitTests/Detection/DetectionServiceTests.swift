@@ -9,18 +9,8 @@ struct DetectionServiceTests {
     @Test("a step between sampled commits of a tracked ref is recorded as bisecting and its midpoint queued")
     func roundFindsStep() throws {
         // Given 101 commits on main, every fourth benchmarked, values stepping 10 % at commit 51 (index 50)
-        let repo = try TestRepository()
-        let hashes = try repo.commits(101)
-        let store = try Store.inMemory()
-        _ = try Importer(repository: GitRepository(opening: repo.path), store: store, logger: Logger(label: "test")).run()
-        try store.setMetric("parse_time", unit: "ms", direction: .lower)
-        for index in stride(from: 0, to: 101, by: 4) {
-            let value = (index < 50 ? 100.0 : 110.0) + Double((index * 37) % 11 - 5) * 0.1
-            try store.record(Run(id: "run-\(index)", commit: hashes[index], benchMethod: "command", runnerName: "bench-1",
-                                 fingerprint: ["cpu": "test"], start: Int64(index), end: Int64(index) + 1, exitCode: 0,
-                                 origin: .runner, measurements: [try Measurement(metric: "parse_time", value: value, unit: "ms")]))
-        }
-        let service = DetectionService(store: store, settings: .init(), hooks: [], logger: Logger(label: "test"))
+        let series = try SteppedSeries()
+        let (store, hashes, service) = (series.store, series.hashes, series.detectionService())
 
         // When a round runs
         let report = try service.round(now: 1_000)

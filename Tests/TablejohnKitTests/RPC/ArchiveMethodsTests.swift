@@ -208,6 +208,17 @@ struct ArchiveMethodsTests {
         #expect(try await copy.read { try String.fetchAll($0, sql: "SELECT id FROM runs ORDER BY id") } == ["run0", "run1", "run2"])
         #expect(try await copy.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM measurements") } == 6)
 
+        // An old FILE.archive is refused like FILE, and a forced backup of an empty archive removes it.
+        let other = folder + "/other.db"
+        _ = FileManager.default.createFile(atPath: other + ".archive", contents: Data("stale".utf8))
+        #expect(await rpcError("db.backup", ["path": .string(other)])?.code == -32003)
+        #expect(!FileManager.default.fileExists(atPath: other))
+        _ = try await call("archive.restore")
+        let forced = try await call("db.backup", ["path": .string(other), "force": true])
+        #expect(forced["archive_path"] == .null)
+        #expect(!FileManager.default.fileExists(atPath: other + ".archive"))
+        _ = try await call("archive.move", ["before": "2026-01-01"])
+
         let rows = try await call("db.query", ["sql": "SELECT count(*) FROM archive.runs"])
         #expect(rows["rows"] == [[3]])
         let refused = await rpcError("db.query", ["sql": "DELETE FROM archive.runs"])

@@ -9,17 +9,9 @@ struct QueueAffinityTests {
     /// 101 commits on main, every fourth measured on machine bench-1 with a 10 % step at
     /// index 50, and a detection round run: the midpoint (index 50) is queued for bench-1.
     private func bisecting() throws -> (store: Store, hashes: [String]) {
-        let repo = try TestRepository()
-        let hashes = try repo.commits(101)
-        let store = try Store.inMemory()
-        _ = try Importer(repository: GitRepository(opening: repo.path), store: store, logger: Logger(label: "test")).run()
-        try store.setMetric("parse_time", unit: "ms", direction: .lower)
-        for index in stride(from: 0, to: 101, by: 4) {
-            let value = (index < 50 ? 100.0 : 110.0) + Double((index * 37) % 11 - 5) * 0.1
-            try store.record(run("run-\(index)", hashes[index], runner: "bench-1", cpu: "test", value: value))
-        }
-        _ = try DetectionService(store: store, settings: .init(), hooks: [], logger: Logger(label: "test")).round(now: 1_000)
-        return (store, hashes)
+        let series = try SteppedSeries()
+        _ = try series.detectionService().round(now: 1_000)
+        return (series.store, series.hashes)
     }
 
     private func run(_ id: String, _ hash: String, runner: String, cpu: String, value: Double = 105) throws -> Run {
