@@ -24,8 +24,8 @@ struct CompareCommand: ParsableCommand {
     @Flag(help: "Print a Markdown table for a pull-request comment.") var markdown = false
 
     func validate() throws {
-        guard threshold.isFinite, (0...ComparisonVerdictRule.maximumThresholdPercent).contains(threshold) else {
-            throw ValidationError("--threshold must be a percentage from 0 to \(Int(ComparisonVerdictRule.maximumThresholdPercent))")
+        guard ComparisonVerdictRule.isValidThreshold(threshold) else {
+            throw ValidationError("--threshold must be \(ComparisonVerdictRule.thresholdRule)")
         }
         if markdown && connection.json { throw ValidationError("give --json or --markdown, not both") }
     }

@@ -23,6 +23,15 @@ public struct ComparisonVerdictRule: Sendable, Equatable {
     /// The largest threshold accepted.
     public static let maximumThresholdPercent = 10_000.0
 
+    /// Whether `percent` can be a threshold: finite, from 0 to `maximumThresholdPercent`
+    /// (the page, `compare` and `tjctl compare` all ask this).
+    public static func isValidThreshold(_ percent: Double) -> Bool {
+        percent.isFinite && (0...maximumThresholdPercent).contains(percent)
+    }
+
+    /// What a threshold may be, for messages.
+    public static let thresholdRule = "a percentage from 0 to \(Int(maximumThresholdPercent))"
+
     public init(thresholdPercent: Double = Self.defaultThresholdPercent) {
         self.thresholdPercent = thresholdPercent
     }

@@ -9,10 +9,8 @@ extension ControlMethods {
         let head = try params.requiredString("head")
         var rule = ComparisonVerdictRule()
         if let given = params.value("threshold"), given != .null {
-            guard let threshold = given.doubleValue, threshold.isFinite,
-                  (0...ComparisonVerdictRule.maximumThresholdPercent).contains(threshold) else {
-                throw RPCError.invalidParams("\"threshold\" must be a percentage from 0 to \(Int(ComparisonVerdictRule.maximumThresholdPercent))",
-                                             data: ["parameter": "threshold"])
+            guard let threshold = given.doubleValue, ComparisonVerdictRule.isValidThreshold(threshold) else {
+                throw RPCError.invalidParams("\"threshold\" must be \(ComparisonVerdictRule.thresholdRule)", data: ["parameter": "threshold"])
             }
             rule.thresholdPercent = threshold
         }

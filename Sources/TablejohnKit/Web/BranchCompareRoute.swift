@@ -28,10 +28,9 @@ struct BranchCompareRoute {
         var rule = ComparisonVerdictRule()
         let thresholdText = query["threshold"].map(String.init)
         if let thresholdText {
-            guard let threshold = Double(thresholdText), threshold.isFinite,
-                  (0...ComparisonVerdictRule.maximumThresholdPercent).contains(threshold) else {
+            guard let threshold = Double(thresholdText), ComparisonVerdictRule.isValidThreshold(threshold) else {
                 return .missing(NotFoundPage(what: "threshold", name: thresholdText, viewer: viewer,
-                                             refusal: "a threshold is a percentage from 0 to \(Int(ComparisonVerdictRule.maximumThresholdPercent))"))
+                                             refusal: "a threshold is \(ComparisonVerdictRule.thresholdRule)"))
             }
             rule.thresholdPercent = threshold
         }
