@@ -46,6 +46,8 @@ let package = Package(
         ),
         .target(name: "CProcess"),
         .target(name: "CGitStream", dependencies: ["CGit2"]),
+        // toml++ (libtomlplusplus-dev, header-only) behind a plain C API: the configuration reader.
+        .target(name: "CTOMLShim", linkerSettings: [.linkedLibrary("stdc++")]),
         .executableTarget(name: "AssetEmbedder", swiftSettings: strict),
         .plugin(name: "EmbedAssets", capability: .buildTool(), dependencies: ["AssetEmbedder"]),
         .target(
@@ -56,6 +58,7 @@ let package = Package(
                 "CArchive",
                 "CProcess",
                 "CJansson",
+                "CTOMLShim",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -135,5 +138,6 @@ let package = Package(
             path: "Integration/IntegrationTests",
             swiftSettings: strict
         ),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )

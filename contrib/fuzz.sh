@@ -49,7 +49,7 @@ echo "building the fuzz targets (release, coverage-instrumented)…"
 if [ -n "${TJFUZZ_NO_BUILD:-}" ] && [ -x "$scratch/release/tjfuzz" ]; then
     echo "TJFUZZ_NO_BUILD is set: using the tjfuzz built before"
 elif ! swift build --package-path "$root/contrib/fuzz" --scratch-path "$scratch" -c release --product tjfuzz \
-        -Xswiftc -Xfrontend -Xswiftc -sanitize=fuzzer \
+        -Xswiftc -Xfrontend -Xswiftc -sanitize=fuzzer -Xswiftc -enable-testing \
         -Xlinker "$runtime" -Xlinker -lstdc++ -Xlinker -lm; then
     echo "fuzz: the build failed" >&2
     exit 1

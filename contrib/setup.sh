@@ -10,6 +10,7 @@ packages=(
   libjansson-dev   # JSON on the RPC and runner wire
   libsqlite3-dev   # the database (through GRDB)
   libarchive-dev   # tree archives sent to runners, and unpacking them
+  libtomlplusplus-dev  # the configuration reader: toml++ (header-only here, nothing needed where the daemon runs)
   sqlite3          # the benchmark harness compares exports with the sqlite3 shell; runner tests hold the write lock with it
   ca-certificates  # fetching over https
   curl             # the benchmark harness measures HTTP exports with it

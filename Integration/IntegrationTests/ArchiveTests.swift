@@ -2,7 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import TablejohnKit
+@testable import TablejohnKit
 import Testing
 import TestSupport
 

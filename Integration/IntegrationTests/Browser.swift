@@ -1,7 +1,7 @@
 // A small W3C WebDriver client: starts chromedriver on loopback and drives a headless
 // chromium through it, so page tests can check what a user sees in a real browser.
 import Foundation
-import TablejohnKit
+@testable import TablejohnKit
 import Testing
 import TestSupport
 

@@ -1,6 +1,6 @@
 // Pages under [web] base-path in a real headless browser: every resource and fetch loads.
 import Foundation
-import TablejohnKit
+@testable import TablejohnKit
 import Testing
 import TestSupport
 

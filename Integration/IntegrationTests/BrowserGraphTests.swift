@@ -1,6 +1,6 @@
 // The graph, login and admin actions in a real headless browser, and screenshots of every page.
 import Foundation
-import TablejohnKit
+@testable import TablejohnKit
 import Testing
 import TestSupport
 

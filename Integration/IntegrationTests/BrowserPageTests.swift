@@ -1,6 +1,6 @@
 // The daemon's pages in a real headless browser: what a user sees, what runs, what the console says.
 import Foundation
-import TablejohnKit
+@testable import TablejohnKit
 import Testing
 import TestSupport
 

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import TablejohnKit
+@testable import TablejohnKit
 import Testing
 import TestSupport
 

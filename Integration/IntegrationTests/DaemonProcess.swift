@@ -3,7 +3,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import TablejohnKit
+@testable import TablejohnKit
 import TestSupport
 
 /// A running `tablejohnd`, killed when released if still running.

@@ -1,6 +1,6 @@
 // tjctl detect as a user runs it: a series in a file or on standard input, no daemon.
 import Foundation
-import TablejohnKit
+@testable import TablejohnKit
 import Testing
 import TestSupport
 

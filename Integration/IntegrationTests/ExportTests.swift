@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import Logging
-import TablejohnKit
+@testable import TablejohnKit
 import Testing
 import TestSupport
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+@testable import TablejohnKit
 
 /// A new user's first minutes against the real daemon: each page says what is missing
 /// and gives the exact command, and the command it gives works.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-import TablejohnKit
+@testable import TablejohnKit
 
 /// The service units, manifests and sample bench scripts in contrib/, checked with the tools that run them.
 @Suite("Fleet units and samples in contrib/", .serialized)

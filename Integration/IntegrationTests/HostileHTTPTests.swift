@@ -1,7 +1,7 @@
 // Hostile HTTP against the real daemon over raw loopback sockets: oversized bodies,
 // malformed and huge requests, slow clients. Each gets a 4xx and the daemon keeps serving.
 import Foundation
-import TablejohnKit
+@testable import TablejohnKit
 import Testing
 import TestSupport
 

@@ -1,7 +1,7 @@
 // Every control-socket method given the wrong kind of parameters, and malformed lines,
 // against the real daemon: each gets an error reply, nothing changes, the daemon stays up.
 import Foundation
-import TablejohnKit
+@testable import TablejohnKit
 import Testing
 import TestSupport
 
@@ -112,22 +112,6 @@ struct HostileRPCTests {
         }
     }
 
-    /// The methods and parameter names RPC.md documents, from its `### \`method\` (\`param\`, …)` headings.
-    static func documentedMethods() throws -> [String: [String]] {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let text = try String(contentsOf: root.appendingPathComponent("RPC.md"), encoding: .utf8)
-        var methods: [String: [String]] = [:]
-        for line in text.split(separator: "\n") where line.hasPrefix("### `") {
-            // "### `refs.track` (`ref`), `refs.untrack` (`ref`)" names two methods.
-            for part in line.dropFirst(4).split(separator: "), ") {
-                let names = part.split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
-                guard let method = names.first, method.contains(".") || method == "status" || method == "compare" else { continue }
-                methods[method] = Array(names.dropFirst())
-            }
-        }
-        return methods
-    }
-
     /// What a caller can see of the daemon's state, minus the sync loop's counters.
     func snapshot(_ client: SocketLineClient) throws -> [JSONValue] {
         var status = try client.call("status", [:])
@@ -143,7 +127,7 @@ struct HostileRPCTests {
     func wrongParameters() async throws {
         let daemon = try await startDaemon()
         let client = try SocketLineClient(path: socket)
-        let documented = try Self.documentedMethods()
+        let documented = try RPCDocumentation.methods()
         #expect(documented.count >= 25)
         let before = try snapshot(client)
 

@@ -4,7 +4,7 @@ import Glibc
 #endif
 import GRDB
 import Logging
-import TablejohnKit
+@testable import TablejohnKit
 import Testing
 import TestSupport
 

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import Synchronization
-import TablejohnKit
+@testable import TablejohnKit
 import Testing
 import TestSupport
 

@@ -1,7 +1,7 @@
 // Numbers at the boundary and what reaches the browser, against the real daemon:
 // far-out commit times, non-finite and oversized measurements, foreign Host headers.
 import Foundation
-import TablejohnKit
+@testable import TablejohnKit
 import Testing
 import TestSupport
 

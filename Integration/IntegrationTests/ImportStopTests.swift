@@ -1,6 +1,6 @@
 // A first import interrupted by stopping the daemon, then resumed by the next start.
 import Foundation
-import TablejohnKit
+@testable import TablejohnKit
 import Testing
 import TestSupport
 

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TablejohnKit
+@testable import TablejohnKit
 import TestSupport
 
 @Suite("serve --local-runner: a clean start", .serialized)

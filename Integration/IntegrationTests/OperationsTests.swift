@@ -3,7 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import GRDB
-import TablejohnKit
+@testable import TablejohnKit
 import Testing
 import TestSupport
 

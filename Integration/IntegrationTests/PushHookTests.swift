@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-import TablejohnKit
+@testable import TablejohnKit
 
 @Suite("Push hook: POST /api/hook against the real daemon", .serialized)
 struct PushHookTests {

@@ -1,5 +1,5 @@
 import Foundation
-import TablejohnKit
+@testable import TablejohnKit
 import Testing
 import TestSupport
 

@@ -3,7 +3,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import TablejohnKit
+@testable import TablejohnKit
 
 /// Starts `count` clients posting one-measurement runs to `POST /api/runs` on `port` (each
 /// at most 2,000, cycling over `hashes`) until `ledger` is stopped; every run the daemon

@@ -204,9 +204,9 @@ struct CheckConfig: ParsableCommand {
             print("repo.refspecs = \(configuration.repo.refspecs.joined(separator: " "))")
             print("repo.hook-secret = \(configuration.repo.hookSecret == nil ? "(none: POST /api/hook is off)" : "(set: POST /api/hook fetches)")")
             switch configuration.bench.method {
-            case .internalStatistics: print("bench.method = internal")
-            case .command(let command): print("bench.method = command: \(command)")
-            case .benchRepo(let path, let entry): print("bench.method = bench-repo: \(entry) of \(path)")
+            case .internalStatistics: print("bench.method = \(configuration.bench.method.name)")
+            case .command(let command): print("bench.method = \(configuration.bench.method.name): \(command)")
+            case .benchRepo(let path, let entry): print("bench.method = \(configuration.bench.method.name): \(entry) of \(path)")
             }
             print("bench.timeout = \(configuration.bench.timeout)")
             let runner = configuration.runner

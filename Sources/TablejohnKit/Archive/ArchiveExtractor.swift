@@ -7,9 +7,9 @@ import Foundation
 /// The archive is untrusted: an absolute path, a `..` component, a hard link, a device
 /// or a path through a symlink it created is refused with an error before anything is
 /// written for that entry (libarchive's secure-extraction checks plus our own).
-public enum ArchiveExtractor {
+enum ArchiveExtractor {
     /// Unpacks `archive` into the existing directory `directory`.
-    public static func extract(_ archive: [UInt8], into directory: String) throws(ArchiveError) {
+    static func extract(_ archive: [UInt8], into directory: String) throws(ArchiveError) {
         guard let root = realpath(directory, nil) else { throw ArchiveError("extract", "no directory \(directory)") }
         let base = String(cString: root)
         free(root)

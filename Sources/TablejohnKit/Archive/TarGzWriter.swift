@@ -2,7 +2,7 @@
 import CArchive
 
 /// One entry of an archive being written.
-public enum TarEntryKind: Sendable, Equatable {
+enum TarEntryKind: Sendable, Equatable {
     case directory
     /// A regular file; `executable` sets mode 0755 instead of 0644.
     case file(executable: Bool)
@@ -11,7 +11,7 @@ public enum TarEntryKind: Sendable, Equatable {
 
 /// Owns a libarchive writer that appends a pax tar, gzip-compressed, to memory.
 /// Entries get the modes git knows (0644, 0755, directories 0755, symlinks).
-public final class TarGzWriter {
+final class TarGzWriter {
     private let handle: OpaquePointer
     private let entry: OpaquePointer
     private let sink = Sink()
@@ -24,7 +24,7 @@ public final class TarGzWriter {
     }
 
     /// A writer whose entries all carry `mtime` (seconds since the epoch).
-    public init(mtime: Int64) throws(ArchiveError) {
+    init(mtime: Int64) throws(ArchiveError) {
         guard let handle = archive_write_new(), let entry = archive_entry_new() else {
             throw ArchiveError("create archive", "out of memory")
         }
@@ -51,13 +51,13 @@ public final class TarGzWriter {
     }
 
     /// Appends an entry at `path` (relative, `/`-separated). Files take their `contents`.
-    public func add(path: String, kind: TarEntryKind, contents: UnsafeRawBufferPointer = .init(start: nil, count: 0)) throws(ArchiveError) {
+    func add(path: String, kind: TarEntryKind, contents: UnsafeRawBufferPointer = .init(start: nil, count: 0)) throws(ArchiveError) {
         try addHeader(path: path, kind: kind, size: contents.count)
         if case .file = kind { try write(contents, path: path) }
     }
 
     /// Starts an entry at `path`; a file's `size` bytes must follow through `write`.
-    public func addHeader(path: String, kind: TarEntryKind, size: Int) throws(ArchiveError) {
+    func addHeader(path: String, kind: TarEntryKind, size: Int) throws(ArchiveError) {
         archive_entry_clear(entry)
         archive_entry_set_pathname_utf8(entry, path)
         archive_entry_set_mtime(entry, time_t(mtime), 0)
@@ -78,22 +78,22 @@ public final class TarGzWriter {
     }
 
     /// Appends `contents` to the file entry at `path` started by `addHeader`.
-    public func write(_ contents: UnsafeRawBufferPointer, path: String) throws(ArchiveError) {
+    func write(_ contents: UnsafeRawBufferPointer, path: String) throws(ArchiveError) {
         guard let base = contents.baseAddress, contents.count > 0 else { return }
         guard archive_write_data(handle, base, contents.count) == contents.count else { throw failure("write \(path)") }
     }
 
     /// How many compressed bytes wait to be taken.
-    public var pendingCount: Int { sink.bytes.count }
+    var pendingCount: Int { sink.bytes.count }
 
     /// The compressed bytes written so far and not yet taken.
-    public func take() -> [UInt8] {
+    func take() -> [UInt8] {
         defer { sink.bytes = [] }
         return sink.bytes
     }
 
     /// Ends the archive and returns its bytes (those not yet taken).
-    public func finish() throws(ArchiveError) -> [UInt8] {
+    func finish() throws(ArchiveError) -> [UInt8] {
         if !closed {
             closed = true
             guard archive_write_close(handle) == ARCHIVE_OK else { throw failure("finish archive") }

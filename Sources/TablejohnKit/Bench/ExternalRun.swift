@@ -3,17 +3,17 @@
 import Foundation
 
 /// Why external results could not become a run.
-public struct ExternalRunError: Error, Equatable, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
+struct ExternalRunError: Error, Equatable, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }
 
-public enum ExternalRun {
+enum ExternalRun {
     /// A run of `commit` (a full hash) from result files, each read in `format` or the
     /// format detected; origin `import`. Errors name the file and the format tried.
     /// `paths`, one per file when given, are the files' paths, which some formats name
     /// their benchmarks by (package-benchmark's `Target.Benchmark.p90.json`).
-    public static func fromResults(_ files: [(name: String, bytes: [UInt8])], commit: String, format: ResultFormat?,
+    static func fromResults(_ files: [(name: String, bytes: [UInt8])], commit: String, format: ResultFormat?,
                                    runner: String?, fingerprint: JSONValue?, now: Int64,
                                    paths: [String]? = nil) throws(ExternalRunError) -> (run: Run, formats: [ResultFormat]) {
         guard !files.isEmpty else { throw ExternalRunError(message: "no result files given") }
@@ -65,7 +65,7 @@ public enum ExternalRun {
 
     /// The runs of a JSON export (`tjctl export --json`, `runs.export` with format json),
     /// checked field by field; they keep their ids, so importing twice adds nothing.
-    public static func fromExport(_ value: JSONValue) throws(ExternalRunError) -> [Run] {
+    static func fromExport(_ value: JSONValue) throws(ExternalRunError) -> [Run] {
         guard case .array(let items) = value else { throw ExternalRunError(message: "expected a JSON array of runs (tjctl export --json)") }
         var runs: [Run] = []
         for (index, item) in items.enumerated() {

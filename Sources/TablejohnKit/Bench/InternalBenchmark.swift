@@ -8,14 +8,14 @@ import Foundation
 /// extension (lower-cased, without the dot; `none` for files without one). Symbolic
 /// links are counted as files but not followed; `.git` is skipped. A line is a `\n`
 /// or a last line without one; a TODO is each `TODO` (upper case) in a file's text.
-public enum InternalBenchmark {
-    public struct Counts: Equatable, Sendable {
-        public var files = 0
-        public var lines = 0
-        public var todos = 0
+enum InternalBenchmark {
+    struct Counts: Equatable, Sendable {
+        var files = 0
+        var lines = 0
+        var todos = 0
     }
 
-    public static func count(directory: String) throws -> (total: Counts, byExtension: [String: Counts]) {
+    static func count(directory: String) throws -> (total: Counts, byExtension: [String: Counts]) {
         var total = Counts()
         var byExtension: [String: Counts] = [:]
         let root = URL(fileURLWithPath: directory)
@@ -65,7 +65,7 @@ public enum InternalBenchmark {
     }
 
     /// The counts as measurements, totals first, then extensions by name.
-    public static func measurements(directory: String) throws -> [Measurement] {
+    static func measurements(directory: String) throws -> [Measurement] {
         let (total, byExtension) = try count(directory: directory)
         var result = [
             try Measurement(metric: "files", value: Double(total.files), unit: "files"),

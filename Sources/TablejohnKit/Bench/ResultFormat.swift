@@ -63,16 +63,16 @@ public enum ResultFormat: String, Sendable, CaseIterable, CustomStringConvertibl
 
 /// Results that could not be read. The message names the format tried and the line
 /// or key that failed.
-public struct ResultFormatError: Error, Equatable, CustomStringConvertible {
-    public var format: ResultFormat?
-    public var message: String
+struct ResultFormatError: Error, Equatable, CustomStringConvertible {
+    var format: ResultFormat?
+    var message: String
 
-    public init(_ format: ResultFormat?, _ message: String) {
+    init(_ format: ResultFormat?, _ message: String) {
         self.format = format
         self.message = message
     }
 
-    public var description: String { format.map { "\($0): \(message)" } ?? message }
+    var description: String { format.map { "\($0): \(message)" } ?? message }
 }
 
 /// One harness's output turned into measurements named `benchmark/measure`.
@@ -147,11 +147,11 @@ struct ResultInput {
 }
 
 /// Reads benchmark results in any supported format.
-public enum ResultReader {
+enum ResultReader {
     /// The measurements in `bytes`, in `format` or in the format detected from the content.
     /// `name` is the file's name, when the bytes come from a file; `companion`, a file given
     /// alongside that describes the results (asv's `benchmarks.json`).
-    public static func read(_ bytes: [UInt8], format: ResultFormat? = nil, name: String? = nil,
+    static func read(_ bytes: [UInt8], format: ResultFormat? = nil, name: String? = nil,
                             companion: JSONValue? = nil) throws(ResultFormatError) -> (ResultFormat, [Measurement]) {
         let input = ResultInput(bytes, name: name, companion: companion)
         if let format { return (format, try parse(input, as: format)) }
@@ -167,13 +167,13 @@ public enum ResultReader {
     }
 
     /// The description of results in `bytes` (asv's `benchmarks.json`), which holds none itself.
-    public static func companion(_ bytes: [UInt8]) -> JSONValue? {
+    static func companion(_ bytes: [UInt8]) -> JSONValue? {
         guard let json = try? JSONValue.parse(bytes), AsvFormat.isBenchmarkIndex(json) else { return nil }
         return json
     }
 
     /// The format `bytes` look like, if any.
-    public static func detect(_ bytes: [UInt8]) -> ResultFormat? { detect(ResultInput(bytes)) }
+    static func detect(_ bytes: [UInt8]) -> ResultFormat? { detect(ResultInput(bytes)) }
 
     static func detect(_ input: ResultInput) -> ResultFormat? {
         ResultFormat.allCases.first { $0.adapter.recognizes(input) }

@@ -6,23 +6,23 @@ import Foundation
 /// HEAD and of the merge base, judges every metric with `ComparisonVerdictRule`, and
 /// queues the merge base (at `mergeBasePriority`, or higher if it already is) when it
 /// has no runs on that machine and the caller may queue.
-public struct BranchComparer: Sendable {
-    public var store: Store
-    public var resolver: RevisionResolver
+struct BranchComparer: Sendable {
+    var store: Store
+    var resolver: RevisionResolver
 
     /// Above new commits (0) and backfills (-1): a comparison someone is waiting for.
-    public static let mergeBasePriority = 10
+    static let mergeBasePriority = 10
     /// How far along BASE's first-parent history the noise of a metric is measured.
     static let noiseWindow = 200
 
-    public init(store: Store, resolver: RevisionResolver) {
+    init(store: Store, resolver: RevisionResolver) {
         self.store = store
         self.resolver = resolver
     }
 
     /// Compares `head` with the merge base of `base` and `head`, names already resolved to
     /// commits. `mayQueue`: whether a merge base without runs is queued, or only reported.
-    public func compare(baseName: String, baseCommit: String, headName: String, headCommit: String,
+    func compare(baseName: String, baseCommit: String, headName: String, headCommit: String,
                         rule: ComparisonVerdictRule, mayQueue: Bool = true, now: Int64) throws -> BranchComparison {
         guard let baseOID = GitOID(hex: baseCommit), let headOID = GitOID(hex: headCommit) else {
             throw RevisionError.unknown(GitOID(hex: baseCommit) == nil ? baseName : headName)
@@ -41,7 +41,7 @@ public struct BranchComparer: Sendable {
             return comparison
         }
         comparison.machine = machine
-        let baseRuns = try store.runValues(commit: mergeBase, withSamples: true).filter { $0.machine == machine }
+        let baseRuns = try store.runValues(commit: mergeBase, withSamples: true).filter { $0.machine.isSameMachine(as: machine) }
         if baseRuns.isEmpty {
             comparison.waiting = .mergeBase
             if mayQueue { try store.enqueue(mergeBase, atLeast: Self.mergeBasePriority, now: now) }
@@ -69,7 +69,7 @@ public struct BranchComparer: Sendable {
     /// Compares names as a web address gives them (`PublicRevision` syntax only). Queues
     /// the merge base only when `mayQueue` or `base` names a tracked ref: anyone reading
     /// can then queue a fork point of a benchmarked branch, not any commit they like.
-    public func compare(publicBase base: String, publicHead head: String, rule: ComparisonVerdictRule, mayQueue: Bool,
+    func compare(publicBase base: String, publicHead head: String, rule: ComparisonVerdictRule, mayQueue: Bool,
                         now: Int64) throws -> BranchComparison {
         let baseCommit = try resolver.commit(public: base)
         let tracked = (try? resolver.ref(base))?.tracked == true
@@ -78,7 +78,7 @@ public struct BranchComparer: Sendable {
     }
 
     /// Compares names as the control socket gives them (any revision).
-    public func compare(base: String, head: String, rule: ComparisonVerdictRule, now: Int64) throws -> BranchComparison {
+    func compare(base: String, head: String, rule: ComparisonVerdictRule, now: Int64) throws -> BranchComparison {
         try compare(baseName: base, baseCommit: try resolver.commit(base), headName: head, headCommit: try resolver.commit(head),
                     rule: rule, now: now)
     }
@@ -100,7 +100,9 @@ public struct BranchComparer: Sendable {
         var noise: [String: Double] = [:]
         for series in try store.detectionSeries(ref: "", tip: tipID, window: Self.noiseWindow) where metrics.contains(series.metric) {
             let fingerprint = series.fingerprint.isEmpty ? nil : try? JSONValue.parse(series.fingerprint)
-            guard fingerprint == machine.fingerprint else { continue }
+            // Series are keyed by fingerprint alone: one without a fingerprint may hold runs of
+            // several runners, named by its first one's.
+            guard Machine(runner: series.runnerName, fingerprint: fingerprint).isSameMachine(as: machine) else { continue }
             let values = series.values
             guard values.count >= 3 else { continue }
             noise[series.metric] = RobustStatistics.differenceNoise(values[...])

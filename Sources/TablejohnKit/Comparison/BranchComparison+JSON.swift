@@ -12,7 +12,7 @@ extension BranchComparison {
     /// "p_value", "sigmas", "noise"}], "summary": {"regressions", "improvements", "changed", "unchanged",
     /// "missing", "geometric_mean_percent"}}`. `verdict` is regression, improvement, changed, unchanged or
     /// missing; `basis` is "rank test", "noise", "too few samples" or null (missing).
-    public var json: JSONValue {
+    var json: JSONValue {
         let summary = self.summary
         return [
             "base": .string(baseName),

@@ -52,13 +52,13 @@ extension BranchComparison {
     }
 
     /// How rows can be ordered.
-    public enum RowOrder: String, Sendable, CaseIterable {
+    enum RowOrder: String, Sendable, CaseIterable {
         case metric, change, verdict
     }
 
     /// The rows in `order`: by name; by the size of the change, largest first; or
     /// regressions, improvements, other changes, unchanged, missing, each by name.
-    public func sortedRows(by order: RowOrder) -> [Row] {
+    func sortedRows(by order: RowOrder) -> [Row] {
         switch order {
         case .metric:
             return rows.sorted { $0.metric < $1.metric }

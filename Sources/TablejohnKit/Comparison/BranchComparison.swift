@@ -5,20 +5,20 @@ import Foundation
 /// merge base of BASE and HEAD, on the machine HEAD was measured on.
 public struct BranchComparison: Sendable, Equatable {
     /// One metric of either side.
-    public struct Row: Sendable, Equatable {
-        public var metric: String
-        public var unit: String?
-        public var direction: MetricDirection
+    struct Row: Sendable, Equatable {
+        var metric: String
+        var unit: String?
+        var direction: MetricDirection
         /// The median of each side's samples; nil when that side lacks the metric.
-        public var baseline: Double?
-        public var value: Double?
-        public var baselineSamples: Int
-        public var valueSamples: Int
+        var baseline: Double?
+        var value: Double?
+        var baselineSamples: Int
+        var valueSamples: Int
         /// Present when both sides have the metric.
-        public var verdict: MetricVerdict?
+        var verdict: MetricVerdict?
 
         /// The verdict's word, or `missing` when one side lacks the metric.
-        public var verdictName: String { verdict?.verdict.rawValue ?? "missing" }
+        var verdictName: String { verdict?.verdict.rawValue ?? "missing" }
     }
 
     /// What the comparison still waits for.
@@ -30,21 +30,21 @@ public struct BranchComparison: Sendable, Equatable {
     }
 
     /// The names as given.
-    public var baseName: String
-    public var headName: String
-    public var baseCommit: String
-    public var headCommit: String
-    public var mergeBase: String
+    var baseName: String
+    var headName: String
+    var baseCommit: String
+    var headCommit: String
+    var mergeBase: String
     /// The machine of HEAD's newest run; nil while HEAD has none.
-    public var machine: Machine?
-    public var thresholdPercent: Double
+    var machine: Machine?
+    var thresholdPercent: Double
     /// Nil when both sides have runs on the machine.
     public var waiting: Waiting?
     /// Whether the commit waited for is queued (now or before).
-    public var queued: Bool
-    public var rows: [Row]
+    var queued: Bool
+    var rows: [Row]
 
-    public init(baseName: String, headName: String, baseCommit: String, headCommit: String, mergeBase: String, machine: Machine?,
+    init(baseName: String, headName: String, baseCommit: String, headCommit: String, mergeBase: String, machine: Machine?,
                 thresholdPercent: Double, waiting: Waiting?, queued: Bool, rows: [Row]) {
         self.baseName = baseName
         self.headName = headName
@@ -61,13 +61,13 @@ public struct BranchComparison: Sendable, Equatable {
     /// Counts of each verdict, and the geometric mean of the changes.
     public struct Summary: Sendable, Equatable {
         public var regressions = 0
-        public var improvements = 0
-        public var changed = 0
-        public var unchanged = 0
+        var improvements = 0
+        var changed = 0
+        var unchanged = 0
         /// Metrics only one side has.
-        public var missing = 0
+        var missing = 0
         /// The geometric mean of HEAD / base over metrics positive on both sides, in percent.
-        public var geometricMeanPercent: Double?
+        var geometricMeanPercent: Double?
     }
 
     public var summary: Summary {
@@ -104,7 +104,7 @@ public struct BranchComparison: Sendable, Equatable {
     }
 
     /// `+12.5 %`, `−3.1 %`, `±0 %`.
-    public static func percentText(_ percent: Double) -> String {
+    static func percentText(_ percent: Double) -> String {
         let rounded = (abs(percent) * 10).rounded() / 10
         if rounded == 0 { return "±0 %" }
         return (percent > 0 ? "+" : "−") + String(format: "%.1f %%", rounded)

@@ -1,13 +1,13 @@
 // Why a branch comparison cannot be made: histories that never meet, a merge base not imported yet.
 
 /// Why two revisions cannot be compared.
-public enum ComparisonError: Error, Equatable, CustomStringConvertible {
+enum ComparisonError: Error, Equatable, CustomStringConvertible {
     /// The histories of the two commits never meet.
     case noMergeBase(base: String, head: String)
     /// The merge base git found is not in the database yet.
     case mergeBaseNotImported(String)
 
-    public var description: String {
+    var description: String {
         switch self {
         case .noMergeBase(let base, let head): "\(base) and \(head) have no common ancestor"
         case .mergeBaseNotImported(let hash): "the merge base \(hash) is not imported yet; try again after the next fetch"

@@ -11,17 +11,17 @@ import Foundation
 /// no change for the verdict; its direction comes from the metric's (`ChangeKind`).
 public struct ComparisonVerdictRule: Sendable, Equatable {
     /// Changes smaller than this, in percent, are never regressions or improvements.
-    public var thresholdPercent: Double
+    var thresholdPercent: Double
     /// The largest p-value the rank test calls significant.
-    public var significance = 0.01
+    var significance = 0.01
     /// How many noise standard deviations a change must exceed without a rank test.
-    public var noiseSigmas = 3.0
-    public var minimumSamples = 3
+    var noiseSigmas = 3.0
+    var minimumSamples = 3
 
     /// The threshold tjctl and the page use unless told otherwise.
     public static let defaultThresholdPercent = 2.0
     /// The largest threshold accepted.
-    public static let maximumThresholdPercent = 10_000.0
+    static let maximumThresholdPercent = 10_000.0
 
     /// Whether `percent` can be a threshold: finite, from 0 to `maximumThresholdPercent`
     /// (the page, `compare` and `tjctl compare` all ask this).
@@ -32,13 +32,13 @@ public struct ComparisonVerdictRule: Sendable, Equatable {
     /// What a threshold may be, for messages.
     public static let thresholdRule = "a percentage from 0 to \(Int(maximumThresholdPercent))"
 
-    public init(thresholdPercent: Double = Self.defaultThresholdPercent) {
+    init(thresholdPercent: Double = Self.defaultThresholdPercent) {
         self.thresholdPercent = thresholdPercent
     }
 
     /// The verdict on `head` against `base`; nil when either side has no samples.
     /// `noise` is the metric's noise along the base's history, nil when unknown.
-    public func judge(base: [Double], head: [Double], noise: Double?, direction: MetricDirection) -> MetricVerdict? {
+    func judge(base: [Double], head: [Double], noise: Double?, direction: MetricDirection) -> MetricVerdict? {
         guard let baseline = Self.median(base), let value = Self.median(head) else { return nil }
         let difference = value - baseline
         let percent: Double? = baseline == 0 ? (value == 0 ? 0 : nil) : difference / abs(baseline) * 100
@@ -78,7 +78,7 @@ public struct ComparisonVerdictRule: Sendable, Equatable {
 
     /// The geometric mean of `value / baseline` over the verdicts where both are
     /// positive, as a change in percent; nil when there are none.
-    public static func geometricMeanPercent(_ verdicts: [MetricVerdict]) -> Double? {
+    static func geometricMeanPercent(_ verdicts: [MetricVerdict]) -> Double? {
         let logs = verdicts.filter { $0.baseline > 0 && $0.value > 0 }.map { log($0.value / $0.baseline) }
         guard !logs.isEmpty else { return nil }
         return (exp(logs.reduce(0, +) / Double(logs.count)) - 1) * 100

@@ -1,7 +1,7 @@
 // What a branch comparison concludes about one metric: both medians, the change, the verdict and how it was reached.
 
 /// What a comparison says about one metric.
-public enum ComparisonVerdict: String, Sendable, Equatable, CaseIterable {
+enum ComparisonVerdict: String, Sendable, Equatable, CaseIterable {
     /// Significantly worse, by more than the threshold.
     case regression
     /// Significantly better, by more than the threshold.
@@ -13,7 +13,7 @@ public enum ComparisonVerdict: String, Sendable, Equatable, CaseIterable {
 }
 
 /// How a verdict was reached.
-public enum ComparisonBasis: Sendable, Equatable {
+enum ComparisonBasis: Sendable, Equatable {
     /// A Mann–Whitney U test between the two sides' samples, with its two-sided p-value.
     case rankTest(pValue: Double)
     /// The change measured in standard deviations of the metric's noise along the base's history.
@@ -23,12 +23,12 @@ public enum ComparisonBasis: Sendable, Equatable {
 }
 
 /// One metric's values on both sides and what they mean.
-public struct MetricVerdict: Sendable, Equatable {
+struct MetricVerdict: Sendable, Equatable {
     /// The median of each side's samples.
-    public var baseline: Double
-    public var value: Double
+    var baseline: Double
+    var value: Double
     /// Relative to the baseline, in percent; nil when the baseline is 0 and the value is not.
-    public var percent: Double?
-    public var verdict: ComparisonVerdict
-    public var basis: ComparisonBasis
+    var percent: Double?
+    var verdict: ComparisonVerdict
+    var basis: ComparisonBasis
 }

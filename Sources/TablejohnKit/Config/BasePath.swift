@@ -7,15 +7,15 @@ import Foundation
 /// Routes and handlers speak the daemon's own paths (`/queue/`); `BasePathResponder`
 /// takes the prefix off requests and puts it on `Location` headers, and pages build
 /// every address with `URLPath.href`, which adds the prefix of the request being answered.
-public struct BasePath: Sendable, Equatable, CustomStringConvertible {
+struct BasePath: Sendable, Equatable, CustomStringConvertible {
     /// `""` or `/tablejohn`.
-    public let value: String
+    let value: String
 
-    public static let root = BasePath(checked: "")
+    static let root = BasePath(checked: "")
 
     /// Why a configured value is refused.
-    public struct Problem: Error, Equatable, CustomStringConvertible {
-        public var description: String
+    struct Problem: Error, Equatable, CustomStringConvertible {
+        var description: String
     }
 
     /// Characters allowed in the prefix: RFC 3986's unreserved characters and the
@@ -25,7 +25,7 @@ public struct BasePath: Sendable, Equatable, CustomStringConvertible {
     private init(checked value: String) { self.value = value }
 
     /// Validates `text`; one trailing slash is dropped (`/tablejohn/` is `/tablejohn`, `/` is the root).
-    public init(parsing text: String) throws(Problem) {
+    init(parsing text: String) throws(Problem) {
         guard text.hasPrefix("/") else {
             throw Problem(description: "must start with \"/\", such as \"/tablejohn\"; found \(text.debugDescription)")
         }
@@ -48,7 +48,7 @@ public struct BasePath: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The prefix as a path (`/` for none): also the session cookie's `Path`, the whole site under it.
-    public var description: String { value.isEmpty ? "/" : value }
+    var description: String { value.isEmpty ? "/" : value }
 
     /// `path` (one of the daemon's own, starting with `/`) as browsers and proxies address it.
     func external(_ path: String) -> String { value + path }

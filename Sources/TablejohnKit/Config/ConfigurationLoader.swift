@@ -3,10 +3,10 @@ import Foundation
 
 /// A configuration problem, located as precisely as possible.
 public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
-    public var file: String
-    public var line: Int?
-    public var key: String?
-    public var message: String
+    var file: String
+    var line: Int?
+    var key: String?
+    var message: String
 
     public var description: String {
         var location = file
@@ -17,27 +17,38 @@ public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
 }
 
 extension TablejohnConfiguration {
+    /// The largest configuration file read: a real one is a few kilobytes, and a bound keeps
+    /// `--config /dev/zero` (or a log file named by mistake) from filling the memory.
+    static let maximumFileBytes = 1 << 20
+
     /// Reads the file at `path`. Keys not mentioned keep their defaults; unknown keys are errors.
     public static func load(path: String) throws -> TablejohnConfiguration {
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            defer { try? handle.close() }
+            data = try handle.read(upToCount: maximumFileBytes + 1) ?? Data()
         } catch {
             throw ConfigurationError(file: path, message: "cannot read the file")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigurationError(file: path, message: "the file is not valid UTF-8")
-        }
-        return try parse(text, file: path)
+        return try parse(data, file: path)
     }
 
     /// Parses configuration text; `file` names it in errors.
-    public static func parse(_ text: String, file: String) throws -> TablejohnConfiguration {
+    static func parse(_ text: String, file: String) throws -> TablejohnConfiguration {
+        try parse(Data(text.utf8), file: file)
+    }
+
+    /// Parses the bytes of a configuration file (TOML 1.0, read by toml++); `file` names it in errors.
+    static func parse(_ bytes: Data, file: String) throws -> TablejohnConfiguration {
+        guard bytes.count <= maximumFileBytes else {
+            throw ConfigurationError(file: file, message: "the file is larger than 1 MiB; a configuration is a few kilobytes")
+        }
         let root: TOMLTable
         do {
-            root = try TOMLParser.parse(text)
+            root = try TOMLParser.parse(bytes: bytes)
         } catch {
-            throw ConfigurationError(file: file, line: error.line, message: error.message)
+            throw ConfigurationError(file: file, line: error.line > 0 ? error.line : nil, message: error.message)
         }
         var configuration = TablejohnConfiguration()
         var top = SectionReader(table: root, section: nil, file: file)
@@ -116,13 +127,14 @@ extension TablejohnConfiguration {
             let command = try bench.string("command")
             let benchRepo = try bench.string("repo")
             let entry = try bench.string("entry")
-            switch try bench.string("method") {
-            case nil where command != nil, ("command", _)?:
+            let method = try bench.string("method")
+            switch method.map({ (BenchMethodKind(recordedName: $0.value), $0.line) }) {
+            case nil where command != nil, (.command?, _)?:
                 guard let command, !command.value.trimmingCharacters(in: .whitespaces).isEmpty else {
                     throw bench.error("command", line: command?.line, "method \"command\" needs a command to run, such as \"make bench\"")
                 }
                 configuration.bench.method = .command(command.value)
-            case ("bench-repo", let line)?:
+            case (.benchRepo?, let line)?:
                 guard let benchRepo, !benchRepo.value.isEmpty else {
                     throw bench.error("repo", line: benchRepo?.line ?? line, "method \"bench-repo\" needs repo = \"/path/to/the/bench/repository\"")
                 }
@@ -131,16 +143,16 @@ extension TablejohnConfiguration {
                     throw bench.error("entry", line: entry?.line, "must be a path inside the bench repository, such as \"run.sh\"")
                 }
                 configuration.bench.method = .benchRepo(path: benchRepo.value, entry: entryPath)
-            case nil, ("internal", _)?:
+            case nil, (.internal?, _)?:
                 break
-            case (let other, let line)?:
-                throw bench.error("method", line: line, "expected \"internal\", \"command\" or \"bench-repo\", found \"\(other)\"")
+            case (nil, let line)?:
+                throw bench.error("method", line: line, "expected \(BenchMethodKind.recordedNamesText), found \"\(method?.value ?? "")\"")
             }
-            if let command, configuration.bench.method.name != "command" {
-                throw bench.error("command", line: command.line, "is only used with method = \"command\"")
+            if let command, configuration.bench.method.kind != .command {
+                throw bench.error("command", line: command.line, "is only used with method = \"\(BenchMethodKind.command.recordedName)\"")
             }
-            for (key, value) in [("repo", benchRepo), ("entry", entry)] where value != nil && configuration.bench.method.name != "bench-repo" {
-                throw bench.error(key, line: value?.line, "is only used with method = \"bench-repo\"")
+            for (key, value) in [("repo", benchRepo), ("entry", entry)] where value != nil && configuration.bench.method.kind != .benchRepo {
+                throw bench.error(key, line: value?.line, "is only used with method = \"\(BenchMethodKind.benchRepo.recordedName)\"")
             }
             if let timeout = try bench.duration("timeout") { configuration.bench.timeout = timeout }
             if let backfill = try bench.wholeNumber("initial-backfill", in: 0...10_000, of: "commits") {
@@ -423,7 +435,8 @@ struct SectionReader {
         for key in table.keys where !used.contains(key) {
             let entry = table[key]!
             let what = if case .table = entry.value { "unknown section" } else { "unknown key" }
-            throw error(key, line: entry.line, what)
+            // A quoted key may hold any character; the error stays one readable line.
+            throw error(key.hasControlCharacters ? key.debugDescription : key, line: entry.line, what)
         }
     }
 }

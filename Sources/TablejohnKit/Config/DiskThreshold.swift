@@ -4,22 +4,22 @@ import Foundation
 /// One `min-free` entry, `PATH>SIZE`: runs are taken only while `PATH` (or, written
 /// `work-dir`, the runner's work directory) has at least `minimum` bytes free.
 public struct DiskThreshold: Sendable, Equatable, CustomStringConvertible {
-    public enum Place: Sendable, Equatable {
+    enum Place: Sendable, Equatable {
         case workDirectory
         /// An absolute path.
         case path(String)
     }
 
-    public let place: Place
+    let place: Place
     /// Bytes, positive.
-    public let minimum: Int64
+    let minimum: Int64
 
     /// The word that names the work directory in an entry.
-    public static let workDirectoryWord = "work-dir"
+    static let workDirectoryWord = "work-dir"
 
     /// Reads `PATH>SIZE` (sizes as the configuration writes them: "5G", "512M", binary
     /// units, or bytes). The error says what is wrong, for a configuration error.
-    public static func parse(_ text: String) -> Result<DiskThreshold, DiskThresholdError> {
+    static func parse(_ text: String) -> Result<DiskThreshold, DiskThresholdError> {
         guard let separator = text.lastIndex(of: ">") else {
             return .failure(DiskThresholdError(entry: text, problem: "expected PATH>SIZE, such as \"/tmp>5G\" or \"work-dir>2G\""))
         }
@@ -39,7 +39,7 @@ public struct DiskThreshold: Sendable, Equatable, CustomStringConvertible {
         return .success(DiskThreshold(place: place, minimum: bytes))
     }
 
-    public init(place: Place, minimum: Int64) {
+    init(place: Place, minimum: Int64) {
         self.place = place
         self.minimum = max(1, minimum)
     }

@@ -2,8 +2,8 @@
 import Foundation
 
 /// A `min-free` entry that cannot be read.
-public struct DiskThresholdError: Error, Equatable, CustomStringConvertible {
-    public var entry: String
-    public var problem: String
-    public var description: String { "\(entry.debugDescription): \(problem)" }
+struct DiskThresholdError: Error, Equatable, CustomStringConvertible {
+    var entry: String
+    var problem: String
+    var description: String { "\(entry.debugDescription): \(problem)" }
 }

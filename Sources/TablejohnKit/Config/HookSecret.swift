@@ -7,12 +7,12 @@ import Foundation
 /// and GitLab's `X-Gitlab-Token: <secret>`, both compared in constant time.
 public struct HookSecret: Sendable, Equatable {
     /// The fewest characters a secret may have.
-    public static let minimumLength = 16
+    static let minimumLength = 16
 
     private let text: String
 
     /// nil when the secret is shorter than `minimumLength` bytes.
-    public init?(_ text: String) {
+    init?(_ text: String) {
         guard text.utf8.count >= Self.minimumLength else { return nil }
         self.text = text
     }
@@ -40,7 +40,7 @@ public struct HookSecret: Sendable, Equatable {
     }
 
     /// GitHub's `X-Hub-Signature-256` value for a body: `sha256=` and the HMAC in lower-case hex.
-    public static func signature(of body: Data, key: String) -> String {
+    static func signature(of body: Data, key: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(key.utf8)))
         return "sha256=" + code.map { String(format: "%02x", $0) }.joined()
     }

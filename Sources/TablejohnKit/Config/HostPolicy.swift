@@ -9,22 +9,22 @@
 /// with any port; the names in `[web] allowed-hosts`. When the daemon listens on all
 /// interfaces (`0.0.0.0`, `::`), literal IP addresses are allowed too, since an address
 /// cannot be rebound; `allowed-hosts = ["*"]` turns the check off.
-public struct HostPolicy: Sendable, Equatable {
+struct HostPolicy: Sendable, Equatable {
     /// The configured listen host, lowercased.
-    public var listenHost: String
+    var listenHost: String
     /// `[web] allowed-hosts`, lowercased.
-    public var allowedHosts: [String]
+    var allowedHosts: [String]
 
-    public init(listenHost: String, allowedHosts: [String] = []) {
+    init(listenHost: String, allowedHosts: [String] = []) {
         self.listenHost = listenHost.lowercased()
         self.allowedHosts = allowedHosts.map { $0.lowercased() }
     }
 
     /// The policy of a daemon on 127.0.0.1 with nothing listed.
-    public static let loopback = HostPolicy(listenHost: "127.0.0.1")
+    static let loopback = HostPolicy(listenHost: "127.0.0.1")
 
     /// Whether a request whose Host header (or HTTP/2 authority) is `authority` is answered.
-    public func allows(_ authority: String?) -> Bool {
+    func allows(_ authority: String?) -> Bool {
         guard let authority, !authority.isEmpty else { return true }
         if allowedHosts.contains("*") { return true }
         guard let host = Self.host(of: authority) else { return false }

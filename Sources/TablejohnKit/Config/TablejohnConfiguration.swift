@@ -15,22 +15,22 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         public var isPublic = true
         /// A connection with no request in flight, or one sending its request head too
         /// slowly, is closed after this long.
-        public var idleTimeout: Duration = .seconds(30)
+        var idleTimeout: Duration = .seconds(30)
         /// Connections served at once; further ones wait in the listen queue. The daemon's
         /// descriptors are shared with SQLite and libgit2, so slow clients must not take them all.
-        public var maxConnections = 512
+        var maxConnections = 512
         /// Host names, besides the listen address and loopback names, that requests may
         /// name in `Host` (a reverse proxy's public name); "*" allows any.
-        public var allowedHosts: [String] = []
+        var allowedHosts: [String] = []
         /// Where people reach the pages (a reverse proxy's address), without a trailing
         /// slash: links in chat messages point there.
-        public var publicURL: String?
+        var publicURL: String?
         /// Whether `GET /metrics` serves Prometheus metrics (with the pages' access).
-        public var metrics = true
+        var metrics = true
         /// A bearer token that opens `/metrics` on a private instance, for scrapers.
-        public var metricsToken: String?
+        var metricsToken: String?
         /// The path a reverse proxy serves everything under (`/tablejohn`); the root by default.
-        public var basePath = BasePath.root
+        var basePath = BasePath.root
     }
 
     public struct Repo: Sendable, Equatable {
@@ -43,9 +43,9 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         /// What to fetch from `url`.
         public var refspecs: [String] = GitRepository.defaultRefspecs
         /// A fetch whose remote stays silent this long fails (and is retried next round).
-        public var fetchTimeout: Duration = .seconds(300)
+        var fetchTimeout: Duration = .seconds(300)
         /// How large a commit's tree may expand to when a runner asks for it.
-        public var archiveLimits = TreeArchiveLimits()
+        var archiveLimits = TreeArchiveLimits()
         /// The secret a forge's push hook (`POST /api/hook`) is signed with; nil: the hook is off.
         public var hookSecret: HookSecret?
     }
@@ -60,26 +60,28 @@ public struct TablejohnConfiguration: Sendable, Equatable {
             /// run in the checked-out commit.
             case benchRepo(path: String, entry: String)
 
-            /// The name runs record: `internal`, `command` or `bench-repo`.
-            public var name: String {
+            var kind: BenchMethodKind {
                 switch self {
-                case .internalStatistics: "internal"
-                case .command: "command"
-                case .benchRepo: "bench-repo"
+                case .internalStatistics: .internal
+                case .command: .command
+                case .benchRepo: .benchRepo
                 }
             }
+
+            /// The name runs record: `internal`, `command` or `bench-repo`.
+            public var name: String { kind.recordedName }
         }
 
         public var method = Method.internalStatistics
         /// The scripts' result format; nil: detected from what they write.
-        public var format: ResultFormat?
+        var format: ResultFormat?
         /// How long one run may take before the runner kills it.
         public var timeout: Duration = .seconds(3600)
         /// With a local runner and no runs yet, this many recent commits of the tracked
         /// branch are queued once, so the first start shows graphs; 0 turns it off.
-        public var initialBackfill = 20
+        var initialBackfill = 20
 
-        public init() {}
+        init() {}
     }
 
     /// Settings of `tablejohnd runner` (and of the local runner of `serve --local-runner`).
@@ -87,7 +89,7 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         /// One server the runner works for.
         public struct Server: Sendable, Equatable {
             public var url: String
-            public var token: String
+            var token: String
             /// The runner divides its time between servers in proportion to their weights.
             public var weight: Double = 1
 
@@ -105,61 +107,61 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         /// How often the runner calls each server.
         public var pingInterval: Duration = .seconds(2)
         /// Free-form text sent with every status call (`info`).
-        public var info: String?
+        var info: String?
         /// A label added to the runner's fingerprint (`"machine"`), telling apart machines
         /// that look alike, or runners meant as different machines on one host.
-        public var machine: String?
+        var machine: String?
         /// Disk gates: no new work while a path has less free space than its threshold.
-        public var minFree: [DiskThreshold] = []
+        var minFree: [DiskThreshold] = []
         public var servers: [Server] = []
 
-        public init() {}
+        init() {}
     }
 
     /// Change detection (SPEC §9).
     public struct Detect: Sendable, Equatable {
         /// Whether the daemon looks for changes at all.
-        public var enabled = true
+        var enabled = true
         /// How often it checks for new results.
-        public var interval: Duration = .seconds(5)
+        var interval: Duration = .seconds(5)
         /// How many commits of each tracked ref's first-parent history are scanned.
-        public var window = 1000
+        var window = 1000
         /// The queue priority of bisection and confirmation runs (new commits get 0).
-        public var priority = 10
+        var priority = 10
         /// How long bisection and confirmation runs wait for their machine: past this without
         /// a runner of that machine, they go to any runner and the change is marked
         /// unconfirmable on that machine.
-        public var affinityTimeout: Duration = .seconds(3600)
+        var affinityTimeout: Duration = .seconds(3600)
         /// The most re-runs of each side (parent and commit) confirming a regression takes.
-        public var maxReruns = 9
+        var maxReruns = 9
         /// How sure the rank test on the re-runs must be to call them different (or, once
         /// they can no longer get there, alike).
-        public var confidence = 0.99
+        var confidence = 0.99
 
         public init() {}
     }
 
     /// Where confirmed regressions are announced.
-    public struct Hooks: Sendable, Equatable {
+    struct Hooks: Sendable, Equatable {
         /// URLs that receive a JSON POST per confirmed regression.
-        public var webhooks: [String] = []
+        var webhooks: [String] = []
         /// Incoming-webhook URLs of chat channels (Slack, Mattermost, …) that get a short message per confirmed regression.
-        public var slack: [String] = []
+        var slack: [String] = []
 
         /// Every URL a confirmed regression is delivered to.
-        public var all: [String] { webhooks + slack.filter { !webhooks.contains($0) } }
+        var all: [String] { webhooks + slack.filter { !webhooks.contains($0) } }
 
-        public init() {}
+        init() {}
     }
 
     public var web = Web()
     public var repo = Repo()
     public var bench = Bench()
     public var runner = Runner()
-    public var detect = Detect()
-    public var hooks = Hooks()
+    var detect = Detect()
+    var hooks = Hooks()
     /// `[sql]`: the time and row limits of `tjctl sql`.
-    public var sql = UserQueryLimits()
+    var sql = UserQueryLimits()
 
     /// `[archive]`: moving old runs into the archive database on their own.
     public struct Archive: Sendable, Equatable {
@@ -168,18 +170,18 @@ public struct TablejohnConfiguration: Sendable, Equatable {
         /// The newest this many runs stay live however old (`tjctl archive move --keep-last`).
         public var keepLast = 0
 
-        public init() {}
+        init() {}
     }
 
     public var archive = Archive()
 
-    public init() {}
+    init() {}
 }
 
 /// `HOST:PORT`, as written in the config file and on the command line.
 public struct SocketAddressSetting: Sendable, Equatable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
+    var host: String
+    var port: Int
 
     public init(host: String, port: Int) {
         self.host = host

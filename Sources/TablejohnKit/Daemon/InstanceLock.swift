@@ -3,10 +3,10 @@ import Foundation
 
 /// Holds `flock` on `<database>.lock` for the lifetime of the daemon. The kernel
 /// releases it when the process dies, so a crash never leaves a stale lock.
-public final class InstanceLock: Sendable {
+final class InstanceLock: Sendable {
     private let descriptor: Int32
 
-    public init(database: String) throws {
+    init(database: String) throws {
         let path = database + ".lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {

@@ -4,11 +4,11 @@ import ServiceLifecycle
 
 /// Command-line choices for `tablejohnd runner`; each overrides the configuration file.
 public struct RunnerOptions: Sendable {
-    public var configPath: String?
-    public var name: String?
-    public var workDirectory: String?
+    var configPath: String?
+    var name: String?
+    var workDirectory: String?
     /// `--server URL --token TOKEN` pairs; when given, they replace the file's servers.
-    public var servers: [TablejohnConfiguration.Runner.Server]
+    var servers: [TablejohnConfiguration.Runner.Server]
 
     public init(configPath: String? = nil, name: String? = nil, workDirectory: String? = nil,
                 servers: [TablejohnConfiguration.Runner.Server] = []) {

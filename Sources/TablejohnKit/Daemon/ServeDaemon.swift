@@ -6,13 +6,13 @@ import ServiceLifecycle
 
 /// Command-line choices for `tablejohnd serve`; each overrides the configuration file.
 public struct ServeOptions: Sendable {
-    public var configPath: String?
-    public var repoPath: String?
-    public var databasePath: String?
-    public var address: SocketAddressSetting?
-    public var socketPath: String?
+    var configPath: String?
+    var repoPath: String?
+    var databasePath: String?
+    var address: SocketAddressSetting?
+    var socketPath: String?
     /// Also run a runner in this process, on the server's own settings.
-    public var localRunner: Bool
+    var localRunner: Bool
 
     public init(configPath: String? = nil, repoPath: String? = nil, databasePath: String? = nil,
                 address: SocketAddressSetting? = nil, socketPath: String? = nil, localRunner: Bool = false) {
@@ -27,23 +27,23 @@ public struct ServeOptions: Sendable {
 
 /// A prepared `tablejohnd serve`: everything opened and checked, ready to run.
 public struct ServeDaemon: Sendable {
-    public let configuration: TablejohnConfiguration
-    public let repository: GitRepository
-    public let store: Store
-    public let databasePath: String
-    public let socketPath: String
-    public let sync: SyncService
-    public let benchRepository: GitRepository?
-    public let localRunner: Bool
+    let configuration: TablejohnConfiguration
+    let repository: GitRepository
+    let store: Store
+    let databasePath: String
+    let socketPath: String
+    let sync: SyncService
+    let benchRepository: GitRepository?
+    let localRunner: Bool
     /// What `/metrics` serves; nil with `[web] metrics = false`.
-    public let metrics: DaemonMetrics?
+    let metrics: DaemonMetrics?
     private let lock: InstanceLock
     private let logger: Logger
 
     /// The folder for the database and the control socket of a repository:
     /// `tablejohn/` inside its git directory, so each repository has its own state
     /// and nothing appears in the working tree.
-    public static func stateDirectory(for repository: GitRepository) -> String {
+    static func stateDirectory(for repository: GitRepository) -> String {
         repository.gitDirectory + "/tablejohn"
     }
 

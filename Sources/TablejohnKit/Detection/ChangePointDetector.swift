@@ -20,9 +20,9 @@
 ///   (`TailSearch`, `DetectedChange.evidence`) until more values settle it.
 public struct ChangePointDetector: Sendable {
     /// The thresholds in force.
-    public var configuration: ChangePointConfiguration
+    var configuration: ChangePointConfiguration
     /// Which way the metric is better, for telling regressions from improvements.
-    public var direction: MetricDirection
+    var direction: MetricDirection
 
     public init(configuration: ChangePointConfiguration = .standard, direction: MetricDirection = .neutral) {
         self.configuration = configuration

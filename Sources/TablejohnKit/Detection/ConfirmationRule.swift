@@ -2,7 +2,7 @@
 import Foundation
 
 /// What confirmation does next.
-public enum ConfirmationVerdict: Sendable, Equatable {
+enum ConfirmationVerdict: Sendable, Equatable {
     /// Undecided: queue another run of the parent, the commit, or both (the side behind
     /// first, so runs alternate parent, commit, parent, commit, …).
     case rerun(parent: Bool, commit: Bool)
@@ -21,23 +21,23 @@ public enum ConfirmationVerdict: Sendable, Equatable {
 ///   `maximumRuns` each, could not bring p to `significance` (this is also where the
 ///   budget ends);
 /// - otherwise one more run of the side with fewer runs (both when even).
-public struct ConfirmationRule: Sendable, Equatable {
+struct ConfirmationRule: Sendable, Equatable {
     /// The largest p-value that counts as a difference (1 − `[detect] confidence`).
-    public var significance: Double
+    var significance: Double
     /// The most runs of each side the test uses (`[detect] max-reruns` + the first run).
-    public var maximumRuns: Int
+    var maximumRuns: Int
     /// Re-runs agree when they move the same way by at least this share of the detected step.
-    public var agreement = 0.5
+    var agreement = 0.5
 
     /// 0.99 confidence and 9 re-runs each: the defaults of `[detect] confidence` and `max-reruns`.
-    public init(significance: Double = 0.01, maximumRuns: Int = 10) {
+    init(significance: Double = 0.01, maximumRuns: Int = 10) {
         self.significance = significance
         self.maximumRuns = max(2, maximumRuns)
     }
 
     /// The verdict on `parent`'s and `commit`'s runs (oldest first) for a detected step of
     /// `step` (level after − level before), with the evidence it rests on.
-    public func judge(parent: [Double], commit: [Double], step: Double) -> (verdict: ConfirmationVerdict, evidence: ConfirmationEvidence) {
+    func judge(parent: [Double], commit: [Double], step: Double) -> (verdict: ConfirmationVerdict, evidence: ConfirmationEvidence) {
         let p = RankSumTest.pValue(parent, commit)
         var change: Double?
         var shift = 0.0
@@ -71,7 +71,7 @@ public struct ConfirmationRule: Sendable, Equatable {
 
 extension TablejohnConfiguration.Detect {
     /// The confirmation rule these settings describe.
-    public var confirmation: ConfirmationRule {
+    var confirmation: ConfirmationRule {
         ConfirmationRule(significance: 1 - confidence, maximumRuns: maxReruns + 1)
     }
 }

@@ -21,9 +21,9 @@ public struct DetectedChange: Sendable, Equatable {
     public var evidence: TailEvidence?
 
     /// Whether the change is only suspected: found in the last few values, to be settled by more.
-    public var isSuspected: Bool { evidence != nil }
+    var isSuspected: Bool { evidence != nil }
 
-    public init(index: Int, levelBefore: Double, levelAfter: Double, relativeMagnitude: Double, kind: ChangeKind, confidence: Double,
+    init(index: Int, levelBefore: Double, levelAfter: Double, relativeMagnitude: Double, kind: ChangeKind, confidence: Double,
                 evidence: TailEvidence? = nil) {
         self.evidence = evidence
         self.index = index
@@ -35,7 +35,7 @@ public struct DetectedChange: Sendable, Equatable {
     }
 
     /// The relative magnitude of a move from `before` to `after`.
-    public static func relativeMagnitude(before: Double, after: Double) -> Double {
+    static func relativeMagnitude(before: Double, after: Double) -> Double {
         if before != 0 { return (after - before) / abs(before) }
         if after != 0 { return (after - before) / abs(after) }
         return 0

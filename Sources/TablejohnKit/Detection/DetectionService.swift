@@ -49,13 +49,13 @@ public final class DetectionService: Service, Sendable {
     /// What one round did.
     public struct RoundReport: Sendable, Equatable {
         /// Whether the round scanned every series (or only those new results touched).
-        public var full = false
+        var full = false
         public var series = 0
-        public var queued = 0
+        var queued = 0
         /// Changes that became confirmed or detected in this round.
-        public var reported = 0
+        var reported = 0
         /// Series that could not be analysed (logged; the round went on with the others).
-        public var failed = 0
+        var failed = 0
     }
 
     public func run() async throws {

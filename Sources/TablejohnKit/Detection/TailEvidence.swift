@@ -19,7 +19,7 @@ public struct TailEvidence: Sendable, Equatable {
     /// length the detector tried.
     public var pValue: Double
 
-    public init(valuesAfter: Int, reference: Int, referenceBeyond: Int, pValue: Double) {
+    init(valuesAfter: Int, reference: Int, referenceBeyond: Int, pValue: Double) {
         self.valuesAfter = valuesAfter
         self.reference = reference
         self.referenceBeyond = referenceBeyond

@@ -9,14 +9,14 @@ import ServiceLifecycle
 /// POSTs one JSON document per confirmed regression and URL (SPEC §9): the change's fields,
 /// or a `SlackMessage` for chat channels' URLs. Deliveries live in the database, so a
 /// restart resumes them; a failed one is retried after 2^attempts seconds, at most an hour apart.
-public final class WebhookService: Service, Sendable {
+final class WebhookService: Service, Sendable {
     private let store: Store
     private let logger: Logger
     private let pollInterval: Duration
     private let chatURLs: Set<String>
     private let publicURL: String?
 
-    public init(store: Store, logger: Logger, pollInterval: Duration = .seconds(1), chatURLs: Set<String> = [],
+    init(store: Store, logger: Logger, pollInterval: Duration = .seconds(1), chatURLs: Set<String> = [],
                 publicURL: String? = nil) {
         self.store = store
         self.logger = logger
@@ -37,7 +37,7 @@ public final class WebhookService: Service, Sendable {
         return .object(fields)
     }
 
-    public func run() async throws {
+    func run() async throws {
         let client = HTTPClient(eventLoopGroupProvider: .singleton,
                                 configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(10))))
         while !Task.isCancelled && !Task.isShuttingDownGracefully {

@@ -5,33 +5,33 @@ import CGit2
 /// emails and message of every commit lie back to back in one byte buffer, as the
 /// same capped, valid UTF-8 as `GitCommit`'s strings. A batch of thousands of commits
 /// costs a few allocations instead of seven per commit.
-public struct GitCommitRows: Sendable {
+struct GitCommitRows: Sendable {
     /// One commit's numbers. `mark` is the reader's own: the importer keeps reachability there.
-    public struct Entry: Sendable {
-        public var mark: Int64
-        public var authorTime: Int64
-        public var authorOffset: Int64
-        public var committerTime: Int64
-        public var committerOffset: Int64
+    struct Entry: Sendable {
+        var mark: Int64
+        var authorTime: Int64
+        var authorOffset: Int64
+        var committerTime: Int64
+        var committerOffset: Int64
     }
 
     /// The text fields of each commit, in `text`: hash, author name, author email,
     /// committer name, committer email, message.
-    public static let fieldsPerCommit = 6
+    static let fieldsPerCommit = 6
 
-    public private(set) var entries: [Entry] = []
+    private(set) var entries: [Entry] = []
     /// Every text field, back to back.
-    public private(set) var text: [UInt8] = []
+    private(set) var text: [UInt8] = []
     /// Where each field ends in `text`; field `k` of entry `i` is `bounds[6i + k] ..< bounds[6i + k + 1]`.
-    public private(set) var bounds: [Int] = [0]
+    private(set) var bounds: [Int] = [0]
 
-    public init() {}
+    init() {}
 
-    public var count: Int { entries.count }
-    public var isEmpty: Bool { entries.isEmpty }
+    var count: Int { entries.count }
+    var isEmpty: Bool { entries.isEmpty }
 
     /// The bytes of field `field` of entry `index`.
-    public func field(_ field: Int, of index: Int) -> Range<Int> {
+    func field(_ field: Int, of index: Int) -> Range<Int> {
         let at = index * Self.fieldsPerCommit + field
         return bounds[at]..<bounds[at + 1]
     }
@@ -71,7 +71,7 @@ public struct GitCommitRows: Sendable {
 extension GitRepository {
     /// Reads commit `oid` into `rows` with `mark`, and puts its parents (first parent
     /// first) in `parents`. Reads what `commit(_:)` reads, without a `String` per field.
-    public func readCommit(_ oid: GitOID, mark: Int64, into rows: inout GitCommitRows, parents: inout [GitOID]) throws {
+    func readCommit(_ oid: GitOID, mark: Int64, into rows: inout GitCommitRows, parents: inout [GitOID]) throws {
         try withHandle { repo in
             var raw = oid.raw
             var commit: OpaquePointer?

@@ -2,10 +2,10 @@
 import CGit2
 
 /// A failed libgit2 call: what we tried, the library's error code and its message.
-public struct GitError: Error, CustomStringConvertible, Sendable {
-    public let operation: String
-    public let code: Int32
-    public let message: String
+struct GitError: Error, CustomStringConvertible, Sendable {
+    let operation: String
+    let code: Int32
+    let message: String
 
     init(_ operation: String, code: Int32) {
         self.operation = operation
@@ -23,10 +23,10 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
         self.message = message
     }
 
-    public var description: String { "\(operation): \(message)" }
+    var description: String { "\(operation): \(message)" }
 
     /// True when libgit2 said the object or reference does not exist.
-    public var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
+    var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
 }
 
 /// Throws a `GitError` when a libgit2 return code signals failure.

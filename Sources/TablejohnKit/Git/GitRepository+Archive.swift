@@ -4,7 +4,7 @@ import CGit2
 extension GitRepository {
     /// The tree of commit `oid` as a gzip-compressed tar, collected in memory. For
     /// callers that want the whole archive (tests, the harness); the server streams.
-    public func treeArchive(commit oid: GitOID, limits: TreeArchiveLimits = TreeArchiveLimits()) throws -> [UInt8] {
+    func treeArchive(commit oid: GitOID, limits: TreeArchiveLimits = TreeArchiveLimits()) throws -> [UInt8] {
         let stream = try treeArchiveStream(commit: oid, limits: limits)
         var bytes: [UInt8] = []
         while let chunk = try stream.next() { bytes += chunk }
@@ -15,7 +15,7 @@ extension GitRepository {
     /// tree against `limits` (throwing `TreeArchiveLimitError` before any byte is made).
     /// The stream reads through a repository handle of its own, so a long archive never
     /// holds this handle's lock. Blocking: call it off the cooperative pool.
-    public func treeArchiveStream(commit oid: GitOID, limits: TreeArchiveLimits) throws -> TreeArchiveStream {
+    func treeArchiveStream(commit oid: GitOID, limits: TreeArchiveLimits) throws -> TreeArchiveStream {
         let own = try GitRepository(opening: gitDirectory)
         return try own.withHandle { repo in
             var raw = oid.raw

@@ -2,14 +2,14 @@
 import CGit2
 
 /// Who made a commit and when, as git records it.
-public struct GitSignature: Sendable, Equatable {
-    public var name: String
-    public var email: String
+struct GitSignature: Sendable, Equatable {
+    var name: String
+    var email: String
     /// Seconds since the Unix epoch, within `Timestamp.commitSeconds` (git allows any
     /// 64-bit time; one outside years 1 to 9999 is clamped and shown as unknown).
-    public var time: Int64
+    var time: Int64
     /// Offset from UTC in minutes.
-    public var offsetMinutes: Int32
+    var offsetMinutes: Int32
 
     init(_ signature: UnsafePointer<git_signature>?) {
         guard let signature else {
@@ -22,7 +22,7 @@ public struct GitSignature: Sendable, Equatable {
                   time: Timestamp.clampedCommitSeconds(Int64(s.when.time)), offsetMinutes: Int32(s.when.offset))
     }
 
-    public init(name: String, email: String, time: Int64, offsetMinutes: Int32) {
+    init(name: String, email: String, time: Int64, offsetMinutes: Int32) {
         self.name = name
         self.email = email
         self.time = time
@@ -33,18 +33,18 @@ public struct GitSignature: Sendable, Equatable {
 /// A commit as read from the object database. Text fields are decoded as UTF-8 with
 /// invalid bytes replaced, so hostile repository contents cannot break decoding, and
 /// capped (`GitText`), so a huge message cannot make storing it fail.
-public struct GitCommit: Sendable {
-    public var id: GitOID
+struct GitCommit: Sendable {
+    var id: GitOID
     /// Parents in the order the commit lists them (first parent first).
-    public var parents: [GitOID]
-    public var author: GitSignature
-    public var committer: GitSignature
-    public var message: String
+    var parents: [GitOID]
+    var author: GitSignature
+    var committer: GitSignature
+    var message: String
 }
 
 extension GitRepository {
     /// Reads the commit `oid`.
-    public func commit(_ oid: GitOID) throws -> GitCommit {
+    func commit(_ oid: GitOID) throws -> GitCommit {
         try withHandle { repo in
             var raw = oid.raw
             var commit: OpaquePointer?

@@ -2,16 +2,16 @@
 import CGit2
 
 /// A reference that peels to a commit.
-public struct GitReference: Hashable, Sendable {
-    public let name: String
-    public let target: GitOID
+struct GitReference: Hashable, Sendable {
+    let name: String
+    let target: GitOID
 }
 
 extension GitRepository {
     /// Every direct reference under `refs/` that peels to a commit, sorted by name.
     /// Symbolic references (such as `refs/remotes/origin/HEAD`) are skipped: they only
     /// repeat another reference.
-    public func references() throws -> [GitReference] {
+    func references() throws -> [GitReference] {
         try withHandle { repo in
             var iterator: OpaquePointer?
             try gitCheck(git_reference_iterator_new(&iterator, repo), "list references")
@@ -37,7 +37,7 @@ extension GitRepository {
 
     /// The full name of the branch HEAD points to (`refs/heads/main`), also when that
     /// branch has no commits yet; nil when HEAD is detached.
-    public func headBranch() -> String? {
+    func headBranch() -> String? {
         withHandle { repo in
             var head: OpaquePointer?
             guard git_reference_lookup(&head, repo, "HEAD") == 0 else { return nil }
@@ -49,7 +49,7 @@ extension GitRepository {
     }
 
     /// The commit HEAD points to (through its branch, or detached), nil when there is none.
-    public func headCommit() -> GitOID? {
+    func headCommit() -> GitOID? {
         withHandle { repo in
             var oid = git_oid()
             guard git_reference_name_to_id(&oid, repo, "HEAD") == 0 else { return nil }
@@ -58,7 +58,7 @@ extension GitRepository {
     }
 
     /// Whether `descendant` has `ancestor` in its history (or is it).
-    public func isDescendant(_ descendant: GitOID, of ancestor: GitOID) -> Bool {
+    func isDescendant(_ descendant: GitOID, of ancestor: GitOID) -> Bool {
         if descendant == ancestor { return true }
         return withHandle { repo in
             var d = descendant.raw

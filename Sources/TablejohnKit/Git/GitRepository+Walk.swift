@@ -47,7 +47,7 @@ extension GitRepository {
 extension GitRepository {
     /// The best common ancestor of `one` and `other` (what `git merge-base` prints), or nil
     /// when their histories never meet. Through a handle of its own, like a walk.
-    public func mergeBase(_ one: GitOID, _ other: GitOID) throws -> GitOID? {
+    func mergeBase(_ one: GitOID, _ other: GitOID) throws -> GitOID? {
         try withOwnHandle { repo in
             var base = git_oid()
             var first = one.raw

@@ -11,10 +11,10 @@ public final class GitRepository: @unchecked Sendable {
     private let lock = NSLock()
 
     /// The repository's git directory (`.git` of a checkout, or the bare repository).
-    public let gitDirectory: String
+    let gitDirectory: String
     /// The working tree, or nil for a bare repository.
-    public let workingDirectory: String?
-    public var isBare: Bool { workingDirectory == nil }
+    let workingDirectory: String?
+    var isBare: Bool { workingDirectory == nil }
 
     private static let libraryReady: Void = {
         git_libgit2_init()
@@ -36,11 +36,11 @@ public final class GitRepository: @unchecked Sendable {
     }()
 
     /// How long a remote may stay silent during a fetch or clone unless configured.
-    public static let defaultNetworkTimeout: Duration = .seconds(300)
+    static let defaultNetworkTimeout: Duration = .seconds(300)
 
     /// Makes fetches and clones fail once the remote has sent nothing for `timeout`
     /// (connecting, and each read or write); for the whole process.
-    public static func setNetworkTimeout(_ timeout: Duration) {
+    static func setNetworkTimeout(_ timeout: Duration) {
         libraryReady
         let milliseconds = min(max(timeout.milliseconds, 1), Int64(Int32.max))
         tj_git_register_timeout_stream(Int32(milliseconds))
@@ -72,7 +72,7 @@ public final class GitRepository: @unchecked Sendable {
     /// Clones `url` as a bare mirror at `path`: the remote's branches become local
     /// branches (`refs/heads/*`), as `git clone --bare` does, and HEAD follows the
     /// remote's default branch.
-    public static func cloneBare(url: String, to path: String) throws -> GitRepository {
+    static func cloneBare(url: String, to path: String) throws -> GitRepository {
         libraryReady
         var options = git_clone_options()
         try gitCheck(git_clone_options_init(&options, UInt32(GIT_CLONE_OPTIONS_VERSION)), "clone options")

@@ -5,7 +5,7 @@ import NIOPosix
 /// libgit2 blocks its thread; on Swift's cooperative pool (one thread per core, two on
 /// a small server) two slow archives would stall every page and the runner API.
 /// The pool is separate from `NIOThreadPool.singleton`, which password hashing uses.
-public enum GitWorkers {
+enum GitWorkers {
     /// Enough for a few runners fetching archives at once; more wait their turn.
     static let threadCount = 4
 
@@ -16,7 +16,7 @@ public enum GitWorkers {
     }()
 
     /// Runs `body` on one of the pool's threads and returns its result.
-    public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await pool.runIfActive(body)
     }
 }

@@ -4,19 +4,19 @@
 /// subtree ten times, ten levels deep) is a few dozen objects that expand to a billion
 /// files; a 3 GB all-zero blob packs to a few MB. Trees past a limit are refused before
 /// the first byte is sent. Configured in `[repo]` as `archive-max-*`.
-public struct TreeArchiveLimits: Sendable, Equatable {
+struct TreeArchiveLimits: Sendable, Equatable {
     /// Files, directories, symlinks and submodules together.
-    public var entries: Int = 1_000_000
+    var entries: Int = 1_000_000
     /// The sum of all blob sizes, uncompressed.
-    public var bytes: Int64 = 4 << 30
+    var bytes: Int64 = 4 << 30
     /// The largest single blob (it is read into memory whole).
-    public var blobBytes: Int64 = 1 << 30
+    var blobBytes: Int64 = 1 << 30
     /// The deepest directory nesting (a file at the top is at depth 1).
-    public var depth: Int = 64
+    var depth: Int = 64
 
-    public init() {}
+    init() {}
 
-    public init(entries: Int, bytes: Int64, blobBytes: Int64, depth: Int) {
+    init(entries: Int, bytes: Int64, blobBytes: Int64, depth: Int) {
         self.entries = entries
         self.bytes = bytes
         self.blobBytes = blobBytes
@@ -25,22 +25,22 @@ public struct TreeArchiveLimits: Sendable, Equatable {
 }
 
 /// A tree past one of its archive limits: which limit, and how to raise it.
-public struct TreeArchiveLimitError: Error, CustomStringConvertible, Sendable, Equatable {
-    public enum Limit: String, Sendable {
+struct TreeArchiveLimitError: Error, CustomStringConvertible, Sendable, Equatable {
+    enum Limit: String, Sendable {
         case entries = "archive-max-entries"
         case bytes = "archive-max-bytes"
         case blobBytes = "archive-max-blob"
         case depth = "archive-max-depth"
     }
 
-    public let commit: String
-    public let limit: Limit
+    let commit: String
+    let limit: Limit
     /// The limit's value, as the configuration would spell it.
-    public let allowed: String
+    let allowed: String
     /// Where it was exceeded (a path), when known.
-    public let path: String?
+    let path: String?
 
-    public var description: String {
+    var description: String {
         let what = switch limit {
         case .entries: "has more than \(allowed) entries"
         case .bytes: "holds more than \(allowed) of files"

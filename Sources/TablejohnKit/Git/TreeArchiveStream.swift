@@ -5,7 +5,7 @@ import CGit2
 /// large files) until about `chunkBytes` of compressed output are ready, and returns
 /// them; nil once the archive is complete. Not thread-safe: one caller at a time (the
 /// archive route calls it from a worker thread, one piece after the other).
-public final class TreeArchiveStream: @unchecked Sendable {
+final class TreeArchiveStream: @unchecked Sendable {
     private struct Frame {
         let tree: GitTreeHandle
         let prefix: String
@@ -30,7 +30,7 @@ public final class TreeArchiveStream: @unchecked Sendable {
     }
 
     /// The next piece of the archive, or nil when it is complete.
-    public func next() throws -> [UInt8]? {
+    func next() throws -> [UInt8]? {
         guard !done else { return nil }
         try repository.withHandle { repo in
             while writer.pendingCount < Self.chunkBytes, !frames.isEmpty || blob != nil {

@@ -20,7 +20,7 @@ public struct JSONObject: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     private var index: [String: Int]?
     private static let indexedFrom = 12
 
-    public init() {}
+    init() {}
 
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         for (key, value) in elements { self[key] = value }
@@ -57,8 +57,8 @@ public struct JSONObject: Sendable, Equatable, ExpressibleByDictionaryLiteral {
             : Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.key, $0) })
     }
 
-    public var keys: [String] { entries.map(\.key) }
-    public var count: Int { entries.count }
+    var keys: [String] { entries.map(\.key) }
+    var count: Int { entries.count }
 
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         lhs.entries.count == rhs.entries.count && lhs.entries.allSatisfy { rhs[$0.key] == $0.value }
@@ -83,7 +83,7 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
 extension JSONValue {
     public var stringValue: String? { if case .string(let value) = self { value } else { nil } }
     public var intValue: Int64? { if case .integer(let value) = self { value } else { nil } }
-    public var boolValue: Bool? { if case .bool(let value) = self { value } else { nil } }
+    var boolValue: Bool? { if case .bool(let value) = self { value } else { nil } }
     public var arrayValue: [JSONValue]? { if case .array(let value) = self { value } else { nil } }
     public var objectValue: JSONObject? { if case .object(let value) = self { value } else { nil } }
 

@@ -4,10 +4,10 @@ import Foundation
 
 /// Why JSON could not be read or written.
 public struct JSONError: Error, Equatable, CustomStringConvertible {
-    public var message: String
+    var message: String
     /// 1-based position of the problem in the input, when jansson knows it.
-    public var line: Int?
-    public var column: Int?
+    var line: Int?
+    var column: Int?
 
     public var description: String {
         guard let line, let column else { return message }
@@ -18,13 +18,13 @@ public struct JSONError: Error, Equatable, CustomStringConvertible {
 /// Limits applied to every parse, so hostile input is an error rather than a crash.
 public struct JSONLimits: Sendable {
     /// The largest input accepted, in bytes.
-    public var maximumBytes: Int
+    var maximumBytes: Int
     /// The deepest nesting of arrays and objects accepted.
-    public var maximumDepth: Int
+    var maximumDepth: Int
 
     public static let standard = JSONLimits(maximumBytes: 16 << 20, maximumDepth: 64)
 
-    public init(maximumBytes: Int, maximumDepth: Int) {
+    init(maximumBytes: Int, maximumDepth: Int) {
         self.maximumBytes = maximumBytes
         self.maximumDepth = maximumDepth
     }

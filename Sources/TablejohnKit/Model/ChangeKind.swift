@@ -10,7 +10,7 @@ public enum ChangeKind: String, Sendable, Equatable, CaseIterable {
     case neutral
 
     /// The kind of a move from `before` to `after` for a metric whose better side is `direction`.
-    public init(before: Double, after: Double, direction: MetricDirection) {
+    init(before: Double, after: Double, direction: MetricDirection) {
         guard after != before else { self = .neutral; return }
         switch direction {
         case .neutral: self = .neutral

@@ -1,7 +1,7 @@
 // Where a detected change stands: detected, bisecting, confirming, confirmed, unconfirmed.
 
 /// Where a change stands.
-public enum ChangeState: String, Sendable, Equatable, CaseIterable {
+enum ChangeState: String, Sendable, Equatable, CaseIterable {
     /// Unbenchmarked commits lie between its ends; their midpoint is queued.
     case bisecting
     /// A regression pinned to one commit, waiting for re-runs of the commit and its parent.

@@ -5,14 +5,14 @@ import Foundation
 /// has, the rank test's p-value, and the change between their medians.
 public struct ConfirmationEvidence: Sendable, Equatable {
     /// Runs of the parent (the last commit at the old level) on the change's machine.
-    public var parentRuns: Int
+    var parentRuns: Int
     /// Runs of the commit on the same machine.
-    public var commitRuns: Int
+    var commitRuns: Int
     /// The two-sided Mann–Whitney p-value of "the parent's and the commit's runs are alike".
-    public var pValue: Double
+    var pValue: Double
     /// (median of the commit's runs − median of the parent's) / |median of the parent's|;
     /// nil when the parent's median is 0.
-    public var change: Double?
+    var change: Double?
 
     public init(parentRuns: Int, commitRuns: Int, pValue: Double, change: Double?) {
         self.parentRuns = parentRuns

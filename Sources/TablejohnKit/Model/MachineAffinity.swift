@@ -6,20 +6,21 @@
 /// the change's series; runs anywhere else never land in that series.
 public struct MachineAffinity: Sendable, Hashable {
     /// The fingerprint's JSON text; empty or nil when the series' runs carried none.
-    public var fingerprint: String?
+    var fingerprint: String?
     /// The runner name of the series, shown to users and matched when there is no fingerprint.
-    public var runner: String?
+    var runner: String?
 
     public init(fingerprint: String?, runner: String?) {
         self.fingerprint = fingerprint
         self.runner = runner
     }
 
-    /// Whether a runner called `name` reporting `fingerprint` (its JSON text) is this machine:
-    /// the same fingerprint when one is named, else the same runner name.
-    public func admits(name: String, fingerprint reported: String?) -> Bool {
-        if let fingerprint, !fingerprint.isEmpty { return fingerprint == reported }
-        return runner == name
+    /// Whether a runner called `name` reporting `fingerprint` (its JSON text) is this machine,
+    /// by the one rule (`Machine.isSameMachine(as:)`): the same fingerprint when both carry
+    /// one, the same runner name when neither does; an empty text is no fingerprint.
+    func admits(name: String, fingerprint reported: String?) -> Bool {
+        Machine.isSame(runner: runner, fingerprint: fingerprint.flatMap { $0.isEmpty ? nil : $0 },
+                       as: name, reported.flatMap { $0.isEmpty ? nil : $0 })
     }
 
     /// What pages and tjctl call the machine: the runner name, else the fingerprint.
@@ -30,14 +31,14 @@ public struct MachineAffinity: Sendable, Hashable {
 }
 
 /// A queued commit as runners are handed from it: its hash and the machine it waits for.
-public struct QueuedCommit: Sendable, Equatable {
-    public var hash: String
+struct QueuedCommit: Sendable, Equatable {
+    var hash: String
     /// nil: any runner may take it.
-    public var affinity: MachineAffinity?
+    var affinity: MachineAffinity?
     /// When the affinity was set (Unix milliseconds); counts towards releasing it.
-    public var pinnedSince: Int64?
+    var pinnedSince: Int64?
 
-    public init(hash: String, affinity: MachineAffinity? = nil, pinnedSince: Int64? = nil) {
+    init(hash: String, affinity: MachineAffinity? = nil, pinnedSince: Int64? = nil) {
         self.hash = hash
         self.affinity = affinity
         self.pinnedSince = pinnedSince

@@ -4,19 +4,19 @@
 /// every number is checked here, once, so graphs, detection and exports never meet
 /// infinity or NaN, and names stay short enough to list and safe to show.
 public struct Measurement: Sendable, Equatable {
-    public private(set) var metric: String
-    public private(set) var value: Double
-    public private(set) var unit: String?
-    public private(set) var samples: [Double]?
-    public private(set) var lower: Double?
-    public private(set) var upper: Double?
+    private(set) var metric: String
+    private(set) var value: Double
+    private(set) var unit: String?
+    private(set) var samples: [Double]?
+    private(set) var lower: Double?
+    private(set) var upper: Double?
 
     /// Longest metric name, in UTF-8 bytes.
-    public static let maxMetricBytes = 200
+    static let maxMetricBytes = 200
     /// Longest unit, in UTF-8 bytes.
-    public static let maxUnitBytes = 32
+    static let maxUnitBytes = 32
     /// Most measurements in one run.
-    public static let maxPerRun = 10_000
+    static let maxPerRun = 10_000
 
     /// A measurement; throws when a number is not finite or a name is empty, too long or
     /// holds control characters. The error names the metric.
@@ -40,7 +40,7 @@ public struct Measurement: Sendable, Equatable {
 
     /// A measurement of repeated samples: their mean, and the samples kept when there are
     /// several. Throws when the mean overflows (samples near the largest double).
-    public init(metric: String, samples: [Double], unit: String?) throws(MeasurementError) {
+    init(metric: String, samples: [Double], unit: String?) throws(MeasurementError) {
         guard !samples.isEmpty else { throw MeasurementError(metric: metric, "has no samples") }
         let mean = samples.reduce(0, +) / Double(samples.count)
         guard mean.isFinite else {
@@ -51,7 +51,7 @@ public struct Measurement: Sendable, Equatable {
     }
 
     /// Checks a metric name: 1 to `maxMetricBytes` bytes, no control characters.
-    public static func check(metric: String) throws(MeasurementError) {
+    static func check(metric: String) throws(MeasurementError) {
         guard !metric.isEmpty else { throw MeasurementError(metric: metric, "the metric name is empty") }
         guard metric.utf8.count <= maxMetricBytes else {
             throw MeasurementError(metric: String(metric.prefix(40)) + "…",
@@ -69,7 +69,7 @@ public struct Measurement: Sendable, Equatable {
     }
 
     /// Checks the number of measurements in one run.
-    public static func check(count: Int) throws(MeasurementError) {
+    static func check(count: Int) throws(MeasurementError) {
         guard count <= maxPerRun else {
             throw MeasurementError(metric: nil, "\(count) measurements in one run; at most \(maxPerRun) are allowed")
         }

@@ -2,10 +2,10 @@
 
 /// A measurement that cannot be stored, and why; the message names the metric.
 public struct MeasurementError: Error, Equatable, CustomStringConvertible {
-    public var metric: String?
-    public var reason: String
+    var metric: String?
+    var reason: String
 
-    public init(metric: String?, _ reason: String) {
+    init(metric: String?, _ reason: String) {
         self.metric = metric
         self.reason = reason
     }

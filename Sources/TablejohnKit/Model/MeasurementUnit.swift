@@ -3,13 +3,13 @@
 /// A unit of time or size, possibly per something (`ns/op`, `MiB/s`): its kind, what
 /// it is per, and how many base units (nanoseconds, bytes) one of it is. Two units
 /// convert into each other when their kind and their "per" part agree.
-public struct MeasurementUnit: Sendable, Equatable {
-    public enum Kind: String, Sendable { case time, size }
-    public let kind: Kind
+struct MeasurementUnit: Sendable, Equatable {
+    enum Kind: String, Sendable { case time, size }
+    let kind: Kind
     /// How many nanoseconds or bytes one of this unit is.
-    public let factor: Double
+    let factor: Double
     /// What the unit is per, after its first "/" (`op` in `ns/op`), or "".
-    public let per: String
+    let per: String
 
     /// Spellings of units of time, in nanoseconds. Both micro signs (U+00B5, U+03BC) appear
     /// in real output: Criterion prints one, package-benchmark the other.
@@ -27,7 +27,7 @@ public struct MeasurementUnit: Sendable, Equatable {
     ]
 
     /// The unit spelled `text`, or nil when it is no unit of time or size (`allocs/op`, `ops/s`).
-    public init?(_ text: String) {
+    init?(_ text: String) {
         let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
         let name = String(parts[0])
         per = parts.count == 2 ? String(parts[1]) : ""
@@ -44,7 +44,7 @@ public struct MeasurementUnit: Sendable, Equatable {
 
     /// The factor that turns a value in `unit` into one in `target`: 1 when both are
     /// spelled alike. Throws, naming both, when they are not of the same kind.
-    public static func factor(from unit: String, to target: String) throws(MeasurementUnitError) -> Double {
+    static func factor(from unit: String, to target: String) throws(MeasurementUnitError) -> Double {
         if unit == target { return 1 }
         guard let from = MeasurementUnit(unit), let to = MeasurementUnit(target), from.kind == to.kind, from.per == to.per else {
             throw MeasurementUnitError(unit: unit, target: target)
@@ -57,7 +57,7 @@ public struct MeasurementUnit: Sendable, Equatable {
     /// nothing to convert, so kept as given, as before units were converted); scaled (value,
     /// bounds, samples) when the units are of one kind; an error naming both units when they
     /// are of different kinds (`ms` for a metric in `B`), or when scaling overflows.
-    public static func convert(_ measurement: Measurement, to target: String?) throws(MeasurementError) -> Measurement {
+    static func convert(_ measurement: Measurement, to target: String?) throws(MeasurementError) -> Measurement {
         guard let target, let unit = measurement.unit, unit != target,
               MeasurementUnit(unit) != nil, MeasurementUnit(target) != nil else { return measurement }
         let factor: Double

@@ -23,20 +23,20 @@ public enum OutputSource: String, Sendable, CaseIterable {
 /// A finished run, as stored.
 public struct Run: Sendable, Equatable {
     public var id: String
-    public var commit: String
-    public var benchMethod: String
-    public var runnerName: String?
+    var commit: String
+    var benchMethod: String
+    var runnerName: String?
     /// The runner's fingerprint as a JSON object.
-    public var fingerprint: JSONValue?
+    var fingerprint: JSONValue?
     /// Unix milliseconds.
-    public var start: Int64
-    public var end: Int64
-    public var exitCode: Int
-    public var origin: RunOrigin
-    public var measurements: [Measurement]
-    public var output: [(source: OutputSource, text: String)]
+    var start: Int64
+    var end: Int64
+    var exitCode: Int
+    var origin: RunOrigin
+    var measurements: [Measurement]
+    var output: [(source: OutputSource, text: String)]
     /// What the runner saw that could have skewed the run; nil when it did not say.
-    public var conditions: RunConditions?
+    var conditions: RunConditions?
 
     public init(id: String, commit: String, benchMethod: String, runnerName: String?, fingerprint: JSONValue?,
                 start: Int64, end: Int64, exitCode: Int, origin: RunOrigin,

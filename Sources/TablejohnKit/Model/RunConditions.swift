@@ -5,13 +5,13 @@
 /// what a runner sends is checked like any untrusted input.
 public struct RunConditions: Sendable, Equatable {
     /// The 1-minute load average when the run started.
-    public var loadAverage: Double?
+    var loadAverage: Double?
     /// The CPU frequency governor of the first CPU (`performance`, `powersave`, …).
-    public var governor: String?
+    var governor: String?
     /// Whether another tablejohn run was in progress on the same machine at its start or end.
-    public var sharedMachine: Bool?
+    var sharedMachine: Bool?
 
-    public init(loadAverage: Double? = nil, governor: String? = nil, sharedMachine: Bool? = nil) {
+    init(loadAverage: Double? = nil, governor: String? = nil, sharedMachine: Bool? = nil) {
         self.loadAverage = loadAverage
         self.governor = governor
         self.sharedMachine = sharedMachine
@@ -23,7 +23,7 @@ public struct RunConditions: Sendable, Equatable {
     static let maximumGovernorBytes = 32
 
     /// `{"load_average": 0.52, "governor": "performance", "shared_machine": false}`.
-    public var json: JSONValue {
+    var json: JSONValue {
         var fields = JSONObject()
         if let loadAverage { fields["load_average"] = .real(loadAverage) }
         if let governor { fields["governor"] = .string(governor) }
@@ -33,7 +33,7 @@ public struct RunConditions: Sendable, Equatable {
 
     /// Reads the object `json` strictly: unknown keys, wrong types, a load that is not a
     /// finite number from 0 to a million, or a governor that is not a short name are errors.
-    public init(json: JSONValue) throws(RunConditionsError) {
+    init(json: JSONValue) throws(RunConditionsError) {
         guard case .object(let fields) = json else { throw RunConditionsError("must be an object") }
         for key in fields.keys where !["load_average", "governor", "shared_machine"].contains(key) {
             throw RunConditionsError("unknown field \(key.debugDescription); use load_average, governor, shared_machine")
@@ -72,7 +72,7 @@ public struct RunConditions: Sendable, Equatable {
     }
 
     /// One line for a page: `load 0.52 at start · governor powersave · shared the machine with another run`.
-    public var summary: String {
+    var summary: String {
         var parts: [String] = []
         if let loadAverage { parts.append("load \(String(format: "%.2f", loadAverage)) at start") }
         if let governor { parts.append("governor \(governor)") }
@@ -82,7 +82,7 @@ public struct RunConditions: Sendable, Equatable {
 
     /// Whether anything here is known to make numbers noisy: another run at the same time,
     /// a load above the machine's `cores`, or a governor that changes the clock.
-    public func mayBeNoisy(cores: Int?) -> Bool {
+    func mayBeNoisy(cores: Int?) -> Bool {
         if sharedMachine == true { return true }
         if let loadAverage, let cores, loadAverage > Double(cores) { return true }
         if let governor, !["performance", "userspace"].contains(governor) { return true }
@@ -91,8 +91,8 @@ public struct RunConditions: Sendable, Equatable {
 }
 
 /// Why a run's reported conditions were refused.
-public struct RunConditionsError: Error, Equatable, CustomStringConvertible {
-    public let message: String
+struct RunConditionsError: Error, Equatable, CustomStringConvertible {
+    let message: String
     init(_ message: String) { self.message = message }
-    public var description: String { message }
+    var description: String { message }
 }

@@ -5,8 +5,8 @@ import Foundation
 /// Runner tokens: 32 random bytes as hex. Only their SHA-256 is stored; a token is
 /// random enough that a fast hash is no weakness, and checking it stays cheap on
 /// the status call every runner makes every few seconds.
-public enum RunnerToken {
-    public static func generate() -> String {
+enum RunnerToken {
+    static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
     }

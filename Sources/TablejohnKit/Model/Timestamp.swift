@@ -12,30 +12,30 @@ public enum Timestamp {
     /// 9999-12-31T23:59:59Z. git accepts any 64-bit time; import clamps into this range,
     /// and a time at either end means the date is unknown. Times in it can be multiplied
     /// by 1000 and formatted without overflow.
-    public static let commitSeconds: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
+    static let commitSeconds: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
 
     /// A commit time as git records it, clamped into `commitSeconds`.
-    public static func clampedCommitSeconds(_ seconds: Int64) -> Int64 {
+    static func clampedCommitSeconds(_ seconds: Int64) -> Int64 {
         min(max(seconds, commitSeconds.lowerBound), commitSeconds.upperBound)
     }
 
     /// Whether a commit time is known: strictly inside `commitSeconds` (a clamped time is not).
-    public static func isKnownCommitTime(_ seconds: Int64) -> Bool {
+    static func isKnownCommitTime(_ seconds: Int64) -> Bool {
         seconds > commitSeconds.lowerBound && seconds < commitSeconds.upperBound
     }
 
     /// Unix seconds of a commit as Unix milliseconds; clamped first, so it cannot overflow.
-    public static func milliseconds(commitSeconds seconds: Int64) -> Int64 {
+    static func milliseconds(commitSeconds seconds: Int64) -> Int64 {
         clampedCommitSeconds(seconds) * 1000
     }
 
     /// A commit time as RFC 3339, or nil when the date is unknown (see `commitSeconds`).
-    public static func rfc3339(commitSeconds seconds: Int64) -> String? {
+    static func rfc3339(commitSeconds seconds: Int64) -> String? {
         isKnownCommitTime(seconds) ? rfc3339(milliseconds: seconds * 1000) : nil
     }
 
     /// Unix milliseconds as RFC 3339 in UTC with milliseconds.
-    public static func rfc3339(milliseconds: Int64) -> String {
+    static func rfc3339(milliseconds: Int64) -> String {
         // Rounded toward the past from the remainder: `milliseconds - 999` and
         // `seconds * 1000` both overflow near Int64.min.
         let remainder = milliseconds % 1000
@@ -80,7 +80,7 @@ public enum Timestamp {
     /// plain date (`2026-11-22`, midnight UTC) to Unix milliseconds; fractions round to
     /// the millisecond. Read by hand: every submitted run carries two of these, and a
     /// date formatter costs more than the rest of storing the run.
-    public static func parse(_ text: String) -> Int64? {
+    static func parse(_ text: String) -> Int64? {
         var utf8 = text.utf8[...]
         func number(_ width: Int) -> Int? {
             guard utf8.count >= width else { return nil }

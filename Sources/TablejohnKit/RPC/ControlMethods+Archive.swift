@@ -7,41 +7,30 @@ extension ControlMethods {
     /// `keep_last`, into the archive. Runs off the socket's thread, batch by batch.
     func archiveMove(_ params: RPCParams) throws -> RPCResult {
         let before = try Self.cutoff(params, "before", required: true)!
-        var selection = ArchiveSelection(before: before)
-        if let ref = try params.string("ref") {
-            selection.refCommitID = try store.commitID(of: try resolver.commit(ref))
-        }
-        selection.keepLast = Int(try params.int("keep_last", range: 0...Int64(Int32.max)) ?? 0)
-        return .deferred { [exportStore, selection] () async throws(RPCError) -> JSONValue in
-            do {
-                let report = try await exportStore.archiveRuns(selection)
-                return ["moved": JSONValue(report.runs), "batches": JSONValue(report.batches),
-                        "milliseconds": .integer(report.milliseconds), "before": .string(Timestamp.rfc3339(milliseconds: before))]
-            } catch {
-                throw Self.translate(error)
-            }
+        let ref = try params.string("ref")
+        let keepLast = Int(try params.int("keep_last", range: 0...Int64(Int32.max)) ?? 0)
+        return Self.later { [commands] in
+            let report = try await commands.archiveMove(before: before, ref: ref, keepLast: keepLast)
+            return ["moved": JSONValue(report.runs), "batches": JSONValue(report.batches),
+                    "milliseconds": .integer(report.milliseconds), "before": .string(Timestamp.rfc3339(milliseconds: before))]
         }
     }
 
     /// `archive.restore`: archived runs started before `before` and at or after `after`
     /// (each optional) back into the live database.
     func archiveRestore(_ params: RPCParams) throws -> RPCResult {
-        let selection = RestoreSelection(before: try Self.cutoff(params, "before", required: false),
-                                         after: try Self.cutoff(params, "after", required: false))
-        return .deferred { [exportStore] () async throws(RPCError) -> JSONValue in
-            do {
-                let report = try await exportStore.restoreRuns(selection)
-                return ["restored": JSONValue(report.runs), "batches": JSONValue(report.batches),
-                        "milliseconds": .integer(report.milliseconds)]
-            } catch {
-                throw Self.translate(error)
-            }
+        let before = try Self.cutoff(params, "before", required: false)
+        let after = try Self.cutoff(params, "after", required: false)
+        return Self.later { [commands] in
+            let report = try await commands.archiveRestore(before: before, after: after)
+            return ["restored": JSONValue(report.runs), "batches": JSONValue(report.batches),
+                    "milliseconds": .integer(report.milliseconds)]
         }
     }
 
     /// `archive.status`: runs, measurements, output lines, time span and size on each side.
     func archiveStatus(_ params: RPCParams) throws -> JSONValue {
-        let status = try store.archiveStatus()
+        let status = try commands.archiveStatus()
         func side(_ side: ArchiveSide) -> JSONValue {
             ["runs": JSONValue(side.runs), "measurements": JSONValue(side.measurements), "output_lines": JSONValue(side.outputLines),
              "oldest": JSONValue(side.oldest.map { Timestamp.rfc3339(milliseconds: $0) }),

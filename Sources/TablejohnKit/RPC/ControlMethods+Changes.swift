@@ -10,15 +10,13 @@ extension ControlMethods {
         filter.includeAcked = try params.bool("all") ?? false
         filter.kind = try params.choice("kind", ChangeKind.self)
         filter.trackedRefsOnly = try params.bool("tracked") ?? false
-        if let revision = try params.string("commit") { filter.commit = try resolver.commit(revision) }
+        if let revision = try params.string("commit") { filter.commit = try commands.resolver.commit(revision) }
         filter.limit = Int(try params.int("limit", range: 1...Int64(ChangeFilter.maximumLimit)) ?? 100)
-        return .array(try store.changes(filter).map(\.json))
+        return .array(try commands.changes(filter).map(\.json))
     }
 
     func changeAck(_ params: RPCParams) throws -> JSONValue {
         let id = try params.requiredInt("id", range: 1...Int64.max)
-        try store.acknowledgeChange(id, now: Self.now())
-        guard let change = try store.change(id: id) else { throw ChangeError.unknown(id) }
-        return change.json
+        return try commands.acknowledgeChange(id).json
     }
 }

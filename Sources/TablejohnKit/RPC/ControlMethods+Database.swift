@@ -9,28 +9,18 @@ extension ControlMethods {
         let limits = sqlLimits
         let limit = Int(try params.int("limit", range: 1...Int64(limits.maximumRows)) ?? Int64(min(1000, limits.maximumRows)))
         let offset = Int(try params.int("offset", range: 0...Int64(Int32.max)) ?? 0)
-        return .deferred { [exportStore] () async throws(RPCError) -> JSONValue in
-            do {
-                return Self.json(try await exportStore.userQuery(sql, offset: offset, limit: limit, limits: limits))
-            } catch {
-                throw Self.translate(error)
-            }
-        }
+        return Self.later { [commands] in Self.json(try await commands.query(sql, offset: offset, limit: limit)) }
     }
 
     /// `db.backup`: an online copy of the database at an absolute path on the daemon's host.
     func dbBackup(_ params: RPCParams) throws -> RPCResult {
         let path = try params.requiredString("path")
         let force = try params.bool("force") ?? false
-        return .deferred { [exportStore] () async throws(RPCError) -> JSONValue in
-            do {
-                let report = try await exportStore.backup(to: path, replacing: force)
-                return ["path": .string(report.path), "bytes": .integer(report.bytes), "pages": JSONValue(report.pages),
-                        "runs": JSONValue(report.runs), "milliseconds": .integer(report.milliseconds), "integrity": "ok",
-                        "archive_path": JSONValue(report.archivePath), "archived_runs": JSONValue(report.archivedRuns)]
-            } catch {
-                throw Self.translate(error)
-            }
+        return Self.later { [commands] in
+            let report = try await commands.backup(to: path, replacing: force)
+            return ["path": .string(report.path), "bytes": .integer(report.bytes), "pages": JSONValue(report.pages),
+                    "runs": JSONValue(report.runs), "milliseconds": .integer(report.milliseconds), "integrity": "ok",
+                    "archive_path": JSONValue(report.archivePath), "archived_runs": JSONValue(report.archivedRuns)]
         }
     }
 

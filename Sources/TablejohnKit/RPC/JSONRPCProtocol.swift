@@ -2,7 +2,7 @@
 
 /// What a method returns: a result now, work that must wait (such as a fetch), or a
 /// result followed by a stream of raw bytes (a CSV export; see RPC.md, "Streams").
-public enum RPCResult: Sendable {
+enum RPCResult: Sendable {
     case value(JSONValue)
     case deferred(@Sendable () async throws(RPCError) -> JSONValue)
     case stream(JSONValue, any ByteChunkSource)
@@ -10,7 +10,7 @@ public enum RPCResult: Sendable {
 
 /// The reply to one message: ready now, produced later, none (notifications), or a
 /// reply line followed by the chunks of a stream.
-public enum RPCReply: Sendable {
+enum RPCReply: Sendable {
     case now([UInt8]?)
     case later(@Sendable () async -> [UInt8]?)
     case stream([UInt8], id: JSONValue, any ByteChunkSource)
@@ -22,19 +22,19 @@ public enum RPCReply: Sendable {
 ///
 /// Methods answer synchronously unless they return `.deferred`, so a connection can
 /// be served on its event loop without a thread hand-off per call.
-public struct JSONRPCProtocol: Sendable {
-    public typealias Handler = @Sendable (_ method: String, _ params: JSONValue?) throws(RPCError) -> RPCResult
+struct JSONRPCProtocol: Sendable {
+    typealias Handler = @Sendable (_ method: String, _ params: JSONValue?) throws(RPCError) -> RPCResult
 
     let limits: JSONLimits
     let handle: Handler
 
-    public init(limits: JSONLimits = .standard, handle: @escaping Handler) {
+    init(limits: JSONLimits = .standard, handle: @escaping Handler) {
         self.limits = limits
         self.handle = handle
     }
 
     /// The reply to `message` (without the trailing newline).
-    public func process(_ message: [UInt8]) -> RPCReply {
+    func process(_ message: [UInt8]) -> RPCReply {
         let value: JSONValue
         do {
             value = try JSONValue.parse(message, limits: limits)
@@ -81,7 +81,7 @@ public struct JSONRPCProtocol: Sendable {
     }
 
     /// The reply to `message`, waiting for deferred work (for tests and simple callers).
-    public func reply(to message: [UInt8]) async -> [UInt8]? {
+    func reply(to message: [UInt8]) async -> [UInt8]? {
         switch process(message) {
         case .now(let bytes): return bytes
         case .later(let work): return await work()
@@ -92,12 +92,12 @@ public struct JSONRPCProtocol: Sendable {
     }
 
     /// The error line that ends a stream whose source failed part-way.
-    public static func streamFailureReply(_ error: any Error, id: JSONValue) -> [UInt8] {
+    static func streamFailureReply(_ error: any Error, id: JSONValue) -> [UInt8] {
         encode(errorReply(error as? RPCError ?? .internalError("the stream failed: \(error)"), id: id))
     }
 
     /// The reply to a too-long message that was discarded unread.
-    public static var tooLargeReply: [UInt8] { encode(errorReply(.messageTooLarge, id: .null)) }
+    static var tooLargeReply: [UInt8] { encode(errorReply(.messageTooLarge, id: .null)) }
 
     private enum Outcome {
         /// The reply object, or nil for a notification.

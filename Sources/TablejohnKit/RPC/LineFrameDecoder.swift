@@ -2,7 +2,7 @@
 import NIOCore
 
 /// One message read from the socket.
-public enum RPCFrame: Sendable, Equatable {
+enum RPCFrame: Sendable, Equatable {
     /// A complete line, without its newline (and without a trailing carriage return).
     case line(ByteBuffer)
     /// A line longer than the limit; its bytes were discarded up to the next newline.
@@ -11,16 +11,16 @@ public enum RPCFrame: Sendable, Equatable {
 
 /// A `ByteToMessageDecoder` for newline-delimited messages. A line over `maximumLength`
 /// is reported once as `.tooLong` and skipped, so the connection stays usable.
-public struct LineFrameDecoder: ByteToMessageDecoder {
-    public typealias InboundOut = RPCFrame
+struct LineFrameDecoder: ByteToMessageDecoder {
+    typealias InboundOut = RPCFrame
 
     let maximumLength: Int
     private var discarding = false
     private var scanned = 0
 
-    public init(maximumLength: Int) { self.maximumLength = maximumLength }
+    init(maximumLength: Int) { self.maximumLength = maximumLength }
 
-    public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         let view = buffer.readableBytesView
         let start = view.startIndex
         if let newline = view[(start + scanned)...].firstIndex(of: UInt8(ascii: "\n")) {
@@ -54,7 +54,7 @@ public struct LineFrameDecoder: ByteToMessageDecoder {
         return .needMoreData
     }
 
-    public mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
         while try decode(context: context, buffer: &buffer) == .continue {}
         return .needMoreData
     }

@@ -2,12 +2,12 @@
 import Foundation
 
 /// Why the client could not talk to the daemon.
-public enum RPCClientError: Error, Equatable, CustomStringConvertible {
+enum RPCClientError: Error, Equatable, CustomStringConvertible {
     case notRunning(socket: String, reason: String)
     case connectionLost(socket: String)
     case badReply(String)
 
-    public var description: String {
+    var description: String {
         switch self {
         case .notRunning(let socket, let reason): "cannot reach tablejohnd at \(socket) (\(reason)); is it running?"
         case .connectionLost(let socket): "tablejohnd closed the connection at \(socket)"
@@ -18,7 +18,7 @@ public enum RPCClientError: Error, Equatable, CustomStringConvertible {
 
 /// One connection to the control socket. Calls are sent one per line and answered in order.
 public final class RPCClient {
-    public let socketPath: String
+    let socketPath: String
     private let descriptor: Int32
     private var buffer: [UInt8] = []
     /// Where unread bytes start in `buffer`; consumed bytes are dropped only occasionally.

@@ -4,9 +4,9 @@
 public struct RPCError: Error, Equatable, CustomStringConvertible, Sendable {
     public var code: Int
     public var message: String
-    public var data: JSONValue?
+    var data: JSONValue?
 
-    public init(code: Int, message: String, data: JSONValue? = nil) {
+    init(code: Int, message: String, data: JSONValue? = nil) {
         self.code = code
         self.message = message
         self.data = data
@@ -14,19 +14,19 @@ public struct RPCError: Error, Equatable, CustomStringConvertible, Sendable {
 
     public var description: String { message }
 
-    public static func parseError(_ detail: String) -> RPCError {
+    static func parseError(_ detail: String) -> RPCError {
         RPCError(code: -32700, message: "parse error: \(detail)")
     }
-    public static func invalidRequest(_ detail: String) -> RPCError {
+    static func invalidRequest(_ detail: String) -> RPCError {
         RPCError(code: -32600, message: "invalid request: \(detail)")
     }
-    public static func methodNotFound(_ method: String) -> RPCError {
+    static func methodNotFound(_ method: String) -> RPCError {
         RPCError(code: -32601, message: "no method named \(method)", data: ["method": .string(method)])
     }
-    public static func invalidParams(_ detail: String, data: JSONValue? = nil) -> RPCError {
+    static func invalidParams(_ detail: String, data: JSONValue? = nil) -> RPCError {
         RPCError(code: -32602, message: "invalid params: \(detail)", data: data)
     }
-    public static func internalError(_ detail: String) -> RPCError {
+    static func internalError(_ detail: String) -> RPCError {
         RPCError(code: -32603, message: "internal error: \(detail)")
     }
 
@@ -35,21 +35,21 @@ public struct RPCError: Error, Equatable, CustomStringConvertible, Sendable {
         RPCError(code: -32001, message: "no \(what) named \(name)" + (hint.map { ": " + $0 } ?? ""),
                  data: ["kind": .string(what), "name": .string(name)])
     }
-    public static func ambiguous(_ name: String, candidates: [String]) -> RPCError {
+    static func ambiguous(_ name: String, candidates: [String]) -> RPCError {
         RPCError(code: -32002, message: "\(name) is ambiguous: it could be \(candidates.joined(separator: ", "))",
                  data: ["name": .string(name), "candidates": .array(candidates.map(JSONValue.string))])
     }
-    public static func conflict(_ message: String, data: JSONValue? = nil) -> RPCError {
+    static func conflict(_ message: String, data: JSONValue? = nil) -> RPCError {
         RPCError(code: -32003, message: message, data: data)
     }
-    public static func failed(_ message: String) -> RPCError {
+    static func failed(_ message: String) -> RPCError {
         RPCError(code: -32000, message: message)
     }
-    public static let messageTooLarge = RPCError(code: -32004, message: "message too large")
+    static let messageTooLarge = RPCError(code: -32004, message: "message too large")
     /// The code of `tryAgain`: the daemon's storage is busy or failing, not the request.
     public static let tryAgainCode = -32005
     /// The daemon's own trouble (a busy database, a full disk): the same call may succeed later.
-    public static func tryAgain(_ message: String) -> RPCError {
+    static func tryAgain(_ message: String) -> RPCError {
         RPCError(code: tryAgainCode, message: message, data: ["retry_after_s": .integer(Int64(StorageTrouble.retryAfterSeconds))])
     }
 

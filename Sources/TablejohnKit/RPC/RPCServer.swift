@@ -12,14 +12,14 @@ import ServiceLifecycle
 /// message to Swift concurrency and back cost about five thread wake-ups per call,
 /// more than the calls themselves; store reads block only this loop, never the web
 /// server's. One connection's failure never affects another.
-public final class RPCServer: Service, Sendable {
-    public let path: String
+final class RPCServer: Service, Sendable {
+    let path: String
     private let rpc: JSONRPCProtocol
     private let maximumMessageBytes: Int
     private let logger: Logger
     private let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
-    public init(path: String, rpc: JSONRPCProtocol, maximumMessageBytes: Int = 1 << 20, logger: Logger) {
+    init(path: String, rpc: JSONRPCProtocol, maximumMessageBytes: Int = 1 << 20, logger: Logger) {
         self.path = path
         self.rpc = rpc
         self.maximumMessageBytes = maximumMessageBytes
@@ -46,7 +46,7 @@ public final class RPCServer: Service, Sendable {
         return channel
     }
 
-    public func run() async throws {
+    func run() async throws {
         let server = try await bind()
         logger.info("control socket listening", metadata: ["socket": "\(path)"])
         try? await gracefulShutdown()

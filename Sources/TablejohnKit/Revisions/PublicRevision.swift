@@ -1,11 +1,11 @@
 // The revision names public pages and APIs accept: a ref or hash prefix and a few bounded ~N/^N steps, checked without I/O.
 
 /// Why a public revision was refused. Its message says what is accepted.
-public struct PublicRevisionError: Error, Equatable, CustomStringConvertible, Sendable {
-    public let text: String
-    public let reason: String
+struct PublicRevisionError: Error, Equatable, CustomStringConvertible, Sendable {
+    let text: String
+    let reason: String
 
-    public var description: String {
+    var description: String {
         "\(reason); a public address names a commit as a ref (main, refs/tags/v1.0) or a hash of 4 to 40 hex digits, "
             + "optionally followed by up to \(PublicRevision.maximumSteps) steps ~N or ^N walking at most "
             + "\(PublicRevision.maximumWalk) commits (full revision syntax is for tjctl)"
@@ -16,9 +16,9 @@ public struct PublicRevisionError: Error, Equatable, CustomStringConvertible, Se
 /// hold a name that is a valid ref name (by git's rules) or a hash prefix, followed by
 /// ancestry steps whose total walk is bounded, so resolving one is a few indexed lookups
 /// and never runs git's revision parser (`:/regex`, `^{/regex}`, `@{…}` reflogs).
-public struct PublicRevision: Equatable, Sendable, CustomStringConvertible {
+struct PublicRevision: Equatable, Sendable, CustomStringConvertible {
     /// One ancestry step.
-    public enum Step: Equatable, Sendable {
+    enum Step: Equatable, Sendable {
         /// `~N`: the N-th first-parent ancestor.
         case ancestor(Int)
         /// `^N`: the N-th parent (`^0` is the commit itself).
@@ -26,22 +26,22 @@ public struct PublicRevision: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// A ref name (full, short, or `HEAD`), or a hash prefix when `isHashPrefix`.
-    public let name: String
-    public let steps: [Step]
+    let name: String
+    let steps: [Step]
 
-    public static let maximumLength = 1024
-    public static let maximumSteps = 8
+    static let maximumLength = 1024
+    static let maximumSteps = 8
     /// The most commits all steps together may walk.
-    public static let maximumWalk = 10_000
+    static let maximumWalk = 10_000
     /// The highest parent number `^N` accepts (octopus merges rarely exceed a few dozen).
-    public static let maximumParent = 64
+    static let maximumParent = 64
 
     /// Whether the name can be a hash prefix (4 to 40 hex digits). A ref of that name wins.
-    public var isHashPrefix: Bool {
+    var isHashPrefix: Bool {
         (4...40).contains(name.utf8.count) && name.utf8.allSatisfy(\.isASCIIHexDigit)
     }
 
-    public var description: String {
+    var description: String {
         name + steps.map { step in
             switch step {
             case .ancestor(let n): "~\(n)"
@@ -51,7 +51,7 @@ public struct PublicRevision: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// Reads `text`, refusing everything beyond the public syntax. Pure: no I/O.
-    public static func parse(_ text: String) throws(PublicRevisionError) -> PublicRevision {
+    static func parse(_ text: String) throws(PublicRevisionError) -> PublicRevision {
         func refuse(_ reason: String) -> PublicRevisionError { PublicRevisionError(text: text, reason: reason) }
         let bytes = Array(text.utf8)
         guard !bytes.isEmpty else { throw refuse("the revision is empty") }

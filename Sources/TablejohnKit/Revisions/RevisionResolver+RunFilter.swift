@@ -1,16 +1,16 @@
 // Building a RunFilter from the named text values callers give (RPC params, URL queries).
 
 /// A filter value that could not be read.
-public enum RunFilterError: Error, Equatable {
+enum RunFilterError: Error, Equatable {
     case invalidTime(key: String)
 
     /// What a time filter accepts, for messages.
-    public static let timeFormat = "an RFC 3339 time or a date such as 2026-11-22"
+    static let timeFormat = "an RFC 3339 time or a date such as 2026-11-22"
 }
 
 extension RunFilter {
     /// The names of the filters, as RPC params and URL query keys.
-    public static let parameterNames = ["commit", "ref", "metric", "runner", "since", "until"]
+    static let parameterNames = ["commit", "ref", "metric", "runner", "since", "until"]
 }
 
 extension RevisionResolver {
@@ -18,7 +18,7 @@ extension RevisionResolver {
     /// `ref` are resolved to commits (any rev works for `ref`), times are parsed.
     /// With `publicNames`, `commit` and `ref` accept only `PublicRevision` syntax.
     /// Throws `RevisionError`, `PublicRevisionError`, `RunError` or `RunFilterError`.
-    public func runFilter(publicNames: Bool = false, _ value: (String) throws -> String?) throws -> RunFilter {
+    func runFilter(publicNames: Bool = false, _ value: (String) throws -> String?) throws -> RunFilter {
         let resolve: (String) throws -> String = { publicNames ? try self.commit(public: $0) : try self.commit($0) }
         var filter = RunFilter()
         if let commit = try value("commit") { filter.commitID = try store.commitID(of: try resolve(commit)) }

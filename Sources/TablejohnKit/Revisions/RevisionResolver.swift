@@ -1,12 +1,12 @@
 // Turning what a user types (a short ref, an abbreviated hash, HEAD~3, A..B) into commits.
 
 /// Why a name could not be resolved.
-public enum RevisionError: Error, Equatable, CustomStringConvertible {
+enum RevisionError: Error, Equatable, CustomStringConvertible {
     case unknown(String)
     case ambiguous(String, candidates: [String])
     case notImported(String, hash: String)
 
-    public var description: String {
+    var description: String {
         switch self {
         case .unknown(let name): "no ref or commit named \(name)"
         case .ambiguous(let name, let candidates): "\(name) is ambiguous: it could be \(candidates.joined(separator: ", "))"
@@ -16,11 +16,11 @@ public enum RevisionError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Resolves names against the database first (refs, hash prefixes), then git.
-public struct RevisionResolver: Sendable {
-    public var store: Store
-    public var repository: GitRepository
+struct RevisionResolver: Sendable {
+    var store: Store
+    var repository: GitRepository
 
-    public init(store: Store, repository: GitRepository) {
+    init(store: Store, repository: GitRepository) {
         self.store = store
         self.repository = repository
     }
@@ -29,7 +29,7 @@ public struct RevisionResolver: Sendable {
 
     /// The stored ref `name` names: its full name, or a short name under heads, tags
     /// or remotes. A short name matching several refs is ambiguous.
-    public func ref(_ name: String) throws -> StoredRef {
+    func ref(_ name: String) throws -> StoredRef {
         let refs = try store.refs()
         if let exact = refs[name], name.hasPrefix("refs/") { return exact }
         let candidates = Self.refPrefixes.compactMap { refs[$0 + name] }
@@ -41,7 +41,7 @@ public struct RevisionResolver: Sendable {
     }
 
     /// The full hash of the stored commit `revision` names.
-    public func commit(_ revision: String) throws -> String {
+    func commit(_ revision: String) throws -> String {
         let trimmed = revision.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw RevisionError.unknown(revision) }
         do {
@@ -67,7 +67,7 @@ public struct RevisionResolver: Sendable {
     /// The full hash of the stored commit a public revision names: a stored ref (or
     /// `HEAD`'s branch) or hash prefix, then its ~N/^N steps over stored parent edges.
     /// Never runs git's revision parser; only `HEAD` asks git (for its branch name).
-    public func commit(_ revision: PublicRevision) throws -> String {
+    func commit(_ revision: PublicRevision) throws -> String {
         let text = revision.description
         var base: String
         if revision.name == "HEAD" {
@@ -100,12 +100,12 @@ public struct RevisionResolver: Sendable {
 
     /// Parses `text` as a `PublicRevision` and resolves it. Throws `PublicRevisionError`
     /// for syntax beyond the public one, `RevisionError` for names that match nothing.
-    public func commit(public text: String) throws -> String {
+    func commit(public text: String) throws -> String {
         try commit(try PublicRevision.parse(text.trimmingCharacters(in: .whitespaces)))
     }
 
     /// The commits a revision or an `A..B` range names, newest first, at most `limit`.
-    public func commits(_ spec: String, limit: Int) throws -> [String] {
+    func commits(_ spec: String, limit: Int) throws -> [String] {
         guard let dots = spec.range(of: "..") else { return [try commit(spec)] }
         let from = String(spec[..<dots.lowerBound])
         let to = String(spec[dots.upperBound...])

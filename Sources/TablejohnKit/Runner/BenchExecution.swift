@@ -4,11 +4,11 @@ import Foundation
 /// Performs a `RunOrder` in a directory of its own under the work directory and
 /// removes it afterwards. Every failure (archive, bench script, results file) becomes
 /// a failed run with the reason in its output, never a thrown error.
-public struct BenchExecution: Sendable {
-    public var order: RunOrder
-    public var client: RunnerServerClient
-    public var workDirectory: String
-    public let output = RunOutput()
+struct BenchExecution: Sendable {
+    var order: RunOrder
+    var client: RunnerServerClient
+    var workDirectory: String
+    let output = RunOutput()
 
     /// The exit code reported when the run could not start (no archive, no script).
     static let setupFailure = 125
@@ -17,18 +17,18 @@ public struct BenchExecution: Sendable {
 
     /// A file that holds the running script's process mark, so that a runner restarted
     /// after a kill can stop what this run left behind; nil: not kept.
-    public var markFile: String?
+    var markFile: String?
     /// The machine's runs in progress, to tell whether this one shares the machine.
     let machineRuns = MachineRuns()
 
-    public init(order: RunOrder, client: RunnerServerClient, workDirectory: String, markFile: String? = nil) {
+    init(order: RunOrder, client: RunnerServerClient, workDirectory: String, markFile: String? = nil) {
         self.order = order
         self.client = client
         self.workDirectory = workDirectory
         self.markFile = markFile
     }
 
-    public func run() async -> FinishedRun {
+    func run() async -> FinishedRun {
         let registration = machineRuns.begin(runID: order.id)
         defer { registration?.end() }
         var conditions = MachineRuns.conditionsNow(registration: registration)

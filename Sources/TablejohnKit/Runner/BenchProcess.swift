@@ -4,7 +4,7 @@ import Foundation
 import Synchronization
 
 /// How a bench process ended.
-public enum BenchProcessEnd: Sendable, Equatable {
+enum BenchProcessEnd: Sendable, Equatable {
     case exited(Int32)
     case signalled(Int32)
     /// Killed by us: the per-run limit passed.
@@ -13,7 +13,7 @@ public enum BenchProcessEnd: Sendable, Equatable {
     case aborted
 
     /// The exit code to report: the process's own, or 128 + signal as shells do.
-    public var exitCode: Int {
+    var exitCode: Int {
         switch self {
         case .exited(let code): Int(code)
         case .signalled(let signal): 128 + Int(signal)
@@ -33,7 +33,7 @@ public enum BenchProcessEnd: Sendable, Equatable {
 /// (only marked pids: statuses of other children, e.g. `Process` uses, are never taken).
 /// Once the program has exited, its pipes are read for at most `drainGrace` more, so a
 /// descendant holding them cannot keep the run from ending.
-public enum BenchProcess {
+enum BenchProcess {
     /// How long the pipes are read after the program exited and its descendants were killed.
     static let drainGrace: Duration = .seconds(2)
     /// The environment variable that marks every process of one run.
@@ -42,7 +42,7 @@ public enum BenchProcess {
     /// Runs `arguments[0]` (an absolute path) in `directory` with `environment`.
     /// `mark` marks its processes (`markVariable`); a caller that keeps it on disk can
     /// kill what a killed predecessor left running (`killLeftovers`).
-    public static func run(_ arguments: [String], directory: String, environment: [String: String],
+    static func run(_ arguments: [String], directory: String, environment: [String: String],
                            timeout: Duration, output: RunOutput, mark: String = UUID().uuidString) async throws -> BenchProcessEnd {
         Descendants.becomeSubreaper()
         var environment = environment
@@ -101,7 +101,7 @@ public enum BenchProcess {
 
     /// Kills the processes of a run marked `mark` that outlived their runner (killed with
     /// SIGKILL, it could not stop them); returns how many there were.
-    public static func killLeftovers(marked mark: String) -> Int {
+    static func killLeftovers(marked mark: String) -> Int {
         Descendants.kill(marked: mark, sparing: 0)
     }
 

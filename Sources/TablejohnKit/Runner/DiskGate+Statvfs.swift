@@ -4,7 +4,7 @@ import Foundation
 extension DiskGate {
     /// The bytes available to unprivileged users on the file system holding `path`
     /// (`f_bavail × f_frsize`, what `df` shows as available), or why it cannot be read.
-    public static func measure(_ path: String) -> FreeSpace {
+    static func measure(_ path: String) -> FreeSpace {
         var stats = statvfs()
         guard statvfs(path, &stats) == 0 else { return .unknown(String(cString: strerror(errno))) }
         let blockSize = stats.f_frsize > 0 ? UInt64(stats.f_frsize) : UInt64(stats.f_bsize)

@@ -4,21 +4,21 @@ import Foundation
 /// Whether a runner takes new work, from the space it measured (SPEC §14). While any
 /// path has less free space than its threshold, or cannot be measured, the runner is
 /// paused and says why; it still reports its status and delivers finished results.
-public struct DiskGate: Sendable, Equatable {
+struct DiskGate: Sendable, Equatable {
     /// Free space at a path: bytes available to unprivileged users, or why it is unknown.
-    public enum FreeSpace: Sendable, Equatable {
+    enum FreeSpace: Sendable, Equatable {
         case bytes(Int64)
         case unknown(String)
     }
 
-    public var thresholds: [DiskThreshold]
+    var thresholds: [DiskThreshold]
 
-    public init(_ thresholds: [DiskThreshold]) {
+    init(_ thresholds: [DiskThreshold]) {
         self.thresholds = thresholds
     }
 
     /// The path an entry measures, given the runner's work directory.
-    public static func path(of threshold: DiskThreshold, workDirectory: String) -> String {
+    static func path(of threshold: DiskThreshold, workDirectory: String) -> String {
         switch threshold.place {
         case .workDirectory: workDirectory
         case .path(let path): path
@@ -26,7 +26,7 @@ public struct DiskGate: Sendable, Equatable {
     }
 
     /// The paths to measure, each once, in the order of the entries.
-    public func paths(workDirectory: String) -> [String] {
+    func paths(workDirectory: String) -> [String] {
         var seen = Set<String>()
         return thresholds.map { Self.path(of: $0, workDirectory: workDirectory) }.filter { seen.insert($0).inserted }
     }
@@ -34,7 +34,7 @@ public struct DiskGate: Sendable, Equatable {
     /// Why the runner pauses, or nil when every path has enough space. `free` reports
     /// the space at a path (statvfs in the runner, a table in tests); each distinct path
     /// is asked once.
-    public func pauseReason(workDirectory: String, free: (String) -> FreeSpace) -> String? {
+    func pauseReason(workDirectory: String, free: (String) -> FreeSpace) -> String? {
         var measured: [String: FreeSpace] = [:]
         var reasons: [String] = []
         for threshold in thresholds {

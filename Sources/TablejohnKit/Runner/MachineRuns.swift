@@ -6,15 +6,15 @@ import Foundation
 /// A run is sharing the machine when another file there is locked; a file nobody locks
 /// (its runner died) is removed. Locks end with their process, so a killed runner never
 /// leaves a run that seems to go on.
-public final class MachineRuns: Sendable {
-    public let directory: String
+final class MachineRuns: Sendable {
+    let directory: String
 
-    public init(directory: String = NSTemporaryDirectory() + "/tablejohn-runs-\(getuid())") {
+    init(directory: String = NSTemporaryDirectory() + "/tablejohn-runs-\(getuid())") {
         self.directory = directory
     }
 
     /// One run's place, held until `end()` (or the process exits).
-    public final class Registration: Sendable {
+    final class Registration: Sendable {
         private let fd: Int32
         private let path: String
         let machine: MachineRuns
@@ -32,9 +32,9 @@ public final class MachineRuns: Sendable {
         }
 
         /// Whether another run holds its place now.
-        public var othersRunning: Bool { machine.lockedFiles(except: path) > 0 }
+        var othersRunning: Bool { machine.lockedFiles(except: path) > 0 }
 
-        public func end() {
+        func end() {
             unlink(path)
             close(fd)
         }
@@ -42,7 +42,7 @@ public final class MachineRuns: Sendable {
 
     /// Registers a run in progress; nil when the directory cannot be used (the run then
     /// reports nothing about sharing).
-    public func begin(runID: String) -> Registration? {
+    func begin(runID: String) -> Registration? {
         let safe = String(runID.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }.prefix(64))
         return Registration(machine: self, name: "\(getpid())-\(safe.isEmpty ? "run" : safe)")
     }

@@ -7,11 +7,11 @@ import Foundation
 /// acknowledged it or refused it for good, and read back when the runner starts.
 /// The server takes a resent run it already stored as an acknowledgement (same id,
 /// same runner), so a result lands exactly once.
-public struct PendingResults: Sendable {
-    public let directory: String
+struct PendingResults: Sendable {
+    let directory: String
 
     /// Where the running bench script's process mark is kept (not a pending result).
-    public var markFile: String { directory + "/running.mark" }
+    var markFile: String { directory + "/running.mark" }
 
     /// Pending files larger than this are not read back (a run's output is at most 4 MiB raw).
     static let maximumFileBytes = 128 << 20
@@ -19,7 +19,7 @@ public struct PendingResults: Sendable {
     /// Opens the folder. With `exclusive`, takes a lock on it for the rest of this
     /// process's life and throws when another process holds it: two runners sharing a
     /// folder would deliver and kill each other's runs.
-    public init(directory: String, exclusive: Bool = false) throws {
+    init(directory: String, exclusive: Bool = false) throws {
         self.directory = directory
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         if exclusive {
@@ -34,7 +34,7 @@ public struct PendingResults: Sendable {
     }
 
     /// Writes `run`, to be delivered to `server`. Failures are thrown; the run stays in memory anyway.
-    public func save(_ run: FinishedRun, server: String) throws {
+    func save(_ run: FinishedRun, server: String) throws {
         let bytes = try Self.encode(run, server: server).serialized()
         let path = self.path(run.order.id, server: server)
         let temporary = path + ".tmp"
@@ -63,12 +63,12 @@ public struct PendingResults: Sendable {
     }
 
     /// Forgets the run `runID` for `server` (acknowledged, or refused for good).
-    public func remove(_ runID: String, server: String) {
+    func remove(_ runID: String, server: String) {
         if unlink(path(runID, server: server)) == 0 { syncDirectory() }
     }
 
     /// Every pending run with its server's URL; unreadable files are skipped and named in `problems`.
-    public func load() -> (runs: [(run: FinishedRun, server: String)], problems: [String]) {
+    func load() -> (runs: [(run: FinishedRun, server: String)], problems: [String]) {
         var runs: [(FinishedRun, String)] = []
         var problems: [String] = []
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
@@ -107,21 +107,16 @@ public struct PendingResults: Sendable {
     }
 
     static func encode(_ run: FinishedRun, server: String) -> JSONValue {
-        let method: JSONValue = switch run.order.method {
-        case .internal: ["type": "internal"]
-        case .command(let command): ["type": "command", "command": .string(command)]
-        case .benchRepo(let hash, let entry): ["type": "bench_repo", "hash": .string(hash), "entry": .string(entry)]
-        }
         let finite = run.measurements.filter { measurement in
             ([measurement.value] + (measurement.samples ?? []) + [measurement.lower, measurement.upper].compactMap { $0 }).allSatisfy(\.isFinite)
         }
         return [
             "server": .string(server),
-            "order": ["id": .string(run.order.id), "hash": .string(run.order.hash), "method": method,
+            "order": ["id": .string(run.order.id), "hash": .string(run.order.hash), "method": run.order.method.json,
                       "timeout_ms": .integer(run.order.timeout.milliseconds), "start": .string(run.order.start),
                       "format": JSONValue(run.order.format?.rawValue)],
             "start": .integer(run.start), "end": .integer(run.end), "exit_code": JSONValue(run.exitCode),
-            "output": .array(run.output.map { [.string($0.source.rawValue), .string($0.text)] }),
+            "output": RunJSON.output(run.output),
             "conditions": run.conditions?.json ?? .null,
             "measurements": .array(finite.map { measurement in
                 ["metric": .string(measurement.metric), "value": .real(measurement.value), "unit": JSONValue(measurement.unit),
@@ -134,15 +129,10 @@ public struct PendingResults: Sendable {
     static func decode(_ value: JSONValue) throws -> (run: FinishedRun, server: String) {
         guard case .string(let server)? = value["server"], let order = value["order"],
               case .string(let id)? = order["id"], case .string(let hash)? = order["hash"], case .string(let start)? = order["start"],
-              let timeout = order["timeout_ms"]?.intValue, case .string(let type)? = order["method"]?["type"],
+              let timeout = order["timeout_ms"]?.intValue, let method = order["method"],
               let begun = value["start"]?.intValue, let ended = value["end"]?.intValue, let exitCode = value["exit_code"]?.intValue,
               let exit = Int(exactly: exitCode) else {
             throw RunnerWireError(message: "not a pending result")
-        }
-        let method: RunOrder.Method = switch type {
-        case "command": .command(order["method"]?["command"]?.stringValue ?? "")
-        case "bench_repo": .benchRepo(hash: order["method"]?["hash"]?.stringValue ?? "", entry: order["method"]?["entry"]?.stringValue ?? "")
-        default: .internal
         }
         let output: [RunOutput.Line] = (value["output"]?.arrayValue ?? []).compactMap { line in
             guard let source = line.arrayValue?.first?.stringValue.flatMap(OutputSource.init(rawValue:)),
@@ -155,7 +145,8 @@ public struct PendingResults: Sendable {
                                     samples: item["samples"]?.arrayValue?.compactMap(\.doubleValue),
                                     lower: item["lower"]?.doubleValue, upper: item["upper"]?.doubleValue)
         }
-        let runOrder = RunOrder(id: id, hash: hash, method: method, timeout: .milliseconds(timeout), start: start,
+        // The method as a reply sends it (`RunnerProtocol`), read as strictly.
+        let runOrder = RunOrder(id: id, hash: hash, method: try RunOrder.Method(json: method), timeout: .milliseconds(timeout), start: start,
                                 format: order["format"]?.stringValue.flatMap(ResultFormat.init(rawValue:)))
         let conditions = value["conditions"].flatMap { $0 == .null ? nil : try? RunConditions(json: $0) }
         return (FinishedRun(order: runOrder, start: begun, end: ended, exitCode: exit, output: output, measurements: measurements,

@@ -4,8 +4,8 @@ import Synchronization
 /// Collects a run's output lines from several threads. Keeps the first lines up to a
 /// byte budget (so a submission stays under the server's size limit), then notes how
 /// much was dropped; the last lines are always available for live output.
-public final class RunOutput: Sendable {
-    public typealias Line = (source: OutputSource, text: String)
+final class RunOutput: Sendable {
+    typealias Line = (source: OutputSource, text: String)
 
     private struct State {
         var lines: [Line] = []
@@ -19,12 +19,12 @@ public final class RunOutput: Sendable {
     private let tailLength: Int
 
     /// Keeps up to `budget` bytes of lines, and the last `tailLength` lines for live output.
-    public init(budget: Int = 4 << 20, tailLength: Int = 20) {
+    init(budget: Int = 4 << 20, tailLength: Int = 20) {
         self.budget = budget
         self.tailLength = tailLength
     }
 
-    public func append(_ source: OutputSource, _ text: String) {
+    func append(_ source: OutputSource, _ text: String) {
         state.withLock { state in
             let line = (source, text)
             if state.bytes + text.utf8.count + 16 <= budget {
@@ -39,7 +39,7 @@ public final class RunOutput: Sendable {
     }
 
     /// Every kept line, with a final internal line saying how many were dropped, if any.
-    public var lines: [Line] {
+    var lines: [Line] {
         state.withLock { state in
             state.droppedLines == 0 ? state.lines
                 : state.lines + [(.internal, "tablejohn: \(state.droppedLines) more output lines were not kept")]
@@ -47,5 +47,5 @@ public final class RunOutput: Sendable {
     }
 
     /// The most recent lines, for status calls.
-    public var lastLines: [Line] { state.withLock { $0.tail } }
+    var lastLines: [Line] { state.withLock { $0.tail } }
 }

@@ -11,18 +11,18 @@ import Synchronization
 /// `abort_run`, and offers each finished run to its server until acknowledged.
 public final class RunnerDaemon: Service, Sendable {
     public struct Settings: Sendable {
-        public var name: String
-        public var info: String?
-        public var fingerprint: JSONValue
+        var name: String
+        var info: String?
+        var fingerprint: JSONValue
         /// Where runs are unpacked; nil: a new temporary directory, removed on exit.
-        public var workDirectory: String?
-        public var pingInterval: Duration
-        public var servers: [TablejohnConfiguration.Runner.Server]
+        var workDirectory: String?
+        var pingInterval: Duration
+        var servers: [TablejohnConfiguration.Runner.Server]
         /// Where unacknowledged results are kept; nil: `pending/` in the work directory, or
         /// with a temporary one, `tablejohn-runner-pending-NAME` in the temporary directory.
-        public var pendingDirectory: String?
+        var pendingDirectory: String?
         /// `[runner] min-free`: no new work while a path has less free space than its threshold.
-        public var diskGate: DiskGate
+        var diskGate: DiskGate
 
         public init(name: String, info: String? = nil, fingerprint: JSONValue = MachineFingerprint.current(), workDirectory: String? = nil,
                     pingInterval: Duration, servers: [TablejohnConfiguration.Runner.Server], minFree: [DiskThreshold] = []) {
@@ -36,7 +36,7 @@ public final class RunnerDaemon: Service, Sendable {
         }
 
         /// Settings from a configuration's `[runner]` section (name defaults to the host name).
-        public init(_ runner: TablejohnConfiguration.Runner) {
+        init(_ runner: TablejohnConfiguration.Runner) {
             self.init(name: runner.name ?? Self.hostName, info: runner.info,
                       fingerprint: MachineFingerprint.current(extra: runner.machine.map { ["machine": .string($0)] } ?? [:]),
                       workDirectory: runner.workDirectory,
@@ -44,7 +44,7 @@ public final class RunnerDaemon: Service, Sendable {
         }
 
         /// The host name, reduced to the characters runner names allow.
-        public static var hostName: String {
+        static var hostName: String {
             var cleaned = ""
             for character in ProcessInfo.processInfo.hostName.prefix(64) {
                 let kept = RunnerToken.isValidName(String(character)) ? character : "-"
@@ -160,7 +160,7 @@ public final class RunnerDaemon: Service, Sendable {
                         logger.info("result delivered", metadata: ["run": "\(submitted.order.id)", "server": "\(clients[server].url)"])
                         forget(submitted)
                     }
-                    _ = lifecycle.replied(plan, StatusReply(run: nil, abort: false), now: Timestamp.now())
+                    _ = lifecycle.replied(plan, RunnerProtocol.StatusReply(run: nil, abort: false), now: Timestamp.now())
                 } catch let error as RunnerClientError {
                     lifecycle.failed(server, now: Timestamp.now(), retryAfter: error.retryAfter)
                     logger.warning("status call failed; retrying", metadata: ["error": "\(error)", "attempts": "\(lifecycle.failures(server))"])

@@ -1,27 +1,27 @@
 // The runner's side of the protocol as a value: which server to call, what to say, what to do.
 
 /// What a status call to one server says.
-public struct StatusPlan: Sendable {
-    public enum Activity: Sendable, Equatable {
+struct StatusPlan: Sendable {
+    enum Activity: Sendable, Equatable {
         case idle
         /// Working for another server.
         case busy
         case working(RunOrder)
     }
 
-    public var server: Int
-    public var activity: Activity
-    public var requestRun: Bool
+    var server: Int
+    var activity: Activity
+    var requestRun: Bool
     /// Why an idle runner takes no new work (a disk gate), or nil.
-    public var paused: String?
+    var paused: String?
     /// A finished run for this server, not yet acknowledged.
-    public var submission: FinishedRun?
+    var submission: FinishedRun?
     /// The encoded bytes the submission's output may take (less after a `413`).
-    public var outputBudget: Int = RunnerWire.outputBudget
+    var outputBudget: Int = RunnerWire.outputBudget
 }
 
 /// What the runner must do after a reply.
-public enum RunnerAction: Sendable, Equatable {
+enum RunnerAction: Sendable, Equatable {
     case start(RunOrder, server: Int)
     case abort(runID: String)
 }
@@ -38,47 +38,47 @@ public enum RunnerAction: Sendable, Equatable {
 /// runner asks for work from the servers in order of least time spent per weight, so
 /// its time divides between servers by weight.
 /// Times are Unix milliseconds.
-public struct RunnerLifecycle: Sendable {
-    struct Server: Sendable {
+struct RunnerLifecycle: Sendable {
+    public struct Server: Sendable {
         var weight: Double
         var spent: Int64 = 0
         var nextCall: Int64 = 0
         var failures = 0
     }
 
-    public let pingInterval: Int64
-    public let maximumBackoff: Int64
+    let pingInterval: Int64
+    let maximumBackoff: Int64
     private(set) var servers: [Server]
     /// The run in progress and the server that handed it out.
-    public private(set) var current: (order: RunOrder, server: Int, started: Int64)?
+    private(set) var current: (order: RunOrder, server: Int, started: Int64)?
     /// Finished runs waiting for their servers' acknowledgement, oldest first.
-    public private(set) var unacknowledged: [(run: FinishedRun, server: Int)] = []
+    private(set) var unacknowledged: [(run: FinishedRun, server: Int)] = []
     /// Why the runner takes no new work (a `min-free` path short of space), or nil.
-    public private(set) var paused: String?
+    private(set) var paused: String?
     /// Runs whose submission was refused as too large, and how often: resent with less.
     private var shrunk: [String: Int] = [:]
     /// The output budget of a submission resent after a `413`.
-    public static let shrunkOutputBudget = 256 << 10
+    static let shrunkOutputBudget = 256 << 10
     /// The longest a server's `Retry-After` can delay the next call (ms).
-    public static let maximumRetryAfter: Int64 = 60_000
+    static let maximumRetryAfter: Int64 = 60_000
 
-    public init(weights: [Double], pingInterval: Int64, maximumBackoff: Int64 = 30_000) {
+    init(weights: [Double], pingInterval: Int64, maximumBackoff: Int64 = 30_000) {
         self.servers = weights.map { Server(weight: $0) }
         self.pingInterval = pingInterval
         self.maximumBackoff = max(maximumBackoff, pingInterval)
     }
 
     /// Servers whose call is due at `now`, those with the least time spent per weight first.
-    public func due(now: Int64) -> [Int] {
+    func due(now: Int64) -> [Int] {
         let load = { (server: Int) in Double(servers[server].spent) / servers[server].weight }
         return servers.indices.filter { servers[$0].nextCall <= now }.sorted { (load($0), $0) < (load($1), $1) }
     }
 
     /// When the next call is due.
-    public var nextCallTime: Int64 { servers.map(\.nextCall).min() ?? .max }
+    var nextCallTime: Int64 { servers.map(\.nextCall).min() ?? .max }
 
     /// What to tell `server` now.
-    public func plan(for server: Int) -> StatusPlan {
+    func plan(for server: Int) -> StatusPlan {
         let activity: StatusPlan.Activity = switch current {
         case nil: .idle
         case let current? where current.server == server: .working(current.order)
@@ -92,12 +92,12 @@ public struct RunnerLifecycle: Sendable {
 
     /// The disk gate's verdict before asking for work: a reason pauses the runner (it
     /// still calls its servers, says why, and delivers finished results), nil resumes it.
-    public mutating func pause(_ reason: String?) {
+    mutating func pause(_ reason: String?) {
         paused = reason
     }
 
     /// The server answered the call made from `plan`.
-    public mutating func replied(_ plan: StatusPlan, _ reply: StatusReply, now: Int64) -> [RunnerAction] {
+    mutating func replied(_ plan: StatusPlan, _ reply: RunnerProtocol.StatusReply, now: Int64) -> [RunnerAction] {
         let server = plan.server
         servers[server].failures = 0
         servers[server].nextCall = now + pingInterval
@@ -122,21 +122,21 @@ public struct RunnerLifecycle: Sendable {
     /// The call to `server` failed (no connection, timeout, a server error): try again
     /// later, after `retryAfter` (ms, capped at `maximumRetryAfter`) when the server named
     /// a time, else after an exponential backoff. Results are kept.
-    public mutating func failed(_ server: Int, now: Int64, retryAfter: Int64? = nil) {
+    mutating func failed(_ server: Int, now: Int64, retryAfter: Int64? = nil) {
         servers[server].failures += 1
         let backoff = min(pingInterval << Int64(min(servers[server].failures, 16)), maximumBackoff)
         servers[server].nextCall = now + (retryAfter.map { min(max($0, pingInterval), Self.maximumRetryAfter) } ?? backoff)
     }
 
     /// How many calls to `server` failed in a row.
-    public func failures(_ server: Int) -> Int { servers[server].failures }
+    func failures(_ server: Int) -> Int { servers[server].failures }
 
     /// The server refused the call as too large (`413`). The first time for a run, its
     /// submission is resent at once with its output cut to `shrunkOutputBudget`
     /// (measurements kept); the second time without its measurements, with a line
     /// saying why, so the run is still stored (as a failed run) and its commit leaves
     /// the queue. Both: true. The third time it is dropped: false.
-    public mutating func tooLarge(_ plan: StatusPlan, now: Int64) -> Bool {
+    mutating func tooLarge(_ plan: StatusPlan, now: Int64) -> Bool {
         guard let submitted = plan.submission else {
             failed(plan.server, now: now)
             return false
@@ -162,13 +162,13 @@ public struct RunnerLifecycle: Sendable {
     }
 
     /// A result finished before a restart and not acknowledged then: offered again.
-    public mutating func restore(_ run: FinishedRun, server: Int) {
+    mutating func restore(_ run: FinishedRun, server: Int) {
         guard !unacknowledged.contains(where: { $0.server == server && $0.run.order.id == run.order.id }) else { return }
         unacknowledged.append((run, server))
     }
 
     /// The server refused a submission as invalid (`400`): retrying cannot help, so it is dropped.
-    public mutating func rejected(_ plan: StatusPlan, now: Int64) {
+    mutating func rejected(_ plan: StatusPlan, now: Int64) {
         if let submitted = plan.submission {
             unacknowledged.removeAll { $0.server == plan.server && $0.run.order.id == submitted.order.id }
             shrunk[submitted.order.id] = nil
@@ -177,7 +177,7 @@ public struct RunnerLifecycle: Sendable {
     }
 
     /// The run in progress ended with `run`; it is kept until its server acknowledges it.
-    public mutating func runEnded(_ run: FinishedRun, now: Int64) {
+    mutating func runEnded(_ run: FinishedRun, now: Int64) {
         guard let current, current.order.id == run.order.id else { return }
         servers[current.server].spent += max(0, now - current.started)
         servers[current.server].nextCall = now

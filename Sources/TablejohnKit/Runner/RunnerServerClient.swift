@@ -4,18 +4,18 @@ import Foundation
 import NIOCore
 
 /// A failed call to a server: no answer, or an answer that is not a success.
-public struct RunnerClientError: Error, CustomStringConvertible {
+struct RunnerClientError: Error, CustomStringConvertible {
     /// The HTTP status, when the server answered.
-    public var status: Int?
-    public var message: String
+    var status: Int?
+    var message: String
     /// The server's `Retry-After`, in milliseconds (a `503`).
-    public var retryAfter: Int64?
-    public var description: String { message }
+    var retryAfter: Int64?
+    var description: String { message }
 }
 
 /// Talks to one tablejohn server as runner `name` with `token` (HTTP Basic auth).
-public struct RunnerServerClient: Sendable {
-    public let url: String
+struct RunnerServerClient: Sendable {
+    let url: String
     private let authorization: String
     private let client: HTTPClient
 
@@ -23,7 +23,7 @@ public struct RunnerServerClient: Sendable {
     static let archiveTimeout: TimeAmount = .minutes(10)
     static let maximumArchiveBytes = 2 << 30
 
-    public init(url: String, name: String, token: String, client: HTTPClient) {
+    init(url: String, name: String, token: String, client: HTTPClient) {
         self.url = url.hasSuffix("/") ? String(url.dropLast()) : url
         self.authorization = "Basic " + Data("\(name):\(token)".utf8).base64EncodedString()
         self.client = client
@@ -32,7 +32,7 @@ public struct RunnerServerClient: Sendable {
     /// An HTTP client for runners: a refused connection fails the call at once instead of
     /// being retried inside the client until the request's deadline, because the runner
     /// has its own backoff and must keep its loop (and the results it holds) moving.
-    public static func makeHTTPClient() -> HTTPClient {
+    static func makeHTTPClient() -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(5), read: .seconds(60))
         configuration.connectionPool.retryConnectionEstablishment = false
@@ -40,7 +40,7 @@ public struct RunnerServerClient: Sendable {
     }
 
     /// Sends a status call and reads the reply.
-    public func status(_ body: JSONValue) async throws -> StatusReply {
+    func status(_ body: JSONValue) async throws -> RunnerProtocol.StatusReply {
         var request = HTTPClientRequest(url: url + "/api/runner/status")
         request.method = .POST
         request.headers.add(name: "Authorization", value: authorization)
@@ -54,14 +54,14 @@ public struct RunnerServerClient: Sendable {
         request.body = .bytes(ByteBuffer(bytes: encoded))
         let bytes = try await send(request, timeout: Self.requestTimeout, limit: 1 << 20)
         do {
-            return try RunnerWire.reply(try JSONValue.parse(bytes))
+            return try RunnerProtocol.StatusReply(json: try JSONValue.parse(bytes))
         } catch {
             throw RunnerClientError(status: 200, message: "\(url): unusable reply: \(error)")
         }
     }
 
     /// The tree of `hash` (of the bench repository when `benchRepo`) as tar.gz bytes.
-    public func treeArchive(hash: String, benchRepo: Bool) async throws -> [UInt8] {
+    func treeArchive(hash: String, benchRepo: Bool) async throws -> [UInt8] {
         var request = HTTPClientRequest(url: url + "/api/runner/\(benchRepo ? "bench-repo" : "repo")/\(hash)/tree.tar.gz")
         request.headers.add(name: "Authorization", value: authorization)
         return try await send(request, timeout: Self.archiveTimeout, limit: Self.maximumArchiveBytes)

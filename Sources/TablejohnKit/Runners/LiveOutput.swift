@@ -7,27 +7,27 @@
 /// consecutive windows overlap: a new window is appended after the longest overlap of
 /// the kept tail with its start. Output repeating itself line for line can hide a few
 /// lines; this is a live view, the stored run keeps the whole output.
-public struct LiveOutput: Sendable {
-    public typealias Line = (source: OutputSource, text: String)
+struct LiveOutput: Sendable {
+    typealias Line = (source: OutputSource, text: String)
 
     /// Lines kept per runner.
-    public static let maximumLines = 200
+    static let maximumLines = 200
     /// Longer lines are cut to this many bytes of UTF-8 (counted in bytes, not
     /// characters: one character may carry megabytes of combining marks).
-    public static let maximumLineBytes = 8000
+    static let maximumLineBytes = 8000
 
     /// One runner's run in progress and its last lines.
-    public struct Entry: Sendable {
-        public var runID: String
-        public var lines: [Line]
+    struct Entry: Sendable {
+        var runID: String
+        var lines: [Line]
     }
 
-    public private(set) var entries: [String: Entry] = [:]
+    private(set) var entries: [String: Entry] = [:]
 
-    public init() {}
+    init() {}
 
     /// Runner `runner` reports `window`, the last lines of run `runID`.
-    public mutating func report(runner: String, runID: String, window: [Line]) {
+    mutating func report(runner: String, runID: String, window: [Line]) {
         let window = window.suffix(Self.maximumLines).map { line in
             (source: line.source, text: Self.cut(line.text))
         }
@@ -45,12 +45,12 @@ public struct LiveOutput: Sendable {
     }
 
     /// Runner `runner` works on no run (idle, busy elsewhere, or its run was aborted).
-    public mutating func clear(runner: String) {
+    mutating func clear(runner: String) {
         entries[runner] = nil
     }
 
     /// Run `runID` ended: its result is stored with the whole output.
-    public mutating func finished(runID: String) {
+    mutating func finished(runID: String) {
         for (runner, entry) in entries where entry.runID == runID { entries[runner] = nil }
     }
 
@@ -85,16 +85,5 @@ public struct LiveOutput: Sendable {
             prefix[index] = length
         }
         return kept + window.dropFirst(prefix[sequence.count - 1])
-    }
-
-    /// The `last_output` of a working status, leniently: lines that are not
-    /// `[source, text]` are skipped, since live output is only shown, never stored.
-    static func window(from status: JSONValue?) -> [Line] {
-        guard let given = status?["run"]?["last_output"]?.arrayValue else { return [] }
-        return given.suffix(maximumLines).compactMap { value in
-            guard let pair = value.arrayValue, pair.count == 2, case .string(let name) = pair[0],
-                  let source = OutputSource(rawValue: name), case .string(let text) = pair[1] else { return nil }
-            return (source, text)
-        }
     }
 }

@@ -3,14 +3,14 @@
 /// The `paused` field of a status call: a runner's own words (untrusted), cut to
 /// `maximumBytes` of whole characters with an ellipsis, control characters shown as `?`,
 /// so pages, tjctl and the RPC reply can show it as it is.
-public struct PauseReason: Sendable, Equatable, CustomStringConvertible {
-    public let text: String
+struct PauseReason: Sendable, Equatable, CustomStringConvertible {
+    let text: String
 
     /// The most bytes of a reason kept (before the ellipsis).
-    public static let maximumBytes = 500
+    static let maximumBytes = 500
 
     /// Nil for text with nothing to show (empty or only spaces).
-    public init?(untrusted text: String) {
+    init?(untrusted text: String) {
         // Cut first: a hostile reason may be megabytes long.
         let bytes = text.utf8
         let end = utf8CutIndex(bytes, limit: Self.maximumBytes)
@@ -19,5 +19,5 @@ public struct PauseReason: Sendable, Equatable, CustomStringConvertible {
         self.text = kept.withControlCharactersShown
     }
 
-    public var description: String { text }
+    var description: String { text }
 }

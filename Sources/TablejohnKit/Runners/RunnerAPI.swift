@@ -1,16 +1,16 @@
-// The server side of POST /api/runner/status: wire shapes in and out, the registry, the store.
+// The server side of POST /api/runner/status: reads the request and writes the reply with RunnerProtocol; the registry, the store.
 import Foundation
 import Synchronization
 
 /// Why an authenticated status call was refused: bad content (400), a run or name that
 /// is another runner's (403), its name in use (409), or the server's own storage trouble
 /// (503: the runner keeps its result and tries again).
-public struct RunnerAPIError: Error, Equatable, CustomStringConvertible {
-    public enum Kind: Sendable { case badRequest, forbidden, conflict, notFound, unprocessable, unavailable }
-    public var kind: Kind
-    public var message: String
+struct RunnerAPIError: Error, Equatable, CustomStringConvertible {
+    enum Kind: Sendable { case badRequest, forbidden, conflict, notFound, unprocessable, unavailable }
+    var kind: Kind
+    var message: String
 
-    public var description: String { message }
+    var description: String { message }
 
     static func bad(_ message: String) -> RunnerAPIError { RunnerAPIError(kind: .badRequest, message: message) }
 
@@ -26,9 +26,9 @@ public struct RunnerAPIError: Error, Equatable, CustomStringConvertible {
 /// Calls are already authenticated; this checks their content, stores submitted runs
 /// (idempotent by run id, so a retried submission lands once), and asks the registry
 /// what the runner should do next.
-public final class RunnerAPI: Sendable {
+final class RunnerAPI: Sendable {
     /// Status call bodies larger than this are refused with 413.
-    public static let maximumBodyBytes = 8 << 20
+    static let maximumBodyBytes = 8 << 20
     /// A runner's last-seen time is written to the database at most this often (ms);
     /// in between it lives in the registry, so status calls need no write.
     static let lastSeenPersistInterval: Int64 = 30_000
@@ -57,7 +57,7 @@ public final class RunnerAPI: Sendable {
     ///     (the config's `runner-token`).
     ///   - localRunner: the local runner's name and token, accepted under that name only.
     ///   - archiveLimits: how large a tree archives may expand to.
-    public init(store: Store, bench: TablejohnConfiguration.Bench = .init(), repository: GitRepository? = nil,
+    init(store: Store, bench: TablejohnConfiguration.Bench = .init(), repository: GitRepository? = nil,
                 benchRepository: GitRepository? = nil, sharedTokens: [String] = [], localRunner: (name: String, token: String)? = nil,
                 reservationTimeout: Duration = .seconds(60), archiveLimits: TreeArchiveLimits = TreeArchiveLimits(),
                 metrics: DaemonMetrics? = nil, affinityTimeout: Duration = .seconds(3600)) {
@@ -76,7 +76,7 @@ public final class RunnerAPI: Sendable {
 
     /// Whether `token` is runner `name`'s own token, the local runner's under its name,
     /// or a shared one and `name` has no token of its own. Constant time in the token.
-    public func authenticate(name: String, token: String) throws -> Bool {
+    func authenticate(name: String, token: String) throws -> Bool {
         guard RunnerToken.isValidName(name) else { return false }
         let digest = RunnerToken.digest(token)
         var shared = false
@@ -91,26 +91,23 @@ public final class RunnerAPI: Sendable {
         return shared && own == nil
     }
 
-    /// The bench method of a new run, as its `bench_method` in a reply.
-    private func benchMethod() throws(RunnerAPIError) -> JSONValue {
-        var method: JSONObject
+    /// The bench method of a new run, as the reply hands it out: the bench repository at its HEAD now.
+    private func benchMethod() throws(RunnerAPIError) -> RunOrder.Method {
         switch bench.method {
-        case .internalStatistics: return ["type": "internal"]
-        case .command(let command): method = ["type": "command", "command": .string(command)]
+        case .internalStatistics: return .internal
+        case .command(let command): return .command(command)
         case .benchRepo(_, let entry):
             guard let benchRepository, let head = try? benchRepository.resolve("HEAD") else {
                 throw .bad("the bench repository has no HEAD commit")
             }
-            method = ["type": "bench_repo", "hash": .string(head.hex), "entry": .string(entry)]
+            return .benchRepo(hash: head.hex, entry: entry)
         }
-        if let format = bench.format { method["format"] = .string(format.rawValue) }
-        return .object(method)
     }
 
     /// The tree of commit `hash` of the watched repository (or of the bench repository) as
     /// a tar.gz stream, after checking it against the archive limits (422 past one).
     /// Blocking: call it from `GitWorkers`.
-    public func treeArchive(hash: String, benchRepo: Bool) throws(RunnerAPIError) -> TreeArchiveStream {
+    func treeArchive(hash: String, benchRepo: Bool) throws(RunnerAPIError) -> TreeArchiveStream {
         guard let oid = GitOID(hex: hash.lowercased()) else { throw .bad("\(hash.debugDescription) is not a full commit hash") }
         guard let repository = benchRepo ? benchRepository : repository else {
             throw RunnerAPIError(kind: .notFound, message: benchRepo ? "this server has no bench repository" : "no repository")
@@ -127,7 +124,7 @@ public final class RunnerAPI: Sendable {
     }
 
     /// Stores a run produced elsewhere (`POST /api/runs`), in the same batches as submissions.
-    public func record(_ run: Run) async throws -> Bool {
+    func record(_ run: Run) async throws -> Bool {
         let started = ContinuousClock.now
         do {
             let stored = try await recorder.record(run)
@@ -140,7 +137,7 @@ public final class RunnerAPI: Sendable {
     }
 
     /// Runners seen since this process started: what each is doing, for `runners.list`.
-    public func liveRunners(now: Int64) -> [String: RunnerRegistry.Snapshot] {
+    func liveRunners(now: Int64) -> [String: RunnerRegistry.Snapshot] {
         var live = registry.withLock { $0.snapshot(now: now) }
         persisted.withLock { persisted in
             for (name, seen) in persisted { live[name]?.fingerprint = seen.fingerprint }
@@ -149,28 +146,35 @@ public final class RunnerAPI: Sendable {
     }
 
     /// The last output lines of each runner's run in progress, by runner name.
-    public func liveOutput() -> [String: LiveOutput.Entry] {
+    func liveOutput() -> [String: LiveOutput.Entry] {
         outputs.withLock { $0.entries }
     }
 
     /// The reply to runner `name`'s status call `body`, made at `now` (Unix milliseconds).
-    public func status(name: String, body: JSONValue, now: Int64) async throws(RunnerAPIError) -> JSONValue {
-        guard case .object(let request) = body else { throw .bad("the body must be a JSON object") }
-        guard case .string(let secret)? = request["secret"], (8...256).contains(secret.utf8.count) else {
-            throw .bad("\"secret\" must be a string of 8 to 256 bytes, chosen at random when the runner starts")
+    func status(name: String, body: JSONValue, now: Int64) async throws(RunnerAPIError) -> JSONValue {
+        let started = ContinuousClock.now
+        let request: RunnerProtocol.StatusRequest
+        do {
+            request = try RunnerProtocol.StatusRequest(json: body, runner: name)
+        } catch {
+            if let submitted = body["submit_run"], submitted != .null {
+                metrics?.submission(.runner, .refused, duration: ContinuousClock.now - started)
+            }
+            throw .bad(error.message)
         }
-        let fingerprint = request["fingerprint"]
-        if let fingerprint, fingerprint.objectValue == nil, fingerprint != .null { throw .bad("\"fingerprint\" must be an object") }
-        let activity = try Self.activity(request["status"])
-        let requestRun = try Self.bool(request["request_run"], "request_run")
-        let paused = try Self.pauseReason(request["paused"])
+        let fingerprint = request.fingerprint
+        let activity: RunnerActivity = switch request.status {
+        case .idle: .idle
+        case .busy: .busy
+        case .working(let run): .working(runID: run.id, hash: run.hash)
+        }
+        let requestRun = request.requestRun
+        let paused = request.paused.flatMap(PauseReason.init(untrusted:))
 
         do {
-            if let submitted = request["submit_run"], submitted != .null {
-                let started = ContinuousClock.now
+            if let run = request.submitRun {
                 var outcome = DaemonMetrics.SubmissionOutcome.refused
                 defer { metrics?.submission(.runner, outcome, duration: ContinuousClock.now - started) }
-                let run = try RunJSON.run(submitted, runner: name, fingerprint: fingerprint)
                 // A run id handed to another runner is not this one's to submit.
                 if let owner = registry.withLock({ $0.owner(ofRun: run.id) }), owner != name {
                     throw RunnerAPIError(kind: .forbidden, message: "submit_run: run \(run.id) was handed to another runner; nothing was stored")
@@ -198,12 +202,12 @@ public final class RunnerAPI: Sendable {
             if case .working(_, let hash) = activity, !queued.contains(hash), try store.isQueued(hash) { queued.insert(hash) }
             // Known before the registry reserves a commit, so a bench method that cannot be
             // named (a bench repository without HEAD) refuses the call without a reservation.
-            let method: JSONValue = requestRun && activity == .idle && paused == nil ? try benchMethod() : .null
+            let method = requestRun && activity == .idle && paused == nil ? try benchMethod() : nil
             // The fingerprint's text names the machine for pinned entries; serialised only while
             // some are queued (the registry keeps a runner's last one), so plain calls stay cheap.
             let pinned = queue.contains { $0.affinity != nil }
-            let call = RunnerStatusCall(name: name, secret: secret, activity: activity, requestRun: requestRun, paused: paused,
-                                        fingerprint: pinned ? fingerprint.flatMap { $0 == .null ? nil : try? $0.jsonString() } : nil)
+            let call = RunnerStatusCall(name: name, secret: request.secret, activity: activity, requestRun: requestRun, paused: paused,
+                                        fingerprint: pinned ? fingerprint.flatMap { try? $0.jsonString() } : nil)
             let (decision, released) = registry.withLock { registry in
                 // Entries whose machine has been away too long go to whoever asks, this caller included.
                 let released = pinned ? Set(registry.releasable(queue, for: call, now: now, rule: affinityRelease)) : []
@@ -217,18 +221,22 @@ public final class RunnerAPI: Sendable {
             case .refused(let message):
                 throw RunnerAPIError(kind: .conflict, message: message)
             case .reply(let run, let abort):
-                try noteSeen(name, now: now, fingerprint: fingerprint == .null ? nil : fingerprint)
+                try noteSeen(name, now: now, fingerprint: fingerprint)
                 outputs.withLock { live in
-                    if case .working(let runID, _) = activity, !abort {
-                        live.report(runner: name, runID: runID, window: LiveOutput.window(from: request["status"]))
+                    if case .working(let working) = request.status, !abort {
+                        live.report(runner: name, runID: working.id, window: working.lastOutput)
                     } else {
                         live.clear(runner: name)
                     }
                 }
-                return ["run": run.map { run in
-                    ["id": .string(run.runID), "hash": .string(run.hash), "bench_method": method,
-                     "timeout_s": .integer(max(1, bench.timeout.milliseconds / 1000 + (bench.timeout.milliseconds % 1000 == 0 ? 0 : 1))), "start": .string(Timestamp.rfc3339(milliseconds: now))]
-                } ?? .null, "abort_run": .bool(abort)]
+                let order = run.flatMap { run in
+                    method.map { method in
+                        // The internal method reads no results, so it is sent no format.
+                        RunOrder(id: run.runID, hash: run.hash, method: method, timeout: bench.timeout,
+                                 start: Timestamp.rfc3339(milliseconds: now), format: method == .internal ? nil : bench.format)
+                    }
+                }
+                return RunnerProtocol.StatusReply(run: order, abort: abort).json
             }
         } catch {
             throw .from(error)
@@ -249,39 +257,5 @@ public final class RunnerAPI: Sendable {
             return false
         }
         if due { try store.runnerSeen(name, at: now, fingerprint: fingerprint) }
-    }
-
-    private static func bool(_ value: JSONValue?, _ key: String) throws(RunnerAPIError) -> Bool {
-        switch value {
-        case nil, .null?: return false
-        case .bool(let flag)?: return flag
-        default: throw .bad("\"\(key)\" must be true or false")
-        }
-    }
-
-    /// `paused`: absent, null, or a string (bounded and shown on one line by `PauseReason`).
-    private static func pauseReason(_ value: JSONValue?) throws(RunnerAPIError) -> PauseReason? {
-        switch value {
-        case nil, .null?: return nil
-        case .string(let text)?: return PauseReason(untrusted: text)
-        default: throw .bad("\"paused\" must be a string saying why the runner takes no work, or null")
-        }
-    }
-
-    private static func activity(_ value: JSONValue?) throws(RunnerAPIError) -> RunnerActivity {
-        guard case .object(let status)? = value, case .string(let type)? = status["type"] else {
-            throw .bad("\"status\" must be an object with \"type\": idle, busy or working")
-        }
-        switch type {
-        case "idle": return .idle
-        case "busy": return .busy
-        case "working":
-            guard case .string(let id)? = status["run"]?["id"], case .string(let hash)? = status["run"]?["hash"] else {
-                throw .bad("a working status needs \"run\" with \"id\" and \"hash\"")
-            }
-            return .working(runID: id, hash: hash)
-        default:
-            throw .bad("status type \(type.debugDescription) is not idle, busy or working")
-        }
     }
 }

@@ -2,8 +2,8 @@
 
 /// A runner's state and what it is doing, from the runners table (tokens, last seen,
 /// fingerprint) and the registry's memory of status calls since the daemon started.
-public struct RunnerOverview: Sendable {
-    public enum State: String, Sendable, CaseIterable {
+struct RunnerOverview: Sendable {
+    enum State: String, Sendable, CaseIterable {
         case idle, busy, working, offline
         /// Idle and taking no new work: a disk gate (`[runner] min-free`) is short of space.
         case paused
@@ -25,21 +25,23 @@ public struct RunnerOverview: Sendable {
         }
     }
 
-    public var name: String
-    public var state: State
+    var name: String
+    /// When its token was made (Unix milliseconds); nil for a runner seen with the shared token.
+    var created: Int64?
+    var state: State
     /// Unix milliseconds of its last status call.
-    public var lastSeen: Int64?
-    public var fingerprint: JSONValue?
+    var lastSeen: Int64?
+    var fingerprint: JSONValue?
     /// The run it works on, while it is alive.
-    public var run: RunAssignment?
+    var run: RunAssignment?
     /// Why it takes no new work, while it is paused.
-    public var paused: PauseReason?
+    var paused: PauseReason?
     /// The last lines of that run's output.
-    public var output: [LiveOutput.Line]
+    var output: [LiveOutput.Line]
 
     /// Every runner with a token, and every runner seen with a shared token since the
     /// daemon started, by name.
-    public static func all(records: [RunnerRecord], live: [String: RunnerRegistry.Snapshot],
+    static func all(records: [RunnerRecord], live: [String: RunnerRegistry.Snapshot],
                            outputs: [String: LiveOutput.Entry]) -> [RunnerOverview] {
         var names = Set(records.map(\.name))
         names.formUnion(live.keys)
@@ -51,7 +53,7 @@ public struct RunnerOverview: Sendable {
             let lastSeen = Self.lastSeen(stored: record?.lastSeen, live: now)
             let run = state == .working ? now?.run : nil
             let output = run.flatMap { run in outputs[name].flatMap { $0.runID == run.runID ? $0.lines : nil } } ?? []
-            return RunnerOverview(name: name, state: state, lastSeen: lastSeen,
+            return RunnerOverview(name: name, created: record?.created, state: state, lastSeen: lastSeen,
                                   fingerprint: now?.fingerprint ?? record?.fingerprint, run: run,
                                   paused: pauseReason(state: state, live: now), output: output)
         }
@@ -69,17 +71,17 @@ public struct RunnerOverview: Sendable {
     }
 
     /// Every runner, now.
-    public static func all(store: Store, runners: RunnerAPI, now: Int64) throws -> [RunnerOverview] {
+    static func all(store: Store, runners: RunnerAPI, now: Int64) throws -> [RunnerOverview] {
         all(records: try store.runners(), live: runners.liveRunners(now: now), outputs: runners.liveOutput())
     }
 
     /// Runner `name`, if it has a token or was seen since the daemon started.
-    public static func named(_ name: String, store: Store, runners: RunnerAPI, now: Int64) throws -> RunnerOverview? {
+    static func named(_ name: String, store: Store, runners: RunnerAPI, now: Int64) throws -> RunnerOverview? {
         try all(store: store, runners: runners, now: now).first { $0.name == name }
     }
 
     /// The runner as the live-output API sends it (`GET /api/queue/live`).
-    public var json: JSONValue {
+    var json: JSONValue {
         ["name": .string(name), "state": .string(state.rawValue),
          "last_seen": lastSeen.map { JSONValue.string(Timestamp.rfc3339(milliseconds: $0)) } ?? .null,
          "run": run.map { run -> JSONValue in ["id": .string(run.runID), "hash": .string(run.hash)] } ?? .null,

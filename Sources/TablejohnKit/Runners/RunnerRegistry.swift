@@ -1,7 +1,7 @@
 // Which runner works on what: secrets, reservations, timeouts and aborts, without I/O.
 
 /// What a runner says it is doing in a status call.
-public enum RunnerActivity: Sendable, Equatable {
+enum RunnerActivity: Sendable, Equatable {
     case idle
     /// Working for another server.
     case busy
@@ -9,18 +9,18 @@ public enum RunnerActivity: Sendable, Equatable {
 }
 
 /// One authenticated status call, as the registry needs it.
-public struct RunnerStatusCall: Sendable, Equatable {
-    public var name: String
-    public var secret: String
-    public var activity: RunnerActivity
-    public var requestRun: Bool
+struct RunnerStatusCall: Sendable, Equatable {
+    var name: String
+    var secret: String
+    var activity: RunnerActivity
+    var requestRun: Bool
     /// Why the runner takes no new work (a disk gate); a paused runner is handed nothing.
-    public var paused: PauseReason?
+    var paused: PauseReason?
     /// The fingerprint it reported, as JSON text (how runs store it): which queue entries
     /// pinned to a machine (`MachineAffinity`) it may take.
-    public var fingerprint: String?
+    var fingerprint: String?
 
-    public init(name: String, secret: String, activity: RunnerActivity, requestRun: Bool, paused: PauseReason? = nil,
+    init(name: String, secret: String, activity: RunnerActivity, requestRun: Bool, paused: PauseReason? = nil,
                 fingerprint: String? = nil) {
         self.name = name
         self.secret = secret
@@ -32,13 +32,13 @@ public struct RunnerStatusCall: Sendable, Equatable {
 }
 
 /// A commit handed to a runner under a new run id.
-public struct RunAssignment: Sendable, Equatable {
-    public var runID: String
-    public var hash: String
+struct RunAssignment: Sendable, Equatable {
+    var runID: String
+    var hash: String
 }
 
 /// The registry's answer to a status call.
-public enum RunnerDecision: Sendable, Equatable {
+enum RunnerDecision: Sendable, Equatable {
     /// Another process uses this runner name with another secret and is still alive.
     case refused(String)
     /// `run`: a commit to start; `abort`: stop the run it reported.
@@ -65,10 +65,10 @@ public enum RunnerDecision: Sendable, Equatable {
 ///   of the one silent the longest, or is refused while all of them are alive.
 ///
 /// Times are milliseconds on one clock; the registry does no I/O and keeps no time itself.
-public struct RunnerRegistry: Sendable {
-    public let timeout: Int64
+struct RunnerRegistry: Sendable {
+    let timeout: Int64
     /// The most runner names followed at once.
-    public static let maximumNames = 1_000
+    static let maximumNames = 1_000
     /// How many handed-out run ids are remembered with their runner.
     static let maximumIssued = 10_000
 
@@ -94,20 +94,20 @@ public struct RunnerRegistry: Sendable {
     /// When the first status call came: runners not seen before it may still be alive.
     private var watchingSince: Int64?
 
-    public init(timeout: Int64 = 60_000) {
+    init(timeout: Int64 = 60_000) {
         self.timeout = timeout
     }
 
     /// Answers a status call made at `now`. `queue` is the queued commits in the order
     /// runners should take them; `isQueued` says whether any commit is still queued.
-    public mutating func status(_ call: RunnerStatusCall, now: Int64, queue: [String], isQueued: (String) -> Bool,
+    mutating func status(_ call: RunnerStatusCall, now: Int64, queue: [String], isQueued: (String) -> Bool,
                                 newRunID: () -> String) -> RunnerDecision {
         status(call, now: now, from: queue.map { QueuedCommit(hash: $0) }, isQueued: isQueued, newRunID: newRunID)
     }
 
     /// Answers a status call made at `now`. `queue` is the queued commits in the order
     /// runners should take them, with the machines they wait for.
-    public mutating func status(_ call: RunnerStatusCall, now: Int64, from queue: [QueuedCommit], isQueued: (String) -> Bool,
+    mutating func status(_ call: RunnerStatusCall, now: Int64, from queue: [QueuedCommit], isQueued: (String) -> Bool,
                                 newRunID: () -> String) -> RunnerDecision {
         if watchingSince == nil { watchingSince = now }
         if let known = entries[call.name], known.secret != call.secret, isAlive(known, now: now) {
@@ -161,7 +161,7 @@ public struct RunnerRegistry: Sendable {
     /// The pinned commits of `queue` that no runner of their machine has been seen for
     /// within `rule`'s timeout, as of `call` at `now` (its runner counts as seen now):
     /// the commits to hand to any runner from now on.
-    public mutating func releasable(_ queue: [QueuedCommit], for call: RunnerStatusCall, now: Int64, rule: AffinityRelease) -> [String] {
+    mutating func releasable(_ queue: [QueuedCommit], for call: RunnerStatusCall, now: Int64, rule: AffinityRelease) -> [String] {
         if watchingSince == nil { watchingSince = now }
         let since = watchingSince ?? now
         var lastSeen: [MachineAffinity: Int64?] = [:]
@@ -178,7 +178,7 @@ public struct RunnerRegistry: Sendable {
     }
 
     /// The runner run `runID` was handed to, if this registry handed it out (and still remembers).
-    public func owner(ofRun runID: String) -> String? {
+    func owner(ofRun runID: String) -> String? {
         issued[runID]
     }
 
@@ -192,7 +192,7 @@ public struct RunnerRegistry: Sendable {
     }
 
     /// Forgets the reservation of a run once its result is stored.
-    public mutating func finished(runID: String) {
+    mutating func finished(runID: String) {
         for (name, entry) in entries where entry.reservation?.runID == runID {
             entries[name]?.reservation = nil
         }
@@ -212,19 +212,19 @@ public struct RunnerRegistry: Sendable {
     }
 
     /// A runner as `tjctl runners` and the runner pages show it.
-    public struct Snapshot: Sendable, Equatable {
-        public var activity: RunnerActivity
-        public var alive: Bool
-        public var lastSeen: Int64
-        public var run: RunAssignment?
+    struct Snapshot: Sendable, Equatable {
+        var activity: RunnerActivity
+        var alive: Bool
+        var lastSeen: Int64
+        var run: RunAssignment?
         /// Why it takes no new work, as its last call said.
-        public var paused: PauseReason?
+        var paused: PauseReason?
         /// Filled in by `RunnerAPI`: the fingerprint of the runner's last call.
-        public var fingerprint: JSONValue?
+        var fingerprint: JSONValue?
     }
 
     /// What each runner is doing.
-    public func snapshot(now: Int64) -> [String: Snapshot] {
+    func snapshot(now: Int64) -> [String: Snapshot] {
         entries.mapValues { entry in
             Snapshot(activity: entry.activity, alive: isAlive(entry, now: now), lastSeen: entry.lastSeen,
                      run: entry.reservation.map { RunAssignment(runID: $0.runID, hash: $0.hash) }, paused: entry.paused)

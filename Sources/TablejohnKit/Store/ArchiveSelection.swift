@@ -1,15 +1,15 @@
 // Which live runs an archive move takes: before a date, on a ref's line, keeping the newest.
 
 /// Which live runs an archive move takes.
-public struct ArchiveSelection: Sendable, Equatable {
+struct ArchiveSelection: Sendable, Equatable {
     /// Runs started before this time (Unix milliseconds).
-    public var before: Int64
+    var before: Int64
     /// Only runs of commits on this commit's first-parent line (a ref's tip).
-    public var refCommitID: Int64?
+    var refCommitID: Int64?
     /// The newest this many runs of the selection stay live, however old.
-    public var keepLast: Int
+    var keepLast: Int
 
-    public init(before: Int64, refCommitID: Int64? = nil, keepLast: Int = 0) {
+    init(before: Int64, refCommitID: Int64? = nil, keepLast: Int = 0) {
         self.before = before
         self.refCommitID = refCommitID
         self.keepLast = keepLast

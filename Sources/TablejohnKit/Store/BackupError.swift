@@ -1,7 +1,7 @@
 // Why `tjctl backup` (`db.backup`) refused or failed; the live database is untouched either way.
 
 /// A refused or failed backup. No file is left behind at the destination.
-public enum BackupError: Error, Equatable, CustomStringConvertible, Sendable {
+enum BackupError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The destination is not an absolute path (the daemon resolves it, not the caller).
     case notAbsolute(String)
     /// The destination exists and replacing was not asked for.
@@ -13,7 +13,7 @@ public enum BackupError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The copy failed, or did not pass `PRAGMA integrity_check`.
     case failed(String)
 
-    public var description: String {
+    var description: String {
         switch self {
         case .notAbsolute(let path): "\(path) is not an absolute path; the daemon writes the backup, so give the full path"
         case .exists(let path): "\(path) exists; give --force (\"force\": true) to replace it"

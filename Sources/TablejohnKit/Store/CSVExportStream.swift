@@ -2,7 +2,7 @@
 import Foundation
 
 /// A source of byte chunks read one at a time, in order; `nil` is the end.
-public protocol ByteChunkSource: Sendable {
+protocol ByteChunkSource: Sendable {
     func next() async throws -> [UInt8]?
     /// Stops producing; the reader is gone.
     func cancel()
@@ -17,7 +17,7 @@ public protocol ByteChunkSource: Sendable {
 /// one being sent, so memory stays bounded (about workers × lookahead pages) whatever the
 /// export's size and however slowly the client reads. Each page is its own read
 /// transaction, as with `runs.export` pages.
-public final class CSVExportStream: ByteChunkSource, @unchecked Sendable {
+final class CSVExportStream: ByteChunkSource, @unchecked Sendable {
     private let store: Store
     private let filter: RunFilter
     private let pageRows: Int
@@ -43,7 +43,7 @@ public final class CSVExportStream: ByteChunkSource, @unchecked Sendable {
     private var cancelled = false
     private var waiter: CheckedContinuation<[UInt8]?, any Error>?
 
-    public init(store: Store, filter: RunFilter, pageRows: Int = 20_000, segmentRuns: Int = 1000, lookahead: Int = 2,
+    init(store: Store, filter: RunFilter, pageRows: Int = 20_000, segmentRuns: Int = 1000, lookahead: Int = 2,
                 workers: Int = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))) {
         self.store = store
         // Walk a ref's line once here rather than in every page's query; should that
@@ -176,7 +176,7 @@ public final class CSVExportStream: ByteChunkSource, @unchecked Sendable {
         }
     }
 
-    public func next() async throws -> [UInt8]? {
+    func next() async throws -> [UInt8]? {
         try await withCheckedThrowingContinuation { reader in
             condition.lock()
             defer { condition.unlock() }
@@ -192,7 +192,7 @@ public final class CSVExportStream: ByteChunkSource, @unchecked Sendable {
         return segments.values.reduce(0) { $0 + $1.pages.count }
     }
 
-    public func cancel() {
+    func cancel() {
         condition.lock()
         defer { condition.unlock() }
         cancelled = true

@@ -5,7 +5,7 @@ extension PerformanceChange {
     /// "confidence", "state", "detected", "acked", "confirmation", "unconfirmable"}`: what changes.list and
     /// `GET /api/changes` give for a change. `confirmation` is `{"parent_runs", "commit_runs", "p", "change"}`
     /// (null before re-runs began); `unconfirmable` is `{"machine", "since"}` once its machine was given up on.
-    public var json: JSONValue {
+    var json: JSONValue {
         [
             "id": .integer(id),
             "ref": .string(ref),
@@ -33,11 +33,11 @@ extension PerformanceChange {
     }
 
     /// The machine a change was measured on, as pages and tjctl name it.
-    public var machineLabel: String { runnerName ?? "its machine" }
+    var machineLabel: String { runnerName ?? "its machine" }
 
     /// How its confirmation stands, in words: "confirmed: 6 runs each, p = 0.0022, +9.8 %",
     /// "bisecting, unconfirmable on bench-a", or nil when there is nothing to say.
-    public var confirmationText: String? {
+    var confirmationText: String? {
         if unconfirmable != nil { return "\(state.rawValue), unconfirmable on \(machineLabel)" + (evidence.map { " (\($0.summary))" } ?? "") }
         guard let evidence else { return nil }
         return "\(state.rawValue): \(evidence.summary)"

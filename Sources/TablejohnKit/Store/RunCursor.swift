@@ -2,17 +2,17 @@
 
 /// The last run of a page, by the order run listings use (start time, then id), as a
 /// token to continue after it: `START:ID`. Callers treat it as opaque.
-public struct RunCursor: Equatable, Sendable {
-    public var start: Int64
-    public var id: String
+struct RunCursor: Equatable, Sendable {
+    var start: Int64
+    var id: String
 
-    public init(after run: RunSummary) {
+    init(after run: RunSummary) {
         start = run.start
         id = run.id
     }
 
     /// Reads a token; nil for anything that is not one.
-    public init?(token: String) {
+    init?(token: String) {
         guard let colon = token.firstIndex(of: ":"), let start = Int64(token[..<colon]) else { return nil }
         let id = String(token[token.index(after: colon)...])
         guard !id.isEmpty else { return nil }
@@ -20,8 +20,8 @@ public struct RunCursor: Equatable, Sendable {
         self.id = id
     }
 
-    public var token: String { "\(start):\(id)" }
+    var token: String { "\(start):\(id)" }
 
     /// As `Store.runs(_:limit:after:)` takes it.
-    public var position: (start: Int64, id: String) { (start, id) }
+    var position: (start: Int64, id: String) { (start, id) }
 }

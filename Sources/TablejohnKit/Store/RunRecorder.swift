@@ -9,7 +9,7 @@ import Synchronization
 /// with a savepoint each. Latency stays that of one write, and the commit cost is shared,
 /// which is what lets many runners submit at once. The writes run on a dispatch queue
 /// of their own, so waiting callers suspend instead of holding the task pool's threads.
-public final class RunRecorder: Sendable {
+final class RunRecorder: Sendable {
     private typealias Pending = (run: Run, continuation: CheckedContinuation<Bool, any Error>)
 
     private struct State {
@@ -21,12 +21,12 @@ public final class RunRecorder: Sendable {
     private let state = Mutex(State())
     private let queue = DispatchQueue(label: "tablejohn.run-recorder")
 
-    public init(store: Store) {
+    init(store: Store) {
         self.store = store
     }
 
     /// Stores `run` (see `Store.record`); returns false when a run with its id exists.
-    public func record(_ run: Run) async throws -> Bool {
+    func record(_ run: Run) async throws -> Bool {
         try await withCheckedThrowingContinuation { continuation in
             let startWriter = state.withLock { state in
                 state.pending.append((run, continuation))

@@ -6,12 +6,12 @@ import GRDB
 /// server's trouble and passes; the caller should keep its data and try again later
 /// (HTTP 503 with `Retry-After`, RPC code `RPCError.tryAgainCode`, tjctl exit 75).
 /// Everything else is about the content and stays a refusal.
-public enum StorageTrouble {
+enum StorageTrouble {
     /// What `Retry-After` says, in seconds.
-    public static let retryAfterSeconds = 5
+    static let retryAfterSeconds = 5
 
     /// Whether `error` is transient trouble of the database rather than of the request.
-    public static func isTransient(_ error: any Error) -> Bool {
+    static func isTransient(_ error: any Error) -> Bool {
         guard let error = error as? DatabaseError else { return false }
         switch error.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_CANTOPEN,
@@ -23,7 +23,7 @@ public enum StorageTrouble {
     }
 
     /// The one line a caller sees.
-    public static func message(_ error: any Error) -> String {
+    static func message(_ error: any Error) -> String {
         "the server's database is busy or unavailable (\(error)); try again later"
     }
 }

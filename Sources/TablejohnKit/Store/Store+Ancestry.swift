@@ -5,7 +5,7 @@ extension Store {
     /// The hash of the commit reached from `hash` by following, in order, the parent at
     /// each of `parentPositions` (0 is the first parent), or nil when a commit on the way
     /// has no such parent. One read transaction, one indexed lookup per step.
-    public func ancestor(of hash: String, parentPositions: [Int]) throws -> String? {
+    func ancestor(of hash: String, parentPositions: [Int]) throws -> String? {
         try read { db in
             guard var id = try Int64.fetchOne(db, sql: "SELECT id FROM commits WHERE hash = ?", arguments: [hash]) else {
                 return nil
@@ -21,7 +21,7 @@ extension Store {
     }
 
     /// The hashes of stored commits starting with `prefix` (lowercase hex), at most `limit`.
-    public func hashes(withPrefix prefix: String, limit: Int) throws -> [String] {
+    func hashes(withPrefix prefix: String, limit: Int) throws -> [String] {
         try read { db in
             try String.fetchAll(db, sql: "SELECT hash FROM commits WHERE hash >= ? AND hash < ? ORDER BY hash LIMIT ?",
                                 arguments: [prefix, prefix + "g", limit])

@@ -5,24 +5,24 @@ import GRDB
 extension Store {
     /// Runs per batch: each batch is one copy and one removal, short enough that
     /// submissions wait at most a few milliseconds for the writer.
-    public static let archiveBatchSize = 500
+    static let archiveBatchSize = 500
 
     /// Moves the live runs `selection` names into the archive, batch by batch.
-    public func archiveRuns(_ selection: ArchiveSelection, batchSize: Int = archiveBatchSize) async throws -> ArchiveMoveReport {
+    func archiveRuns(_ selection: ArchiveSelection, batchSize: Int = archiveBatchSize) async throws -> ArchiveMoveReport {
         try await OperationsWorkers.run { [self] in
             try archiveGate.mover { try moveToArchive(selection, batchSize: batchSize) }
         }
     }
 
     /// Moves the archived runs `selection` names back into the live database, batch by batch.
-    public func restoreRuns(_ selection: RestoreSelection, batchSize: Int = archiveBatchSize) async throws -> ArchiveMoveReport {
+    func restoreRuns(_ selection: RestoreSelection, batchSize: Int = archiveBatchSize) async throws -> ArchiveMoveReport {
         try await OperationsWorkers.run { [self] in
             try archiveGate.mover { try restoreFromArchive(selection, batchSize: batchSize) }
         }
     }
 
     /// Counts, time spans and sizes of the live database and the archive.
-    public func archiveStatus() throws -> ArchiveStatus {
+    func archiveStatus() throws -> ArchiveStatus {
         try readingArchive(true) {
             try read { db in
                 ArchiveStatus(live: try Self.side(db, "main"), archive: try Self.side(db, "archive"), path: archivePath)

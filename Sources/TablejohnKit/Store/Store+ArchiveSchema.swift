@@ -15,7 +15,7 @@ import GRDB
 // the two databases' indexes (for `ORDER BY id`, the export's order).
 extension Store {
     /// The archive file for a database file: `x.db` → `x.archive.db`, otherwise `x.archive`.
-    public static func archivePath(forDatabase path: String) -> String {
+    static func archivePath(forDatabase path: String) -> String {
         (path.hasSuffix(".db") ? String(path.dropLast(3)) : path) + ".archive" + (path.hasSuffix(".db") ? ".db" : "")
     }
 

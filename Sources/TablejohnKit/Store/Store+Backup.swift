@@ -4,21 +4,21 @@ import GRDB
 import GRDBSQLite
 
 /// What a finished backup reports.
-public struct BackupReport: Sendable, Equatable {
-    public var path: String
-    public var bytes: Int64
-    public var pages: Int
+struct BackupReport: Sendable, Equatable {
+    var path: String
+    var bytes: Int64
+    var pages: Int
     /// Runs in the copy: every run acknowledged before the backup started.
-    public var runs: Int
-    public var milliseconds: Int64
+    var runs: Int
+    var milliseconds: Int64
     /// Where the archive's copy went (`path` + `.archive`), when the archive holds runs.
-    public var archivePath: String?
-    public var archivedRuns = 0
+    var archivePath: String?
+    var archivedRuns = 0
 }
 
 extension Store {
     /// Pages copied per backup step.
-    public static let backupPagesPerStep: Int32 = 256
+    static let backupPagesPerStep: Int32 = 256
 
     /// Copies the database to `path` while the daemon keeps serving, checks the copy with
     /// `PRAGMA integrity_check`, and only then moves it into place.
@@ -32,7 +32,7 @@ extension Store {
     /// failing copy stop early. The file is written under a temporary name in the same
     /// folder and renamed when checked, so `path` is never a half copy; without `replacing`
     /// an existing file is refused, also when one appears during the copy.
-    public func backup(to path: String, replacing: Bool) async throws -> BackupReport {
+    func backup(to path: String, replacing: Bool) async throws -> BackupReport {
         let live = [(writer as? DatabasePool)?.path, archivePath].compactMap { $0 }
         try Self.checkDestination(path, replacing: replacing, live: live)
         // FILE.archive belongs to FILE: refused like FILE unless replacing, and an old one goes when replaced.

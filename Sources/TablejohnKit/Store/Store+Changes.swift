@@ -3,47 +3,47 @@
 import GRDB
 
 /// A change as users see it (SPEC §9).
-public struct PerformanceChange: Sendable, Equatable {
-    public var id: Int64
-    public var ref: String
-    public var metric: String
-    public var runnerName: String?
+struct PerformanceChange: Sendable, Equatable {
+    var id: Int64
+    var ref: String
+    var metric: String
+    var runnerName: String?
     /// The first commit at the new level (once bisection is done, the commit that changed it).
-    public var commit: String
-    public var summary: String
+    var commit: String
+    var summary: String
     /// The last commit at the old level (once bisection is done, `commit`'s first parent).
-    public var base: String
-    public var before: Double
-    public var after: Double
-    public var magnitude: Double
-    public var kind: ChangeKind
-    public var confidence: Double
-    public var state: ChangeState
+    var base: String
+    var before: Double
+    var after: Double
+    var magnitude: Double
+    var kind: ChangeKind
+    var confidence: Double
+    var state: ChangeState
     /// Unix milliseconds.
-    public var detected: Int64
-    public var acked: Int64?
+    var detected: Int64
+    var acked: Int64?
     /// What the re-runs of a regression's parent and commit said, once confirmation began.
-    public var evidence: ConfirmationEvidence? = nil
+    var evidence: ConfirmationEvidence? = nil
     /// When its machine was given up on (Unix milliseconds): its bisection or confirmation
     /// runs waited longer than `[detect] affinity-timeout` for a runner of that machine.
-    public var unconfirmable: Int64? = nil
+    var unconfirmable: Int64? = nil
 }
 
 /// Which changes a listing shows.
-public struct ChangeFilter: Sendable, Equatable {
-    public var states: [ChangeState] = [.confirmed, .detected]
+struct ChangeFilter: Sendable, Equatable {
+    var states: [ChangeState] = [.confirmed, .detected]
     /// Also changes marked unconfirmable on their machine, whatever their state.
-    public var includeUnconfirmable = false
-    public var includeAcked = true
-    public var commit: String?
-    public var id: Int64?
+    var includeUnconfirmable = false
+    var includeAcked = true
+    var commit: String?
+    var id: Int64?
     /// Only changes of this kind.
-    public var kind: ChangeKind?
+    var kind: ChangeKind?
     /// Only changes on refs tracked now.
-    public var trackedRefsOnly = false
-    public var limit = 50
+    var trackedRefsOnly = false
+    var limit = 50
 
-    public init(states: [ChangeState] = [.confirmed, .detected], includeAcked: Bool = true, commit: String? = nil, limit: Int = 50) {
+    init(states: [ChangeState] = [.confirmed, .detected], includeAcked: Bool = true, commit: String? = nil, limit: Int = 50) {
         self.states = states
         // The default listing shows what needs a person: reported changes, and those
         // whose machine went away before they could be confirmed.
@@ -56,7 +56,7 @@ public struct ChangeFilter: Sendable, Equatable {
     /// Lists the states a `state` parameter names: one state, or `any` for all (and, with
     /// the states named, no longer the unconfirmable changes of other states); false, and
     /// nothing changed, for any other name (changes.list, `GET /api/changes`, `tjctl changes --state`).
-    public mutating func select(stateNamed name: String) -> Bool {
+    mutating func select(stateNamed name: String) -> Bool {
         guard let named = name == "any" ? ChangeState.allCases : ChangeState(rawValue: name).map({ [$0] }) else { return false }
         states = named
         includeUnconfirmable = false
@@ -64,10 +64,10 @@ public struct ChangeFilter: Sendable, Equatable {
     }
 
     /// What a `state` parameter accepts, for messages.
-    public static var stateNames: String { (ChangeState.allCases.map(\.rawValue) + ["any"]).joined(separator: ", ") }
+    static var stateNames: String { (ChangeState.allCases.map(\.rawValue) + ["any"]).joined(separator: ", ") }
 
     /// The largest page of changes one request may ask for.
-    public static let maximumLimit = 100_000
+    static let maximumLimit = 100_000
 }
 
 /// A webhook POST still to be made.
@@ -77,9 +77,9 @@ struct HookDelivery: Sendable, Equatable {
     var attempts: Int
 }
 
-public enum ChangeError: Error, Equatable, CustomStringConvertible {
+enum ChangeError: Error, Equatable, CustomStringConvertible {
     case unknown(Int64)
-    public var description: String {
+    var description: String {
         switch self {
         case .unknown(let id): "no change with id \(id)"
         }
@@ -88,14 +88,7 @@ public enum ChangeError: Error, Equatable, CustomStringConvertible {
 
 extension Store {
     /// `line(id, depth)`: the first-parent history from the commit with id `?`, at most `?` commits deep.
-    static let firstParentLine = """
-        WITH RECURSIVE line(id, depth) AS (
-            SELECT ?, 0
-            UNION ALL
-            SELECT p.parent, line.depth + 1 FROM commit_parents p JOIN line ON p.child = line.id AND p.position = 0
-            WHERE line.depth + 1 < ?)
-
-        """
+    static let firstParentLine = FirstParentLine.sql(count: "?")
 
     /// The tracked refs' tips, by name.
     func trackedTips() throws -> [(name: String, commitID: Int64)] {
@@ -241,7 +234,7 @@ extension Store {
     }
 
     /// Changes matching `filter`, newest first.
-    public func changes(_ filter: ChangeFilter = ChangeFilter()) throws -> [PerformanceChange] {
+    func changes(_ filter: ChangeFilter = ChangeFilter()) throws -> [PerformanceChange] {
         try read { db in
             let inStates = "ch.state IN (\(filter.states.map { "'\($0.rawValue)'" }.joined(separator: ", ")))"
             var conditions = [filter.includeUnconfirmable ? "(\(inStates) OR ch.unconfirmable IS NOT NULL)" : inStates]
@@ -278,7 +271,7 @@ extension Store {
     }
 
     /// Marks a change as seen; acknowledging twice keeps the first time.
-    public func acknowledgeChange(_ id: Int64, now: Int64) throws {
+    func acknowledgeChange(_ id: Int64, now: Int64) throws {
         try writer.write { db in
             try db.execute(sql: "UPDATE changes SET acked = coalesce(acked, ?) WHERE id = ?", arguments: [now, id])
             guard db.changesCount == 1 else { throw ChangeError.unknown(id) }
@@ -322,7 +315,7 @@ extension Store {
     }
 
     /// One change by id, in any state.
-    public func change(id: Int64) throws -> PerformanceChange? {
+    func change(id: Int64) throws -> PerformanceChange? {
         var filter = ChangeFilter(states: ChangeState.allCases, limit: 1)
         filter.id = id
         return try changes(filter).first

@@ -2,39 +2,39 @@
 import GRDB
 
 /// A person and a time, as a commit records them.
-public struct CommitSignature: Sendable, Equatable {
-    public var name: String
-    public var email: String
+struct CommitSignature: Sendable, Equatable {
+    var name: String
+    var email: String
     /// Unix seconds.
-    public var time: Int64
+    var time: Int64
     /// Minutes east of UTC.
-    public var offsetMinutes: Int
+    var offsetMinutes: Int
 }
 
 /// A ref pointing at a commit.
-public struct RefMark: Sendable, Equatable {
-    public var name: String
-    public var tracked: Bool
+struct RefMark: Sendable, Equatable {
+    var name: String
+    var tracked: Bool
 }
 
 /// One commit with everything its page shows apart from runs and measurements.
-public struct CommitDetails: Sendable, Equatable {
-    public var id: Int64
-    public var hash: String
-    public var author: CommitSignature
-    public var committer: CommitSignature
-    public var message: String
-    public var reachability: Reachability
+struct CommitDetails: Sendable, Equatable {
+    var id: Int64
+    var hash: String
+    var author: CommitSignature
+    var committer: CommitSignature
+    var message: String
+    var reachability: Reachability
     /// In parent order: the first is the first parent.
-    public var parents: [CommitSummary]
+    var parents: [CommitSummary]
     /// Newest first, at most `Store.childLimit`.
-    public var children: [CommitSummary]
-    public var refs: [RefMark]
+    var children: [CommitSummary]
+    var refs: [RefMark]
     /// The queue priority when the commit is queued.
-    public var queuePriority: Int?
+    var queuePriority: Int?
 
     /// The first line of the message.
-    public var summary: String { CommitText.summary(of: message) }
+    var summary: String { CommitText.summary(of: message) }
 }
 
 extension Store {
@@ -44,7 +44,7 @@ extension Store {
     /// The commit `hash` with its parents, children, refs and queue entry; nil if unknown.
     /// Every lookup goes through an index: the hash, the parent edges (both ways) and the
     /// queue's primary key; refs are a small table.
-    public func commitDetails(_ hash: String) throws -> CommitDetails? {
+    func commitDetails(_ hash: String) throws -> CommitDetails? {
         try read { db in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT id, author_name, author_email, author_time, author_offset,
@@ -80,7 +80,7 @@ extension Store {
     }
 
     /// The first parent of the commit `hash`; nil for a root commit or an unknown one.
-    public func firstParent(of hash: String) throws -> CommitSummary? {
+    func firstParent(of hash: String) throws -> CommitSummary? {
         try read { db in
             try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT c.hash, c.author_name, c.author_time, substr(c.message, 1, 400)
@@ -95,7 +95,7 @@ extension Store {
     /// The number of stored commits without counting them: the importer numbers commits
     /// 1, 2, 3, … and never deletes one, so the highest id is the count, read from the
     /// end of the primary key instead of a scan of a million rows.
-    public func commitTotal() throws -> Int {
+    func commitTotal() throws -> Int {
         try read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(id), 0) FROM commits")) ?? 0 }
     }
 }

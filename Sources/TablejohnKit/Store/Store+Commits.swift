@@ -96,7 +96,7 @@ struct CommitWriter {
 
 extension Store {
     /// Who made commit `hash`, when, and the summary of its message as every list shows it; nil if unknown.
-    public func commitSummary(_ hash: String) throws -> CommitSummary? {
+    func commitSummary(_ hash: String) throws -> CommitSummary? {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT author_name, author_time, substr(message, 1, 400) FROM commits WHERE hash = ?", arguments: [hash]).map { row in
                 CommitSummary(hash: hash, authorName: row[0], authorTime: row[1], summary: CommitText.summary(of: row[2]))
@@ -106,7 +106,7 @@ extension Store {
 
     /// The number of stored commits, and how many are reachable from any ref (a scan: for
     /// `tjctl status`, not for pages, which use `commitTotal`).
-    public func commitCounts() throws -> (total: Int, reachable: Int) {
+    func commitCounts() throws -> (total: Int, reachable: Int) {
         try read { db in
             let row = try Row.fetchOne(db, sql: "SELECT count(*), coalesce(sum(reachable > 0), 0) FROM commits")!
             return (row[0], row[1])
@@ -114,7 +114,7 @@ extension Store {
     }
 
     /// The database id of the commit `hash`.
-    public func commitID(of hash: String) throws -> Int64 {
+    func commitID(of hash: String) throws -> Int64 {
         try read { db in
             guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM commits WHERE hash = ?", arguments: [hash]) else {
                 throw RunError.unknownCommit(hash)
@@ -124,17 +124,17 @@ extension Store {
     }
 
     /// How many runs are stored.
-    public func runCount() throws -> Int {
+    func runCount() throws -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM runs") ?? 0 }
     }
 
     /// Whether any run is stored (cheaper than counting them on a large database).
-    public func hasRuns() throws -> Bool {
+    func hasRuns() throws -> Bool {
         try read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM runs)") ?? false }
     }
 
     /// The reachability of the commit `hash`, or nil if it is not stored.
-    public func reachability(of hash: String) throws -> Reachability? {
+    func reachability(of hash: String) throws -> Reachability? {
         try read { db in
             try Int.fetchOne(db, sql: "SELECT reachable FROM commits WHERE hash = ?", arguments: [hash])
                 .flatMap(Reachability.init(rawValue:))
@@ -153,11 +153,11 @@ enum CommitText {
 }
 
 /// A commit as pages mention it.
-public struct CommitSummary: Sendable, Equatable {
-    public var hash: String
-    public var authorName: String
+struct CommitSummary: Sendable, Equatable {
+    var hash: String
+    var authorName: String
     /// Unix seconds.
-    public var authorTime: Int64
+    var authorTime: Int64
     /// The message's first line.
-    public var summary: String
+    var summary: String
 }

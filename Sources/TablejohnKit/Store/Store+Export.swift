@@ -4,19 +4,19 @@ import GRDB
 import GRDBSQLite
 
 /// Where an export page stopped; opaque to callers, passed back for the next page.
-public struct ExportCursor: Sendable, Equatable {
-    public var runID: String
-    public var metric: String
+struct ExportCursor: Sendable, Equatable {
+    var runID: String
+    var metric: String
 
-    public init(runID: String, metric: String) {
+    init(runID: String, metric: String) {
         self.runID = runID
         self.metric = metric
     }
 
     /// Encoded as text for RPC and HTTP callers.
-    public var token: String { runID + "\n" + metric }
+    var token: String { runID + "\n" + metric }
 
-    public init?(token: String) {
+    init?(token: String) {
         guard let newline = token.firstIndex(of: "\n") else { return nil }
         runID = String(token[..<newline])
         metric = String(token[token.index(after: newline)...])
@@ -25,12 +25,12 @@ public struct ExportCursor: Sendable, Equatable {
 
 extension Store {
     /// The CSV header line, with its newline.
-    public static let csvHeader = "run_id,commit,metric,value,unit,runner,bench_method,start,end,exit_code,origin\n"
+    static let csvHeader = "run_id,commit,metric,value,unit,runner,bench_method,start,end,exit_code,origin\n"
 
     /// Appends up to `limit` measurement rows after `cursor` to `output` as CSV lines
     /// (no header). Returns the number of rows and the cursor for the next page, nil at
     /// the end. Rows come in (run, metric) order, so pages never overlap or skip.
-    public func exportCSV(_ filter: RunFilter, after cursor: ExportCursor?, limit: Int,
+    func exportCSV(_ filter: RunFilter, after cursor: ExportCursor?, limit: Int,
                           into output: inout [UInt8]) throws -> (rows: Int, next: ExportCursor?) {
         try readingArchive(filter.includeArchive) { try read { db in
             var (condition, arguments) = filter.condition()
@@ -71,7 +71,7 @@ extension Store {
     }
 
     /// Up to `limit` whole runs after the run `afterRunID`, in run id order, for JSON export.
-    public func exportRuns(_ filter: RunFilter, afterRunID: String?, limit: Int) throws -> (runs: [Run], next: String?) {
+    func exportRuns(_ filter: RunFilter, afterRunID: String?, limit: Int) throws -> (runs: [Run], next: String?) {
         try readingArchive(filter.includeArchive) { try read { db in
             var (condition, arguments) = filter.condition()
             if let afterRunID {

@@ -2,10 +2,10 @@
 import GRDB
 
 /// The newest run of the nearest benchmarked commit on a first-parent line.
-public struct LatestRun: Sendable, Equatable {
-    public var run: RunSummary
+struct LatestRun: Sendable, Equatable {
+    var run: RunSummary
     /// How many first-parent steps below the tip its commit is; 0 for the tip itself.
-    public var depth: Int
+    var depth: Int
 }
 
 extension Store {
@@ -17,19 +17,17 @@ extension Store {
     ///
     /// The walk stops at the first commit with a run: each step is one parent-edge
     /// lookup and one probe of the runs' commit index, so a benchmarked tip costs two.
-    public func latestRun(fromTip tip: Int64) throws -> LatestRun? {
+    func latestRun(fromTip tip: Int64) throws -> LatestRun? {
         let found = try read { db in
-            try Row.fetchOne(db.cachedStatement(sql: """
-                WITH RECURSIVE line(id, depth, benchmarked) AS (
-                    SELECT ?1, 0, EXISTS (SELECT 1 FROM runs WHERE commit_id = ?1)
-                    UNION ALL
-                    SELECT p.parent, line.depth + 1, EXISTS (SELECT 1 FROM runs r WHERE r.commit_id = p.parent)
-                    FROM line JOIN commit_parents p ON p.child = line.id AND p.position = 0
-                    WHERE line.benchmarked = 0 AND line.depth < ?2)
-                SELECT id, depth FROM line WHERE benchmarked LIMIT 1
-                """), arguments: [tip, Self.latestRunSearchDepth])
+            try Row.fetchOne(db.cachedStatement(sql: Self.benchmarkedAncestor), arguments: [tip, Self.latestRunSearchDepth + 1])
         }
         guard let found, let run = try runs(RunFilter(commitID: found[0]), limit: 1).first else { return nil }
         return LatestRun(run: run, depth: found[1])
     }
+
+    /// The first commit with runs on the line from `?1`, within `?2` commits: the walk
+    /// stops at it (one parent-edge lookup and one probe of the runs' commit index a step).
+    private static let benchmarkedAncestor = FirstParentLine.sql(
+        from: "?1", count: "?2", continueWhile: "NOT EXISTS (SELECT 1 FROM runs r WHERE r.commit_id = line.id)")
+        + "SELECT id, depth FROM line WHERE EXISTS (SELECT 1 FROM runs r WHERE r.commit_id = line.id) LIMIT 1"
 }

@@ -2,16 +2,16 @@
 import GRDB
 
 /// A metric with how it is read.
-public struct MetricInfo: Sendable, Equatable {
-    public var name: String
-    public var unit: String?
-    public var direction: MetricDirection
-    public var measurementCount: Int
+struct MetricInfo: Sendable, Equatable {
+    var name: String
+    var unit: String?
+    var direction: MetricDirection
+    var measurementCount: Int
 }
 
 extension Store {
     /// Every metric, by name, with how many measurements it has.
-    public func metrics() throws -> [MetricInfo] {
+    func metrics() throws -> [MetricInfo] {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT m.name, m.unit, m.direction, (SELECT count(*) FROM measurements x WHERE x.metric = m.name)
@@ -25,7 +25,7 @@ extension Store {
 
     /// Sets a metric's unit and/or direction, creating the metric if it is new.
     @discardableResult
-    public func setMetric(_ name: String, unit: String?, direction: MetricDirection?) throws -> MetricInfo {
+    func setMetric(_ name: String, unit: String?, direction: MetricDirection?) throws -> MetricInfo {
         try writer.write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO metrics (name) VALUES (?)", arguments: [name])
             if let unit { try db.execute(sql: "UPDATE metrics SET unit = ? WHERE name = ?", arguments: [unit, name]) }

@@ -2,20 +2,20 @@
 import GRDB
 
 /// One queued commit.
-public struct QueueEntry: Sendable, Equatable {
-    public var hash: String
-    public var priority: Int
-    public var summary: String
+struct QueueEntry: Sendable, Equatable {
+    var hash: String
+    var priority: Int
+    var summary: String
     /// Unix milliseconds.
-    public var added: Int64
-    public var committerTime: Int64
+    var added: Int64
+    var committerTime: Int64
     /// The machine it waits for (bisection and confirmation runs); nil: any runner.
-    public var affinity: MachineAffinity? = nil
+    var affinity: MachineAffinity? = nil
 }
 
 extension Store {
     /// The priorities a user may give a queued commit (RPC and web forms alike).
-    public static let queuePriorities: ClosedRange<Int64> = -1_000_000...1_000_000
+    static let queuePriorities: ClosedRange<Int64> = -1_000_000...1_000_000
 
     /// Queues every commit with an id above `afterID` that is reachable from a
     /// tracked ref (the commits one import just added). Returns how many were queued.
@@ -29,7 +29,7 @@ extension Store {
     }
 
     /// The queue in the order runners take it: highest priority first, then newest commit first.
-    public func queue(limit: Int = 1000) throws -> [QueueEntry] {
+    func queue(limit: Int = 1000) throws -> [QueueEntry] {
         try readStatement { db in
             try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT c.hash, q.priority, substr(c.message, 1, 400), q.added, c.committer_time, q.affinity_fingerprint, q.affinity_runner
@@ -43,7 +43,7 @@ extension Store {
     }
 
     /// The hashes of the first `limit` queued commits, in `queue`'s order.
-    public func queuedHashes(limit: Int) throws -> [String] {
+    func queuedHashes(limit: Int) throws -> [String] {
         try queuedCommits(limit: limit).map(\.hash)
     }
 
@@ -52,7 +52,7 @@ extension Store {
     /// reader the list is kept while no other connection commits (`PRAGMA data_version`),
     /// so runners' status calls between two writes cost one pragma instead of sorting the
     /// whole queue each.
-    public func queuedCommits(limit: Int) throws -> [QueuedCommit] {
+    func queuedCommits(limit: Int) throws -> [QueuedCommit] {
         try readStatementVersioned { db, version in
             if let version, let kept = queueHead.withLock({ $0 }), kept.version == version, kept.limit == limit {
                 return kept.commits
@@ -77,7 +77,7 @@ extension Store {
     /// the unfinished changes (bisecting or confirming) of each such machine unconfirmable
     /// on it, in one transaction. Returns how many entries were released.
     @discardableResult
-    public func releaseAffinities(_ hashes: [String], now: Int64) throws -> Int {
+    func releaseAffinities(_ hashes: [String], now: Int64) throws -> Int {
         guard !hashes.isEmpty else { return 0 }
         return try writer.write { db in
             var released = 0
@@ -104,7 +104,7 @@ extension Store {
 
     /// Queues commits (by hash) at `priority`; commits already queued get the new
     /// priority. Returns the hashes that were not queued before.
-    public func enqueue(_ hashes: [String], priority: Int, now: Int64) throws -> [String] {
+    func enqueue(_ hashes: [String], priority: Int, now: Int64) throws -> [String] {
         try writer.write { db in
             let find = try db.makeStatement(sql: "SELECT id FROM commits WHERE hash = ?")
             let queued = try db.makeStatement(sql: "SELECT 1 FROM queue WHERE commit_id = ?")
@@ -121,7 +121,7 @@ extension Store {
     /// Queues the commit `hash` at `priority` at least: a commit queued lower is raised,
     /// one queued higher keeps its place. Returns whether it was not queued before.
     @discardableResult
-    public func enqueue(_ hash: String, atLeast priority: Int, now: Int64) throws -> Bool {
+    func enqueue(_ hash: String, atLeast priority: Int, now: Int64) throws -> Bool {
         try writer.write { db in
             guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM commits WHERE hash = ?", arguments: [hash]) else {
                 throw RunError.unknownCommit(hash)
@@ -133,7 +133,7 @@ extension Store {
     }
 
     /// Removes a commit from the queue; false when it was not queued.
-    public func dequeue(_ hash: String) throws -> Bool {
+    func dequeue(_ hash: String) throws -> Bool {
         try writer.write { db in
             try db.execute(sql: "DELETE FROM queue WHERE commit_id = (SELECT id FROM commits WHERE hash = ?)", arguments: [hash])
             return db.changesCount == 1
@@ -141,7 +141,7 @@ extension Store {
     }
 
     /// Changes the priority of a queued commit; false when it is not queued.
-    public func prioritize(_ hash: String, priority: Int) throws -> Bool {
+    func prioritize(_ hash: String, priority: Int) throws -> Bool {
         try writer.write { db in
             try db.execute(sql: "UPDATE queue SET priority = ? WHERE commit_id = (SELECT id FROM commits WHERE hash = ?)",
                            arguments: [priority, hash])
@@ -151,18 +151,13 @@ extension Store {
 
     /// The last `count` commits of the first-parent history starting at `tip` (newest
     /// first) that have no runs yet.
-    public func firstParentCommitsWithoutRuns(from tip: String, count: Int) throws -> [String] {
+    func firstParentCommitsWithoutRuns(from tip: String, count: Int) throws -> [String] {
         try read { db in try String.fetchAll(db, sql: Self.firstParentWithoutRuns, arguments: [tip, count]) }
     }
 
     /// Hashes of the first `?2` commits of the first-parent line from the commit hashed
     /// `?1`, newest first, that have no runs.
-    private static let firstParentWithoutRuns = """
-        WITH RECURSIVE line(id, depth) AS (
-            SELECT id, 0 FROM commits WHERE hash = ?1
-            UNION ALL
-            SELECT p.parent, line.depth + 1 FROM commit_parents p JOIN line ON p.child = line.id AND p.position = 0
-            WHERE line.depth + 1 < ?2)
+    private static let firstParentWithoutRuns = FirstParentLine.sql(from: "(SELECT id FROM commits WHERE hash = ?1)", count: "?2") + """
         SELECT c.hash FROM line CROSS JOIN commits c ON c.id = line.id
         WHERE NOT EXISTS (SELECT 1 FROM runs r WHERE r.commit_id = line.id)
         ORDER BY line.depth
@@ -172,7 +167,7 @@ extension Store {
     /// branch tracked by default, at `priority`, once in the database's life. Returns
     /// nil while nothing has been imported yet (ask again after the next import), else
     /// the hashes queued (none when it was done before or runs exist).
-    public func queueInitialBackfill(count: Int, priority: Int, now: Int64) throws -> [String]? {
+    func queueInitialBackfill(count: Int, priority: Int, now: Int64) throws -> [String]? {
         try writer.write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM meta WHERE key = 'initial_backfill'") == true { return [] }
             guard let ref = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'default_tracked'") else { return nil }
@@ -192,7 +187,7 @@ extension Store {
 
     /// How many commits are queued.
     /// Whether the commit `hash` is queued.
-    public func isQueued(_ hash: String) throws -> Bool {
+    func isQueued(_ hash: String) throws -> Bool {
         try read { db in
             try Bool.fetchOne(db.cachedStatement(sql: """
                 SELECT 1 FROM queue q CROSS JOIN commits c ON c.id = q.commit_id WHERE c.hash = ?
@@ -200,7 +195,7 @@ extension Store {
         }
     }
 
-    public func queueLength() throws -> Int {
+    func queueLength() throws -> Int {
         try read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM queue")) ?? 0 }
     }
 }

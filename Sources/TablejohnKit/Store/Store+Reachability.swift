@@ -3,12 +3,12 @@ import GRDB
 import GRDBSQLite
 
 /// How a commit can be reached, stored in `commits.reachable`.
-public enum Reachability: Int, Sendable, Comparable {
+enum Reachability: Int, Sendable, Comparable {
     case unreachable = 0
     case fromRef = 1
     case fromTrackedRef = 2
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
 extension Store {

@@ -2,28 +2,28 @@
 import GRDB
 
 /// A ref as the database knows it.
-public struct StoredRef: Sendable, Equatable {
-    public var name: String
-    public var commitID: Int64
-    public var hash: String
-    public var tracked: Bool
+struct StoredRef: Sendable, Equatable {
+    var name: String
+    var commitID: Int64
+    var hash: String
+    var tracked: Bool
 }
 
 /// A ref with its tip commit, for listings.
 public struct RefSummary: Sendable, Equatable {
-    public var name: String
-    public var tracked: Bool
+    var name: String
+    var tracked: Bool
     public var hash: String
-    public var summary: String
-    public var authorName: String
-    public var committerTime: Int64
+    var summary: String
+    var authorName: String
+    var committerTime: Int64
 }
 
 /// Errors about refs named by a user.
-public enum RefError: Error, CustomStringConvertible, Equatable {
+enum RefError: Error, CustomStringConvertible, Equatable {
     case unknown(String)
 
-    public var description: String {
+    var description: String {
         switch self {
         case .unknown(let name): "no ref named \(name)"
         }
@@ -32,7 +32,7 @@ public enum RefError: Error, CustomStringConvertible, Equatable {
 
 extension Store {
     /// Every stored ref, by name.
-    public func refs() throws -> [String: StoredRef] {
+    func refs() throws -> [String: StoredRef] {
         try read { db in try Self.refs(db) }
     }
 
@@ -65,7 +65,7 @@ extension Store {
 
     /// Starts or stops tracking `name` (a full ref name). Tracking raises the
     /// reachability of the ref's history; untracking recomputes it.
-    public func setTracked(_ name: String, _ tracked: Bool) throws {
+    func setTracked(_ name: String, _ tracked: Bool) throws {
         try writer.write { db in
             guard let ref = try Self.refs(db)[name] else { throw RefError.unknown(name) }
             guard ref.tracked != tracked else { return }

@@ -4,7 +4,7 @@ import GRDB
 extension Store {
     /// For runner `name`'s last `limit` successful runs that did not share the machine with
     /// another run: each metric's values per commit, for the commits measured at least twice.
-    public func repeatedValues(runner name: String, limit: Int = 2000) throws -> [String: [Int64: [Double]]] {
+    func repeatedValues(runner name: String, limit: Int = 2000) throws -> [String: [Int64: [Double]]] {
         try read { db in
             let rows = try Row.fetchCursor(db.cachedStatement(sql: """
                 WITH recent AS (

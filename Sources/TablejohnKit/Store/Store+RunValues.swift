@@ -2,21 +2,22 @@
 import GRDB
 
 /// One run's measured values by metric.
-public struct RunValues: Sendable, Equatable {
-    public var runID: String
-    public var machine: Machine
+struct RunValues: Sendable, Equatable {
+    var runID: String
+    var machine: Machine
     /// Unix milliseconds.
-    public var start: Int64
-    public var values: [String: Double]
-    public var units: [String: String]
+    var start: Int64
+    var values: [String: Double]
+    var units: [String: String]
     /// Raw samples by metric, for the metrics that have them; read only when asked for.
-    public var samples: [String: [Double]] = [:]
+    var samples: [String: [Double]] = [:]
 
-    /// `runs` grouped by machine, machines in the order their first run appears.
-    public static func byMachine(_ runs: [RunValues]) -> [(machine: Machine, runs: [RunValues])] {
+    /// `runs` grouped by machine (`Machine.isSameMachine(as:)`), machines in the order their
+    /// first run appears, each named by its first run.
+    static func byMachine(_ runs: [RunValues]) -> [(machine: Machine, runs: [RunValues])] {
         var groups: [(machine: Machine, runs: [RunValues])] = []
         for run in runs {
-            if let index = groups.firstIndex(where: { $0.machine == run.machine }) {
+            if let index = groups.firstIndex(where: { $0.machine.isSameMachine(as: run.machine) }) {
                 groups[index].runs.append(run)
             } else {
                 groups.append((run.machine, [run]))
@@ -26,7 +27,7 @@ public struct RunValues: Sendable, Equatable {
     }
 
     /// The units `runs` reported, by metric (the first run's where they differ).
-    public static func units(of runs: [RunValues]) -> [String: String] {
+    static func units(of runs: [RunValues]) -> [String: String] {
         var result: [String: String] = [:]
         for run in runs { result.merge(run.units) { kept, _ in kept } }
         return result
@@ -42,7 +43,7 @@ extension Store {
     /// no runner). One indexed lookup of the commit's runs, then each run's measurements
     /// by primary key. `withSamples` reads the raw samples too.
     /// `includeArchive` reads archived runs too.
-    public func runValues(commit hash: String, runner: String?? = nil, withSamples: Bool = false,
+    func runValues(commit hash: String, runner: String?? = nil, withSamples: Bool = false,
                           includeArchive: Bool = false) throws -> [RunValues] {
         try readingArchive(includeArchive) { try read { db in
             var condition = "commit_id = (SELECT id FROM commits WHERE hash = ?) AND exit_code = 0"
@@ -81,7 +82,7 @@ extension Store {
     }
 
     /// The machines the runs `ids` ran on, by run id (primary-key lookups); unknown ids are left out.
-    public func machines(ofRuns ids: some Collection<String>) throws -> [String: Machine] {
+    func machines(ofRuns ids: some Collection<String>) throws -> [String: Machine] {
         try read { db in
             let statement = try db.cachedStatement(sql: "SELECT runner_name, runner_fingerprint FROM runs WHERE id = ?")
             var machines: [String: Machine] = [:]
@@ -94,7 +95,7 @@ extension Store {
     }
 
     /// Units and directions of the metrics named, by primary key; unknown names are left out.
-    public func metricReadings(_ names: some Collection<String>) throws -> [String: MetricHeader] {
+    func metricReadings(_ names: some Collection<String>) throws -> [String: MetricHeader] {
         guard !names.isEmpty else { return [:] }
         return try read { db in
             var readings: [String: MetricHeader] = [:]

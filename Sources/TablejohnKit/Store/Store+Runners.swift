@@ -4,20 +4,20 @@ import Foundation
 import GRDB
 
 /// A runner the server knows, as `runners.list` shows it.
-public struct RunnerRecord: Sendable, Equatable {
-    public var name: String
+struct RunnerRecord: Sendable, Equatable {
+    var name: String
     /// When its token was issued; nil for a runner using the shared token.
-    public var created: Int64?
-    public var lastSeen: Int64?
-    public var fingerprint: JSONValue?
+    var created: Int64?
+    var lastSeen: Int64?
+    var fingerprint: JSONValue?
 }
 
-public enum RunnerError: Error, Equatable, CustomStringConvertible {
+enum RunnerError: Error, Equatable, CustomStringConvertible {
     case invalidName(String)
     case exists(String)
     case unknown(String)
 
-    public var description: String {
+    var description: String {
         switch self {
         case .invalidName(let name):
             "runner name \(name.debugDescription) must be 1 to 64 letters, digits, dots, dashes or underscores"
@@ -29,7 +29,7 @@ public enum RunnerError: Error, Equatable, CustomStringConvertible {
 
 extension Store {
     /// Registers a runner and returns its token, which is not stored and cannot be shown again.
-    public func addRunner(_ name: String, now: Int64) throws -> String {
+    func addRunner(_ name: String, now: Int64) throws -> String {
         guard RunnerToken.isValidName(name) else { throw RunnerError.invalidName(name) }
         let token = RunnerToken.generate()
         try writer.write { db in
@@ -44,7 +44,7 @@ extension Store {
     }
 
     /// Removes a runner: its token stops working at once.
-    public func revokeRunner(_ name: String) throws {
+    func revokeRunner(_ name: String) throws {
         try writer.write { db in
             try db.execute(sql: "DELETE FROM runners WHERE name = ?", arguments: [name])
             guard db.changesCount == 1 else { throw RunnerError.unknown(name) }
@@ -55,7 +55,7 @@ extension Store {
     /// Whether `token` is the token issued to runner `name`. Checked against the digests
     /// kept in memory (`RunnerTokenTable`), so the runner API's per-request check reads
     /// the database only after a runner was added or revoked.
-    public func runnerTokenMatches(name: String, token: String) throws -> Bool {
+    func runnerTokenMatches(name: String, token: String) throws -> Bool {
         let stored = try runnerTokenDigests()[name]
         // A missing runner costs the same digest as a wrong token.
         return RunnerToken.equalInConstantTime(RunnerToken.digest(token), stored ?? Data(count: 32)) && stored != nil
@@ -84,7 +84,7 @@ extension Store {
         }
     }
 
-    public func runners() throws -> [RunnerRecord] {
+    func runners() throws -> [RunnerRecord] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT name, created, last_seen, fingerprint FROM runners ORDER BY name").map { row in
                 RunnerRecord(name: row[0], created: row[1], lastSeen: row[2],

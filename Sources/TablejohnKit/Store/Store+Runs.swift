@@ -3,15 +3,15 @@ import GRDB
 import GRDBSQLite
 
 /// Which runs a listing or export covers. Nil fields do not filter.
-public struct RunFilter: Sendable, Equatable {
-    public var commitID: Int64?
+struct RunFilter: Sendable, Equatable {
+    var commitID: Int64?
     /// Only runs of commits on this ref's first-parent history.
-    public var refCommitID: Int64?
-    public var metric: String?
-    public var runner: String?
+    var refCommitID: Int64?
+    var metric: String?
+    var runner: String?
     /// Unix milliseconds, inclusive lower and exclusive upper bound on the run's start.
-    public var since: Int64?
-    public var until: Int64?
+    var since: Int64?
+    var until: Int64?
     /// Run ids from `runIDsFrom` (inclusive) to `runIDsBefore` (exclusive): the segments
     /// of a parallel export.
     var runIDsFrom: String?
@@ -21,13 +21,13 @@ public struct RunFilter: Sendable, Equatable {
     /// once per page.
     var lineCommitIDs: String?
     /// Archived runs too, not only live ones (`tjctl … --include-archive`, `?archive=1`).
-    public var includeArchive = false
+    var includeArchive = false
 
     /// The tables this filter reads: the live ones, or the views over live and archived rows.
     var runsTable: String { includeArchive ? "all_runs" : "runs" }
     var measurementsTable: String { includeArchive ? "all_measurements" : "measurements" }
 
-    public init(commitID: Int64? = nil, refCommitID: Int64? = nil, metric: String? = nil, runner: String? = nil,
+    init(commitID: Int64? = nil, refCommitID: Int64? = nil, metric: String? = nil, runner: String? = nil,
                 since: Int64? = nil, until: Int64? = nil) {
         self.commitID = commitID
         self.refCommitID = refCommitID
@@ -46,11 +46,7 @@ public struct RunFilter: Sendable, Equatable {
             parts.append("r.commit_id IN (SELECT value FROM json_each(?))")
             arguments += [lineCommitIDs]
         } else if let refCommitID {
-            parts.append("""
-                r.commit_id IN (WITH RECURSIVE line(id) AS (SELECT ? UNION ALL
-                SELECT p.parent FROM commit_parents p JOIN line ON p.child = line.id AND p.position = 0)
-                SELECT id FROM line)
-                """)
+            parts.append("r.commit_id IN (" + FirstParentLine.sql() + "SELECT id FROM line)")
             arguments += [refCommitID]
         }
         if let runner { parts.append("r.runner_name = ?"); arguments += [runner] }
@@ -70,13 +66,11 @@ extension Store {
     /// `filter` with its ref's first-parent line walked once: the commits on it that have
     /// runs, listed. An export's pages then look those up instead of walking the line
     /// again each (a recursive walk over the whole history, per page and per segment).
-    public func resolvingRefLine(_ filter: RunFilter) throws -> RunFilter {
+    func resolvingRefLine(_ filter: RunFilter) throws -> RunFilter {
         guard let refCommitID = filter.refCommitID, filter.lineCommitIDs == nil else { return filter }
         let ids = try readingArchive(filter.includeArchive) {
             try read { db in
-                try Int64.fetchAll(db, sql: """
-                    WITH RECURSIVE line(id) AS (SELECT ? UNION ALL
-                    SELECT p.parent FROM commit_parents p JOIN line ON p.child = line.id AND p.position = 0)
+                try Int64.fetchAll(db, sql: FirstParentLine.sql() + """
                     SELECT DISTINCT r.commit_id FROM \(filter.runsTable) r WHERE r.commit_id IN (SELECT id FROM line)
                     """, arguments: [refCommitID])
             }
@@ -88,27 +82,27 @@ extension Store {
 }
 
 /// A run in a listing: everything but its measurements and output.
-public struct RunSummary: Sendable, Equatable {
-    public var id: String
-    public var commit: String
-    public var benchMethod: String
-    public var runnerName: String?
-    public var start: Int64
-    public var end: Int64
-    public var exitCode: Int
-    public var origin: RunOrigin
-    public var measurementCount: Int
+struct RunSummary: Sendable, Equatable {
+    var id: String
+    var commit: String
+    var benchMethod: String
+    var runnerName: String?
+    var start: Int64
+    var end: Int64
+    var exitCode: Int
+    var origin: RunOrigin
+    var measurementCount: Int
     /// The run is in the archive (listed with `RunFilter.includeArchive`).
-    public var archived = false
+    var archived = false
 }
 
-public enum RunError: Error, Equatable, CustomStringConvertible {
+enum RunError: Error, Equatable, CustomStringConvertible {
     case unknownCommit(String)
     case unknownRun(String)
     /// A measurement whose unit cannot be converted to the unit its metric already has.
     case incompatibleUnit(MeasurementError)
 
-    public var description: String {
+    var description: String {
         switch self {
         case .incompatibleUnit(let error): "\(error)"
         case .unknownCommit(let hash): "no commit \(hash) in the database"
@@ -177,7 +171,7 @@ extension Store {
 
     /// The statements of `record`, compiled once per transaction.
     private struct RecordStatements {
-        let exists, commitID, run, metric, metricUnit, measurement, line, dequeue: Statement
+        let exists, commitID, run, metric, metricUnit, measurement, line, queued, dequeue: Statement
 
         init(_ db: Database) throws {
             // A run already stored, live or archived, is not stored again (an import of an export taken with the archive).
@@ -194,18 +188,16 @@ extension Store {
                 INSERT INTO measurements (run_id, metric, value, unit, samples, lower, upper) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
             line = try db.cachedStatement(sql: "INSERT INTO run_output (run_id, line, source, text) VALUES (?, ?, ?, ?)")
-            // An entry waiting for a machine (MachineAffinity) leaves only with a run from that
-            // machine: the same fingerprint, or without one, the same runner name.
-            dequeue = try db.cachedStatement(sql: """
-                DELETE FROM queue WHERE commit_id = ?1 AND (affinity_fingerprint IS NULL AND affinity_runner IS NULL
-                    OR CASE WHEN coalesce(affinity_fingerprint, '') <> '' THEN affinity_fingerprint = ?2 ELSE affinity_runner = ?3 END)
-                """)
+            // An entry waiting for a machine leaves only with a run from that machine, as
+            // `MachineAffinity.admits` (the one same-machine rule) decides.
+            queued = try db.cachedStatement(sql: "SELECT affinity_fingerprint, affinity_runner FROM queue WHERE commit_id = ?")
+            dequeue = try db.cachedStatement(sql: "DELETE FROM queue WHERE commit_id = ?")
         }
 
         /// After a failed step SQLite reports the failure again on the statement's next
         /// reset; clear it so the next run starts clean.
         func reset() {
-            for statement in [exists, commitID, run, metric, metricUnit, measurement, line, dequeue] { sqlite3_reset(statement.sqliteStatement) }
+            for statement in [exists, commitID, run, metric, metricUnit, measurement, line, queued, dequeue] { sqlite3_reset(statement.sqliteStatement) }
         }
     }
 
@@ -250,7 +242,10 @@ extension Store {
         for (number, entry) in run.output.enumerated() {
             try statements.line.execute(arguments: [run.id, number, entry.source.rawValue, entry.text])
         }
-        try statements.dequeue.execute(arguments: [commitID, fingerprint, run.runnerName])
+        if let entry = try Row.fetchOne(statements.queued, arguments: [commitID]),
+           Self.affinity(fingerprint: entry[0], runner: entry[1])?.admits(name: run.runnerName ?? "", fingerprint: fingerprint) ?? true {
+            try statements.dequeue.execute(arguments: [commitID])
+        }
         return true
     }
 
@@ -292,7 +287,7 @@ extension Store {
 
     /// Runs matching `filter`, newest first, at most `limit`, starting after the run
     /// `after` (a cursor from the previous page).
-    public func runs(_ filter: RunFilter, limit: Int, after cursor: (start: Int64, id: String)? = nil) throws -> [RunSummary] {
+    func runs(_ filter: RunFilter, limit: Int, after cursor: (start: Int64, id: String)? = nil) throws -> [RunSummary] {
         try readingArchive(filter.includeArchive) { try readStatement { db in
             var (condition, arguments) = filter.condition()
             if let cursor {
@@ -338,12 +333,12 @@ extension Store {
     }
 
     /// One live run with everything recorded about it.
-    public func run(id: String) throws -> Run? {
+    func run(id: String) throws -> Run? {
         try read { db in try Self.run(db, id: id) }
     }
 
     /// One archived run with everything recorded about it.
-    public func archivedRun(id: String) throws -> Run? {
+    func archivedRun(id: String) throws -> Run? {
         try read { db in try Self.run(db, id: id, schema: "archive") }
     }
 
@@ -376,7 +371,7 @@ extension Store {
     }
 
     /// Deletes a run with its measurements and output.
-    public func deleteRun(id: String) throws {
+    func deleteRun(id: String) throws {
         try writer.write { db in
             try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [id])
             guard db.changesCount == 1 else { throw RunError.unknownRun(id) }

@@ -30,8 +30,8 @@ struct SeriesDelta: Sendable {
 /// A metric's name, unit and direction, without counting its measurements.
 public struct MetricHeader: Sendable, Equatable {
     public var name: String
-    public var unit: String?
-    public var direction: MetricDirection
+    var unit: String?
+    var direction: MetricDirection
 }
 
 extension Store {
@@ -45,7 +45,7 @@ extension Store {
     }
 
     /// The metric's header, nil when no run measured it.
-    public func metricHeader(_ name: String) throws -> MetricHeader? {
+    func metricHeader(_ name: String) throws -> MetricHeader? {
         try readStatement { db in try Self.metricHeader(db, name) }
     }
 

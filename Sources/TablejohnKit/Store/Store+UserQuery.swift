@@ -5,7 +5,7 @@ extension Store {
     /// Runs one read-only statement a user wrote and returns one page of its rows, off
     /// the caller's thread. Writes, several statements and refused actions are errors
     /// before anything runs; see `UserQuery` and `UserQueryPolicy`.
-    public func userQuery(_ sql: String, offset: Int, limit: Int, limits: UserQueryLimits) async throws -> UserQueryResult {
+    func userQuery(_ sql: String, offset: Int, limit: Int, limits: UserQueryLimits) async throws -> UserQueryResult {
         guard let pool = writer as? DatabasePool else { throw UserQueryError.unavailable("an in-memory database has no file to open") }
         let path = pool.path
         let archive = archivePath

@@ -3,23 +3,23 @@ import Foundation
 import GRDB
 
 /// A user as `users.list` shows it.
-public struct UserRecord: Sendable, Equatable {
-    public var name: String
-    public var admin: Bool
+struct UserRecord: Sendable, Equatable {
+    var name: String
+    var admin: Bool
     /// Unix milliseconds.
-    public var created: Int64
+    var created: Int64
     /// Sessions that have not expired.
-    public var sessions: Int
+    var sessions: Int
 }
 
 /// A logged-in browser, as the session cookie names it.
-public struct UserSession: Sendable, Equatable {
-    public var user: String
-    public var admin: Bool
+struct UserSession: Sendable, Equatable {
+    var user: String
+    var admin: Bool
     /// The token every form of this session carries.
-    public var csrfToken: String
+    var csrfToken: String
     /// Unix milliseconds.
-    public var expires: Int64
+    var expires: Int64
 }
 
 public enum UserError: Error, Equatable, CustomStringConvertible {
@@ -40,13 +40,13 @@ public enum UserError: Error, Equatable, CustomStringConvertible {
 
 /// What makes a user name or a password acceptable.
 public enum UserAccount {
-    public static let maximumNameLength = 64
-    public static let minimumPasswordLength = 8
+    static let maximumNameLength = 64
+    static let minimumPasswordLength = 8
     /// bcrypt reads at most 72 bytes; a longer password would be cut silently.
-    public static let maximumPasswordBytes = 72
+    static let maximumPasswordBytes = 72
     /// How long a session lasts from login: fixed, not extended by use, so reading a
     /// page never writes to the database.
-    public static let sessionLifetime: Duration = .seconds(30 * 24 * 3600)
+    static let sessionLifetime: Duration = .seconds(30 * 24 * 3600)
     static var sessionLifetimeMilliseconds: Int64 { sessionLifetime.components.seconds * 1000 }
 
     public static func validate(name: String) throws(UserError) {
@@ -73,7 +73,7 @@ public enum UserAccount {
 
 extension Store {
     /// Adds a user with an already hashed password.
-    public func addUser(_ name: String, passwordHash: String, admin: Bool, now: Int64) throws {
+    func addUser(_ name: String, passwordHash: String, admin: Bool, now: Int64) throws {
         try UserAccount.validate(name: name)
         try writer.write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE name = ?", arguments: [name]) != true else {
@@ -85,7 +85,7 @@ extension Store {
     }
 
     /// Replaces a user's password hash and ends all their sessions.
-    public func setPasswordHash(_ name: String, passwordHash: String) throws {
+    func setPasswordHash(_ name: String, passwordHash: String) throws {
         try writer.write { db in
             try db.execute(sql: "UPDATE users SET password_hash = ? WHERE name = ?", arguments: [passwordHash, name])
             guard db.changesCount == 1 else { throw UserError.unknown(name) }
@@ -94,14 +94,14 @@ extension Store {
     }
 
     /// Removes a user; their sessions go with them (ON DELETE CASCADE).
-    public func removeUser(_ name: String) throws {
+    func removeUser(_ name: String) throws {
         try writer.write { db in
             try db.execute(sql: "DELETE FROM users WHERE name = ?", arguments: [name])
             guard db.changesCount == 1 else { throw UserError.unknown(name) }
         }
     }
 
-    public func users(now: Int64) throws -> [UserRecord] {
+    func users(now: Int64) throws -> [UserRecord] {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT u.name, u.admin, u.created,
@@ -114,7 +114,7 @@ extension Store {
     }
 
     /// The stored bcrypt hash of `name`'s password; nil for an unknown user.
-    public func passwordHash(user name: String) throws -> String? {
+    func passwordHash(user name: String) throws -> String? {
         try read { db in
             try String.fetchOne(db.cachedStatement(sql: "SELECT password_hash FROM users WHERE name = ?"), arguments: [name])
         }
@@ -122,7 +122,7 @@ extension Store {
 
     /// Starts a session for `user` and returns its cookie token (not stored; only its
     /// SHA-256 is) and CSRF token. Sessions that have expired are deleted on the way.
-    public func createSession(user: String, now: Int64) throws -> (token: String, csrfToken: String) {
+    func createSession(user: String, now: Int64) throws -> (token: String, csrfToken: String) {
         let token = RunnerToken.generate()
         let csrfToken = RunnerToken.generate()
         try writer.write { db in
@@ -135,7 +135,7 @@ extension Store {
     }
 
     /// The unexpired session whose cookie token is `token`: one read of the primary key.
-    public func session(token: String, now: Int64) throws -> UserSession? {
+    func session(token: String, now: Int64) throws -> UserSession? {
         try readStatement { db in
             try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT s.user, u.admin, s.csrf_token, s.expires FROM sessions s CROSS JOIN users u ON u.name = s.user
@@ -148,7 +148,7 @@ extension Store {
 
     /// Ends the session whose cookie token is `token` (logging out); false if there was none.
     @discardableResult
-    public func endSession(token: String) throws -> Bool {
+    func endSession(token: String) throws -> Bool {
         try writer.write { db in
             try db.execute(sql: "DELETE FROM sessions WHERE token_sha256 = ?", arguments: [RunnerToken.digest(token)])
             return db.changesCount == 1

@@ -23,7 +23,7 @@ public final class Store: Sendable {
     let queueHead = Mutex<(version: Int64, limit: Int, commits: [QueuedCommit])?>(nil)
     /// The archive database's file, attached to every connection as `archive`;
     /// nil for an in-memory store (its archive is in memory too).
-    public let archivePath: String?
+    let archivePath: String?
     /// Held by readers of live and archived runs together and by each batch that moves runs
     /// between them; shared by the stores made with `withDedicatedReader`.
     let archiveGate: ArchiveGate
@@ -39,7 +39,7 @@ public final class Store: Sendable {
     }
 
     /// A private in-memory database, for tests.
-    public static func inMemory() throws -> Store {
+    static func inMemory() throws -> Store {
         try Store(writer: DatabaseQueue(configuration: configuration(archive: ":memory:")), archivePath: nil)
     }
 
@@ -68,7 +68,7 @@ public final class Store: Sendable {
     /// a read through the pool costs about 25 µs of reader checkout, dispatch and
     /// transaction bookkeeping around a 2 µs query. Writes still go through `writer`.
     /// Stores without a file (tests' in-memory databases) return themselves.
-    public func withDedicatedReader() throws -> Store {
+    func withDedicatedReader() throws -> Store {
         guard let pool = writer as? DatabasePool else { return self }
         var configuration = Self.configuration(archive: archivePath ?? Self.archivePath(forDatabase: pool.path))
         configuration.readonly = true
@@ -139,7 +139,7 @@ public final class Store: Sendable {
 extension Store {
     /// The number of rows changed through the writer connection since it opened.
     /// Tests use it to show that a no-op sync writes nothing.
-    public func totalChanges() throws -> Int {
+    func totalChanges() throws -> Int {
         try writer.write { $0.totalChangesCount }
     }
 }

@@ -1,7 +1,7 @@
 // Why a user's SQL statement (`tjctl sql`, `db.query`) was refused or stopped.
 
 /// A refused or failed user query. Nothing was changed in any case.
-public enum UserQueryError: Error, Equatable, CustomStringConvertible, Sendable {
+enum UserQueryError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The text holds no statement, only blanks or comments.
     case empty
     /// More than one statement: only the first would have been checked.
@@ -15,7 +15,7 @@ public enum UserQueryError: Error, Equatable, CustomStringConvertible, Sendable 
     /// The database could not be opened for reading.
     case unavailable(String)
 
-    public var description: String {
+    var description: String {
         switch self {
         case .empty: "no SQL statement given"
         case .severalStatements: "give exactly one statement; found more after the first"

@@ -8,9 +8,9 @@
 /// that set something) is refused while the statement is compiled, before it runs. The
 /// connection is also opened read-only with `PRAGMA query_only` and every statement must
 /// pass `sqlite3_stmt_readonly`, so one hole in this list is not enough to write.
-public enum UserQueryPolicy {
+enum UserQueryPolicy {
     /// The authorizer's answer for one action.
-    public enum Decision: Equatable, Sendable {
+    enum Decision: Equatable, Sendable {
         case allow
         /// Compile the statement, but read this column as NULL.
         case hide
@@ -52,7 +52,7 @@ public enum UserQueryPolicy {
 
     /// Columns that hold secrets (password hashes, token digests, session tokens): they
     /// read as NULL, so query output can be pasted anywhere.
-    public static let hiddenColumns: [String: Set<String>] = [
+    static let hiddenColumns: [String: Set<String>] = [
         "users": ["password_hash"],
         "sessions": ["token_sha256", "csrf_token"],
         "runners": ["token_sha256"],
@@ -61,7 +61,7 @@ public enum UserQueryPolicy {
     /// The decision for one authorizer call: `action` is SQLite's action code, `first`
     /// and `second` its two detail arguments (table and column for READ, pragma name and
     /// value for PRAGMA, function name in `second` for FUNCTION).
-    public static func decide(action: Int32, first: String?, second: String?) -> Decision {
+    static func decide(action: Int32, first: String?, second: String?) -> Decision {
         switch action {
         case select, recursive:
             return .allow

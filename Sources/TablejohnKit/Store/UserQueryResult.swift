@@ -1,7 +1,7 @@
 // One page of a user query's rows, each value as SQLite typed it.
 
 /// One value of a result row, as SQLite typed it.
-public enum UserQueryCell: Equatable, Sendable {
+enum UserQueryCell: Equatable, Sendable {
     case null
     case integer(Int64)
     case real(Double)
@@ -19,10 +19,10 @@ public enum UserQueryCell: Equatable, Sendable {
 }
 
 /// Rows `offset ..< offset + rows.count` of a statement's result.
-public struct UserQueryResult: Equatable, Sendable {
-    public var columns: [String]
-    public var rows: [[UserQueryCell]]
-    public var offset: Int
+struct UserQueryResult: Equatable, Sendable {
+    var columns: [String]
+    var rows: [[UserQueryCell]]
+    var offset: Int
     /// Where the next page starts; nil when these were the last rows.
-    public var nextOffset: Int?
+    var nextOffset: Int?
 }

@@ -7,21 +7,21 @@ public struct ImportReport: Sendable, Equatable {
     /// Commits added to the database.
     public var newCommits = 0
     /// Refs added, moved or removed.
-    public var refsChanged = 0
+    var refsChanged = 0
     /// Commits whose reachability changed.
-    public var reachabilityChanged = 0
+    var reachabilityChanged = 0
     /// Commits put in the queue.
     public var queued = 0
     /// True when the repository's refs matched the database and nothing was written.
     public var unchanged = false
     /// True for the first import into an empty database.
-    public var initial = false
+    var initial = false
 
     public init(unchanged: Bool = false) { self.unchanged = unchanged }
 }
 
 /// Raised when an import stops because the daemon is shutting down.
-public struct ImportCancelled: Error {}
+struct ImportCancelled: Error {}
 
 /// Imports new commits and ref changes from a repository into the store.
 ///
@@ -29,13 +29,13 @@ public struct ImportCancelled: Error {}
 /// and stops at known commits. Everything happens in one transaction, so a crash
 /// leaves the database as it was before the round.
 public struct Importer {
-    public var repository: GitRepository
-    public var store: Store
-    public var logger: Logger
+    var repository: GitRepository
+    var store: Store
+    var logger: Logger
     /// Polled during long walks; returning true abandons the import.
-    public var shouldStop: @Sendable () -> Bool = { false }
+    var shouldStop: @Sendable () -> Bool = { false }
     /// Called with the number of commits walked so far during long imports.
-    public var progress: @Sendable (Int) -> Void = { _ in }
+    var progress: @Sendable (Int) -> Void = { _ in }
 
     public init(repository: GitRepository, store: Store, logger: Logger) {
         self.repository = repository

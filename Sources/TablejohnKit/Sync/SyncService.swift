@@ -7,8 +7,8 @@ import Synchronization
 /// Keeps the database in step with the repository: every `interval`, and whenever
 /// `requestSync()` is called, it fetches (when a remote URL is configured), imports
 /// and queues. A failing round logs a warning and the next round tries again.
-public final class SyncService: Service, Sendable {
-    public let status = SyncStatus()
+final class SyncService: Service, Sendable {
+    let status = SyncStatus()
     private let repository: GitRepository
     private let store: Store
     private let remote: RemoteSettings?
@@ -19,16 +19,16 @@ public final class SyncService: Service, Sendable {
     private let trigger: AsyncStream<Void>.Continuation
 
     /// Where and what to fetch.
-    public struct RemoteSettings: Sendable {
-        public var url: String
-        public var refspecs: [String]
-        public init(url: String, refspecs: [String]) {
+    struct RemoteSettings: Sendable {
+        var url: String
+        var refspecs: [String]
+        init(url: String, refspecs: [String]) {
             self.url = url
             self.refspecs = refspecs
         }
     }
 
-    public init(repository: GitRepository, store: Store, remote: RemoteSettings?, interval: Duration, logger: Logger,
+    init(repository: GitRepository, store: Store, remote: RemoteSettings?, interval: Duration, logger: Logger,
                 metrics: DaemonMetrics? = nil) {
         self.metrics = metrics
         self.repository = repository
@@ -40,9 +40,9 @@ public final class SyncService: Service, Sendable {
     }
 
     /// Asks for a round as soon as the current one (if any) ends.
-    public func requestSync() { trigger.yield() }
+    func requestSync() { trigger.yield() }
 
-    public func run() async throws {
+    func run() async throws {
         trigger.yield()  // the first round starts at once
         await withDiscardingTaskGroup { group in
             group.addTask { [trigger, interval] in
@@ -62,7 +62,7 @@ public final class SyncService: Service, Sendable {
     /// Runs one round off the cooperative thread pool (libgit2 and SQLite block).
     /// Returns the import report, or nil when the round failed.
     @discardableResult
-    public func runRound() async -> ImportReport? {
+    func runRound() async -> ImportReport? {
         let stop = Atomic<Bool>(false)
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<ImportReport?, Never>) in

@@ -3,27 +3,27 @@ import Foundation
 import Synchronization
 
 /// A snapshot of the sync loop's state.
-public struct SyncState: Sendable, Equatable {
-    public enum Phase: Sendable, Equatable {
+struct SyncState: Sendable, Equatable {
+    enum Phase: Sendable, Equatable {
         case waiting
         case fetching
         case importing(commits: Int)
     }
 
-    public var phase: Phase = .waiting
-    public var lastSuccess: Date?
+    var phase: Phase = .waiting
+    var lastSuccess: Date?
     /// The last round's error, cleared by a successful round.
-    public var lastError: String?
-    public var rounds = 0
+    var lastError: String?
+    var rounds = 0
 }
 
 /// Thread-safe holder of the sync loop's state.
-public final class SyncStatus: Sendable {
+final class SyncStatus: Sendable {
     private let state = Mutex(SyncState())
 
-    public init() {}
+    init() {}
 
-    public var snapshot: SyncState { state.withLock { $0 } }
+    var snapshot: SyncState { state.withLock { $0 } }
 
     func update(_ change: (inout SyncState) -> Void) {
         state.withLock { change(&$0) }

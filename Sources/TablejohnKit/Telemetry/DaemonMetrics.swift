@@ -38,7 +38,7 @@ public final class DaemonMetrics: Sendable {
     }
 
     /// Where a submitted run came from.
-    public enum SubmissionSource: String, Sendable, CaseIterable {
+    enum SubmissionSource: String, Sendable, CaseIterable {
         /// A runner's `submit_run` in a status call.
         case runner
         /// `POST /api/runs`.
@@ -48,7 +48,7 @@ public final class DaemonMetrics: Sendable {
     }
 
     /// What became of a submitted run.
-    public enum SubmissionOutcome: String, Sendable, CaseIterable {
+    enum SubmissionOutcome: String, Sendable, CaseIterable {
         /// Stored now.
         case stored
         /// Already stored: acknowledged again, nothing written.
@@ -60,7 +60,7 @@ public final class DaemonMetrics: Sendable {
     /// The methods counted by name; any other is `other`, so invented methods add no series.
     static let methods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
 
-    public init() {
+    init() {
         var factory = PrometheusMetricsFactory(registry: registry)
         let slow: [Duration] = [.milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1),
                                 .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(300), .seconds(900)]
@@ -107,7 +107,7 @@ public final class DaemonMetrics: Sendable {
 
     /// One submitted run, and how long storing it took (batching included); nil for a
     /// run refused for its content before the database was asked.
-    public func submission(_ source: SubmissionSource, _ outcome: SubmissionOutcome, duration: Duration?) {
+    func submission(_ source: SubmissionSource, _ outcome: SubmissionOutcome, duration: Duration?) {
         Counter(label: Name.submissions, dimensions: [("source", source.rawValue), ("outcome", outcome.rawValue)], factory: factory).increment()
         guard let duration else { return }
         Timer(label: Name.submissionDuration, dimensions: [("source", source.rawValue)], factory: factory)

@@ -12,7 +12,7 @@ struct CommitLookup {
         let revision = Self.revision(inPath: request.uri.path)
         let hash: String
         do {
-            hash = Self.isFullHash(revision) ? revision : try web.resolver.commit(public: revision)
+            hash = CommitHash.isCanonical(revision) ? revision : try web.resolver.commit(public: revision)
         } catch let error as PublicRevisionError {
             return .refused("commit", error, viewer: viewer)
         } catch let error as RevisionError {
@@ -40,10 +40,6 @@ struct CommitLookup {
         return raw.removingPercentEncoding ?? String(raw)
     }
 
-    static func isFullHash(_ text: String) -> Bool {
-        text.utf8.count == 40 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
-    }
-
     /// The page for a name that resolves to no commit, or to several.
     private func failure(_ error: RevisionError, revision: String, viewer: Viewer) throws -> PageAnswer {
         switch error {
@@ -54,7 +50,7 @@ struct CommitLookup {
                              note: "It names commit \(hash) of the repository, which is not imported yet.", viewer: viewer)
         case .ambiguous(_, let names):
             let candidates = try names.map { name in
-                if Self.isFullHash(name) {
+                if CommitHash.isCanonical(name) {
                     return NotFoundPage.Candidate(href: URLPath.commit(name), label: name,
                                                   summary: try web.store.commitSummary(name)?.summary ?? "")
                 }

@@ -4,7 +4,8 @@ import Hummingbird
 /// How an error thrown by a route reads over HTTP: its status, its one-line message, and
 /// for storage trouble (a busy or full database) the seconds to wait before retrying.
 /// Routes throw; this decides, so the same error gets the same status everywhere.
-/// (JSON-RPC has its own mapping, `ControlMethods.translate`; tjctl's exit codes follow it.)
+/// (JSON-RPC has its own mapping, `ControlMethods.translate`; tjctl's exit codes follow it.
+/// Form posts word the same answer as a page, `WebPageError(formAnswer:)`.)
 struct HTTPErrorAnswer: Equatable {
     var status: HTTPResponse.Status
     var message: String
@@ -15,6 +16,14 @@ struct HTTPErrorAnswer: Equatable {
         switch error {
         case let error where StorageTrouble.isTransient(error):
             self.init(status: .serviceUnavailable, message: StorageTrouble.message(error), retryAfterSeconds: StorageTrouble.retryAfterSeconds)
+        case let error as AdminError:
+            switch error {
+            case .notQueued: self.init(status: .conflict, message: error.description)
+            case .tooManyCommits, .invalid: self.init(status: .badRequest, message: error.description)
+            case .archivedRun: self.init(status: .notFound, message: error.description)
+            case .noSync: self.init(status: .serviceUnavailable, message: error.description)
+            case .syncFailed: self.init(status: .internalServerError, message: error.description)
+            }
         case let error as PublicRevisionError: self.init(status: .badRequest, message: error.description)
         case let error as RevisionError: self.init(status: .notFound, message: error.description)
         case let error as RefError: self.init(status: .notFound, message: error.description)

@@ -55,7 +55,7 @@ enum PageRoutes {
             return try RunLookup(web: web).run(id, viewer: context.viewer)
         }
         let parent = try web.store.firstParent(of: run.commit)
-        let parentRuns = try parent.map { try web.store.runValues(commit: $0.hash, runner: .some(run.runnerName)) } ?? []
+        let parentRuns = try parent.map { try web.store.runValues(commit: $0.hash) } ?? []
         let metrics = run.measurements.map(\.metric) + parentRuns.flatMap(\.values.keys)
         return .page(RunPage(run: run, commit: try web.store.commitSummary(run.commit), parent: parent, parentRuns: parentRuns,
                              readings: try web.store.metricReadings(metrics), viewer: context.viewer, archived: archived != nil).render())

@@ -70,7 +70,7 @@ struct RunLookup {
         case .run(let id, let machine): other = (id, machine)
         case .commit(_, let runs):
             // With a fixed base run, prefer the other side's runs on the base's machine.
-            if case .run(_, let machine) = targets.0, let same = runs.first(where: { $0.machine == machine }) {
+            if case .run(_, let machine) = targets.0, let same = runs.first(where: { $0.machine.isSameMachine(as: machine) }) {
                 other = same
             } else {
                 other = runs[0]
@@ -80,7 +80,7 @@ struct RunLookup {
         let base: String
         switch targets.0 {
         case .run(let id, _): base = id
-        case .commit(_, let runs): base = (runs.first { $0.machine == other.machine } ?? runs[0]).id
+        case .commit(_, let runs): base = (runs.first { $0.machine.isSameMachine(as: other.machine) } ?? runs[0]).id
         case .nothing: return nil
         }
         return .redirect(URLPath.compare(base, other.id), permanent: false)

@@ -4,36 +4,40 @@ import Hummingbird
 import Logging
 
 /// What the routes read from.
-public struct WebContext: Sendable {
-    public var store: Store
-    public var sync: SyncStatus
-    public var repositoryPath: String
-    public var resolver: RevisionResolver
-    public var runners: RunnerAPI
+struct WebContext: Sendable {
+    var store: Store
+    var sync: SyncStatus
+    var repositoryPath: String
+    var resolver: RevisionResolver
+    var runners: RunnerAPI
     /// Metric series kept for the graph until the database changes.
     var series: SeriesCache
     /// `[web] public`: whether reading needs no login.
-    public var isPublic: Bool
+    var isPublic: Bool
     /// The sync loop the admin "fetch now" action runs a round of; nil: the action is unavailable.
-    public var syncService: SyncService?
+    var syncService: SyncService?
+    /// The admin actions the forms call: the same functions as the control socket's.
+    var commands: AdminCommands {
+        AdminCommands(store: store, resolver: resolver, sync: syncService, runners: runners)
+    }
     /// Failed-login waits and the bound on password checks in flight.
     let loginGate = LoginGate()
     /// Bounds the CSV exports streaming at once.
     let exports: ExportGate
     /// Which Host headers are answered (`[web] address` and `allowed-hosts`).
-    public var hostPolicy = HostPolicy.loopback
+    var hostPolicy = HostPolicy.loopback
     /// `[repo] hook-secret`: nil turns `POST /api/hook` off (404).
-    public var hookSecret: HookSecret?
+    var hookSecret: HookSecret?
     /// What a good push hook delivery does: ask the sync loop for a round now.
     var requestFetch: @Sendable () -> Void
     /// The daemon's metrics, served at `/metrics`; nil: not counted, and no such route.
-    public var metrics: DaemonMetrics?
+    var metrics: DaemonMetrics?
     /// `[web] metrics-token`: a bearer token that opens `/metrics` on a private instance.
-    public var metricsToken: String?
+    var metricsToken: String?
     /// `[web] base-path`: where a reverse proxy serves the routes; `.root` for none.
-    public var basePath = BasePath.root
+    var basePath = BasePath.root
 
-    public init(store: Store, sync: SyncStatus, repositoryPath: String, resolver: RevisionResolver, runners: RunnerAPI? = nil,
+    init(store: Store, sync: SyncStatus, repositoryPath: String, resolver: RevisionResolver, runners: RunnerAPI? = nil,
                 isPublic: Bool = true, syncService: SyncService? = nil, exportLimit: Int = 4) {
         self.store = store
         self.sync = sync
@@ -122,7 +126,7 @@ extension WebContext {
     /// Slow clients get `idleTimeout` to send a request head and are closed after that long
     /// with nothing in flight; past `maxConnections` new connections wait to be accepted.
     /// `onListening` runs once the port is bound.
-    public func application(address: SocketAddressSetting, idleTimeout: Duration = .seconds(30), maxConnections: Int = 512,
+    func application(address: SocketAddressSetting, idleTimeout: Duration = .seconds(30), maxConnections: Int = 512,
                             logger: Logger, onListening: @escaping @Sendable () async -> Void = {}) -> some ApplicationProtocol {
         Application(responder: WebRoutes.responder(self),
                     server: .http1(configuration: .init(idleTimeout: .seconds(max(1, min(idleTimeout.components.seconds, 86_400))))),

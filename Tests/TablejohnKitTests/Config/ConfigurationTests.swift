@@ -137,7 +137,7 @@ struct ConfigurationTests {
         ("[repo]\nrefspecs = [1]\n", "my.toml:2: [repo] refspecs: expected an array of strings, found an integer in it"),
         ("[wbe]\naddress = \"x\"\n", "my.toml:1: wbe: unknown section"),
         ("web = 3\n", "my.toml:1: web: expected a table ([web]), found an integer"),
-        ("[repo\n", "my.toml:1: expected ']' after table name"),
+        ("[repo\n", "my.toml:1: Error while parsing table header: expected ']', saw '\\n'"),
         ("[bench]\nmethod = \"comand\"\n", "my.toml:2: [bench] method: expected \"internal\", \"command\" or \"bench-repo\", found \"comand\""),
         ("[bench]\nmethod = \"command\"\n", "my.toml: [bench] command: method \"command\" needs a command to run, such as \"make bench\""),
         ("[bench]\nmethod = \"internal\"\ncommand = \"x\"\n", "my.toml:3: [bench] command: is only used with method = \"command\""),

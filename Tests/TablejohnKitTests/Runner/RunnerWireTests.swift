@@ -18,10 +18,10 @@ private func order(_ id: String = "r1") -> RunOrder {
 struct RunnerWireTests {
     @Test("a server's huge time limit is cut to 30 days instead of crashing the runner")
     func hugeTimeout() throws {
-        let decoded = try RunnerWire.reply(reply(["timeout_s": 1e300]))
+        let decoded = try RunnerProtocol.StatusReply(json: reply(["timeout_s": 1e300]))
         #expect(decoded.run?.timeout == .seconds(30 * 24 * 3600))
-        #expect(try RunnerWire.reply(reply(["timeout_s": .integer(Int64.max)])).run?.timeout == .seconds(30 * 24 * 3600))
-        #expect(try RunnerWire.reply(reply(["timeout_s": 1.5])).run?.timeout == .milliseconds(1500))
+        #expect(try RunnerProtocol.StatusReply(json: reply(["timeout_s": .integer(Int64.max)])).run?.timeout == .seconds(30 * 24 * 3600))
+        #expect(try RunnerProtocol.StatusReply(json: reply(["timeout_s": 1.5])).run?.timeout == .milliseconds(1500))
     }
 
     @Test("a negative, zero or non-numeric time limit, a bad id, hash or entry is refused with a message")
@@ -39,7 +39,7 @@ struct RunnerWireTests {
             (reply(method: ["type": "bench_repo", "hash": "HEAD", "entry": "run.sh"]), "a bench_repo run whose hash is not a full commit hash"),
         ]
         for (value, message) in refused {
-            #expect(throws: RunnerWireError(message: message)) { try RunnerWire.reply(value) }
+            #expect(throws: RunnerWireError(message: message)) { try RunnerProtocol.StatusReply(json: value) }
         }
     }
 

@@ -16,7 +16,7 @@ struct RunnerSubmissionTroubleTests {
     static func waiting(_ id: String) -> RunnerLifecycle {
         var lifecycle = RunnerLifecycle(weights: [1], pingInterval: 1000, maximumBackoff: 8000)
         let order = finished(id).order
-        _ = lifecycle.replied(lifecycle.plan(for: 0), StatusReply(run: order, abort: false), now: 0)
+        _ = lifecycle.replied(lifecycle.plan(for: 0), RunnerProtocol.StatusReply(run: order, abort: false), now: 0)
         lifecycle.runEnded(finished(id), now: 100)
         return lifecycle
     }

@@ -45,6 +45,23 @@ struct RunnerAPITests {
         #expect(try store.runs(RunFilter(), limit: 10).isEmpty)
     }
 
+    @Test("a named result format goes out with a script method, and not with the internal one, which reads no results")
+    func formatOnlyForScripts() async throws {
+        let repo = try TestRepository()
+        let hashes = try repo.commits(2)
+        let store = try Store.inMemory()
+        _ = try Importer(repository: GitRepository(opening: repo.path), store: store, logger: Logger(label: "test")).run()
+        _ = try store.enqueue(hashes, priority: 0, now: 0)
+        var bench = TablejohnConfiguration.Bench()
+        bench.format = .goBench
+        let ask: JSONValue = ["secret": "0123456789", "status": ["type": "idle"], "request_run": true]
+        let statistics = try await RunnerAPI(store: store, bench: bench).status(name: "a", body: ask, now: 1_700_000_000_000)
+        #expect(statistics["run"]?["bench_method"] == ["type": "internal"])
+        bench.method = .command("make bench")
+        let command = try await RunnerAPI(store: store, bench: bench).status(name: "b", body: ask, now: 1_700_000_000_000)
+        #expect(command["run"]?["bench_method"] == ["type": "command", "command": "make bench", "format": "go"])
+    }
+
     @Test("a bench repository without a HEAD commit refuses the call before anything is reserved")
     func benchRepositoryWithoutHead() async throws {
         let repo = try TestRepository()

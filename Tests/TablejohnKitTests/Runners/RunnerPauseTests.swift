@@ -12,7 +12,7 @@ struct RunnerPauseTests {
     func lifecycle() {
         var lifecycle = RunnerLifecycle(weights: [1], pingInterval: 1000)
         let order = RunOrder(id: "r1", hash: "c1", method: .internal, timeout: .seconds(60), start: "2026-11-23T00:00:00.000Z")
-        _ = lifecycle.replied(lifecycle.plan(for: 0), StatusReply(run: order, abort: false), now: 0)
+        _ = lifecycle.replied(lifecycle.plan(for: 0), RunnerProtocol.StatusReply(run: order, abort: false), now: 0)
         lifecycle.runEnded(FinishedRun(order: order, start: 0, end: 10, exitCode: 0, output: [], measurements: []), now: 10)
 
         // Given the disk is short of space when the run has ended
@@ -28,7 +28,7 @@ struct RunnerPauseTests {
         #expect(body["request_run"] == nil)
         #expect(body["submit_run"]?["id"] == "r1")
         // A run handed out all the same (an old server) is not started.
-        let actions = lifecycle.replied(paused, StatusReply(run: RunOrder(id: "r2", hash: "c2", method: .internal, timeout: .seconds(60),
+        let actions = lifecycle.replied(paused, RunnerProtocol.StatusReply(run: RunOrder(id: "r2", hash: "c2", method: .internal, timeout: .seconds(60),
                                                                            start: "x"), abort: false), now: 20)
         #expect(actions.isEmpty)
         #expect(lifecycle.unacknowledged.isEmpty)

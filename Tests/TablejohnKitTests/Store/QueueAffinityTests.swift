@@ -68,4 +68,26 @@ struct QueueAffinityTests {
         #expect(again.queued == 0)
         #expect(try store.queue().isEmpty)
     }
+
+    @Test("an entry waiting for a fingerprint-less machine is taken off by that runner's run without a fingerprint, not by one with")
+    func fingerprintlessMachine() throws {
+        // Given a commit pinned to runner ci, whose series' runs carry no fingerprint
+        let repo = try TestRepository()
+        let hashes = try repo.commits(1)
+        let store = try Store.inMemory()
+        _ = try Importer(repository: GitRepository(opening: repo.path), store: store, logger: Logger(label: "test")).run()
+        let commitID = try store.commitID(of: hashes[0])
+        try store.writer.write { db in
+            try Store.queueCommit(db, commitID, priority: 0, now: 0, affinity: MachineAffinity(fingerprint: "", runner: "ci"), conflict: .keep)
+        }
+        // When ci's run lands carrying a fingerprint (its numbers join another series)
+        try store.record(run("with", hashes[0], runner: "ci", cpu: "test"))
+        // Then the commit still waits
+        #expect(try store.isQueued(hashes[0]))
+        // When a run of ci without a fingerprint lands
+        try store.record(Run(id: "without", commit: hashes[0], benchMethod: "command", runnerName: "ci", fingerprint: nil, start: 2_000,
+                             end: 2_001, exitCode: 0, origin: .runner, measurements: []))
+        // Then it leaves the queue
+        #expect(try !store.isQueued(hashes[0]))
+    }
 }

@@ -97,4 +97,27 @@ struct CommitPageTests {
         #expect(body.contains("<td class=\"error\">exit 1</td>"))
         #expect(!body.contains(">9<"))
     }
+
+    @Test("a runner renamed on the same machine (same fingerprint) is still compared with the parent's runs")
+    func renamedRunner() async throws {
+        // Given the parent measured by bench-1 and the commit by the same machine renamed bench-2
+        var hashes: [String] = []
+        let fixture = try PageFixture { repo in hashes = try repo.commits(2) }
+        try fixture.store.setMetric("latency", unit: "s", direction: .lower)
+        try fixture.record("p1", commit: hashes[0], runner: "bench-1", values: ["latency": 2])
+        try fixture.record("c1", commit: hashes[1], runner: "bench-2", values: ["latency": 3])
+        // And a fingerprint-less run of the parent under the commit's runner name
+        try fixture.record("p2", commit: hashes[0], runner: "bench-2", fingerprint: nil, values: ["latency": 100])
+        // When the commit's page is shown
+        let body = try await fixture.get("/commit/\(hashes[1])/").body
+        // Then the commit's run is compared with bench-1's parent run: one machine, a delta of +50 %
+        #expect(body.contains("Deltas against the run of the parent"))
+        #expect(try #require(body.row(ofMetric: "latency")).contains("<td class=\"number delta worse\">+50.0 %</td>"))
+        // And the fingerprint-less run (another machine by the rule) is never the baseline
+        #expect(!body.contains(">100<"))
+        #expect(body.components(separatedBy: "<section class=\"machine\">").count == 2)
+        // And the run's own page says the same
+        let run = try await fixture.get("/run/c1/").body
+        #expect(try #require(run.row(ofMetric: "latency")).contains("<td class=\"number delta worse\">+50.0 %</td>"))
+    }
 }

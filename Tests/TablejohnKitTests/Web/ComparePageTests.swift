@@ -47,6 +47,17 @@ struct ComparePageTests {
         #expect(!body.contains("<evil>"))
     }
 
+    @Test("a renamed runner on the same fingerprint is the same machine: no warning; the same name without a fingerprint is another")
+    func renamedRunner() async throws {
+        var hashes: [String] = []
+        let fixture = try PageFixture { repo in hashes = try repo.commits(1) }
+        try fixture.record("a", commit: hashes[0], runner: "bench-1", values: ["latency": 2])
+        try fixture.record("b", commit: hashes[0], runner: "bench-2", values: ["latency": 3])
+        try fixture.record("c", commit: hashes[0], runner: "bench-1", fingerprint: nil, values: ["latency": 4])
+        #expect(try await !fixture.get("/compare/a/b/").body.contains("id=\"machine-warning\""))
+        #expect(try await fixture.get("/compare/a/c/").body.contains("id=\"machine-warning\""))
+    }
+
     @Test("unknown runs are a 404 naming them; addresses without a slash redirect")
     func unknown() async throws {
         var hashes: [String] = []

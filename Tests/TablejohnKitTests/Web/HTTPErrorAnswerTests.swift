@@ -17,6 +17,11 @@ struct HTTPErrorAnswerTests {
         (ExternalRunError(message: "no measurements"), .badRequest, "no measurements"),
         (RunnerAPIError(kind: .conflict, message: "taken"), .conflict, "taken"),
         (RunnerAPIError(kind: .unprocessable, message: "odd"), .unprocessableContent, "odd"),
+        (AdminError.notQueued(revision: "main", hash: "abc"), .conflict, "main is not in the queue"),
+        (AdminError.tooManyCommits(revision: "a..b", limit: 10_000), .badRequest, "a..b names more than 10000 commits; narrow the range"),
+        (AdminError.invalid(parameter: "priority", reason: "too high"), .badRequest, "too high"),
+        (AdminError.archivedRun(id: "r1"), .notFound, "run r1 is in the archive"),
+        (AdminError.noSync, .serviceUnavailable, "this server does not fetch"),
     ]
 
     @Test("domain errors map to their status and message")
@@ -47,5 +52,23 @@ struct HTTPErrorAnswerTests {
             }
             #expect(try await client.execute(uri: "/defect", method: .get).status == .internalServerError)
         }
+    }
+
+    @Test("a form post words the same answer as a page: unknown names are the form's fault (400), typed names keep their spelling, storage trouble keeps Retry-After")
+    func formAnswers() throws {
+        let unknown = WebPageError(formAnswer: try #require(HTTPErrorAnswer(RevisionError.unknown("nope"))))
+        #expect(unknown.status == .badRequest)
+        #expect(unknown.message == "No ref or commit named nope.")
+        // What the user typed keeps its spelling at the start of a sentence.
+        let notQueued = WebPageError(formAnswer: try #require(HTTPErrorAnswer(AdminError.notQueued(revision: "main", hash: "abc"))),
+                                     given: ["main", "token"])
+        #expect(notQueued.status == .conflict)
+        #expect(notQueued.message == "main is not in the queue.")
+        let ambiguous = WebPageError(formAnswer: try #require(HTTPErrorAnswer(RevisionError.ambiguous("ab", candidates: ["ab1", "ab2"]))),
+                                     given: ["ab"])
+        #expect(ambiguous.message == "ab is ambiguous: it could be ab1, ab2.")
+        let busy = WebPageError(formAnswer: try #require(HTTPErrorAnswer(DatabaseError(resultCode: .SQLITE_BUSY))))
+        #expect(busy.status == .serviceUnavailable)
+        #expect(busy.retryAfterSeconds == 5)
     }
 }

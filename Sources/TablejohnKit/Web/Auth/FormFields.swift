@@ -20,6 +20,9 @@ struct FormFields: Sendable {
 
     subscript(_ name: String) -> String? { values[name] }
 
+    /// Every value the form gave.
+    var allValues: [String] { Array(values.values) }
+
     /// The field's value, which must be present and not blank.
     func required(_ name: String) throws(WebPageError) -> String {
         guard let value = values[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {

@@ -10,12 +10,32 @@ struct WebPageError: HTTPResponseError, Equatable {
     /// A link offered under the message, such as the login page.
     var link: (href: String, text: String)?
     var viewer = Viewer.anonymous
+    /// Seconds to wait before trying again (storage trouble), sent as `Retry-After`.
+    var retryAfterSeconds: Int?
 
     init(status: HTTPResponse.Status, title: String, message: String, link: (href: String, text: String)? = nil) {
         self.status = status
         self.title = title
         self.message = message
         self.link = link
+    }
+
+    /// A form post's refusal as the one mapping (`HTTPErrorAnswer`) words it, as a sentence.
+    /// A name the form gave that names nothing is the form's fault (400), not a missing page.
+    /// The first letter is capitalised unless the message starts with what the user typed
+    /// (`given`): "main is not in the queue" keeps its ref's spelling.
+    init(formAnswer answer: HTTPErrorAnswer, given: [String] = []) {
+        let status: HTTPResponse.Status = answer.status == .notFound ? .badRequest : answer.status
+        let title = switch status {
+        case .badRequest: "Cannot do that"
+        case .conflict: "Not possible now"
+        case .serviceUnavailable: "Try again"
+        default: "Failed"
+        }
+        let quotesInput = given.contains { !$0.isEmpty && answer.message.hasPrefix($0) }
+        let message = quotesInput ? answer.message : answer.message.prefix(1).uppercased() + answer.message.dropFirst()
+        self.init(status: status, title: title, message: message + ".")
+        retryAfterSeconds = answer.retryAfterSeconds
     }
 
     static func badRequest(_ message: String) -> WebPageError {
@@ -43,7 +63,9 @@ struct WebPageError: HTTPResponseError, Equatable {
             html.raw("</a></p>\n")
         }
         PageLayout.close(&html)
-        return try HTMLResponse(html.output, status: status).response(from: request, context: context)
+        var response = try HTMLResponse(html.output, status: status).response(from: request, context: context)
+        if let retryAfterSeconds { response.headers[.retryAfter] = String(retryAfterSeconds) }
+        return response
     }
 
     static func == (lhs: WebPageError, rhs: WebPageError) -> Bool {

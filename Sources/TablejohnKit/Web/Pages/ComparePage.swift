@@ -19,7 +19,7 @@ struct ComparePage {
         PageLayout.open(&html, title: "Compare \(base.id.prefix(8)) and \(other.id.prefix(8)) · tablejohn", viewer: viewer)
         html.raw("<h1>Compare runs</h1>\n")
         renderRuns(&html)
-        if baseMachine != otherMachine {
+        if !baseMachine.isSameMachine(as: otherMachine) {
             html.raw("<p class=\"warning\" id=\"machine-warning\">These runs come from different machines: ")
             html.text(DisplayFormat.machine(baseMachine))
             html.raw(" and ")

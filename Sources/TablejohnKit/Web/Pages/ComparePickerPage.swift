@@ -53,12 +53,12 @@ struct ComparePickerPage {
 
     /// Whether `candidate` is known to come from another machine than the run.
     private func isOtherMachine(_ candidate: RunSummary) -> Bool {
-        machines[candidate.id].map { $0 != machine } ?? false
+        machines[candidate.id].map { !$0.isSameMachine(as: machine) } ?? false
     }
 
     /// Runs on the same machine first, each group keeping its order.
     private func sameMachineFirst(_ runs: [RunSummary]) -> [RunSummary] {
-        let same = runs.filter { machines[$0.id] == machine }
-        return same + runs.filter { machines[$0.id] != machine }
+        let same = runs.filter { machines[$0.id]?.isSameMachine(as: machine) == true }
+        return same + runs.filter { machines[$0.id]?.isSameMachine(as: machine) != true }
     }
 }

@@ -16,7 +16,7 @@ struct ParentComparison {
     var id: String
 
     /// The parent's runs this comparison uses.
-    var baselineRuns: [RunValues] { parentRuns.filter { $0.machine == machine } }
+    var baselineRuns: [RunValues] { parentRuns.filter { $0.machine.isSameMachine(as: machine) } }
 
     func render(_ html: inout HTMLWriter) {
         let baseline = baselineRuns

@@ -1,7 +1,7 @@
 // A small git repository made once per fuzzing process, imported into an in-memory store.
 import Foundation
 import Logging
-import TablejohnKit
+@testable import TablejohnKit
 
 /// Six commits on `main`, a branch `topic` and a tag `v1`, with fixed dates and
 /// names so their hashes are the same on every machine and seeds can name them.

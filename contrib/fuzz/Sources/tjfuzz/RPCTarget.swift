@@ -1,6 +1,6 @@
 // Fuzz target "rpc": one control-socket line through JSON-RPC parsing and every method.
 import Logging
-import TablejohnKit
+@testable import TablejohnKit
 
 /// Feeds the input as one message line to the daemon's `JSONRPCProtocol` with the real
 /// `ControlMethods` on an imported in-memory store. Work the daemon defers (a fetch, a

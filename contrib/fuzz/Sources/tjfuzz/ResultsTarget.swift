@@ -1,6 +1,6 @@
 // Fuzz target "results": benchmark output through format detection and every result adapter.
 import Foundation
-import TablejohnKit
+@testable import TablejohnKit
 
 /// The first byte picks the format (0 and every tenth value: detected from the content,
 /// as `POST /api/runs` without `format=` does); the rest is the result file. Every

@@ -1,5 +1,5 @@
 // Fuzz target "revision": what a user types for a commit, as public routes and the socket read it.
-import TablejohnKit
+@testable import TablejohnKit
 
 /// Parses the input as a public revision (a pure function) and checks what it accepts, then
 /// resolves it as public routes do and with git's full syntax as the control socket does.

@@ -1,6 +1,6 @@
 // Fuzz target "runner-status": a runner's status call body, decoded and answered as the server does.
 import Dispatch
-import TablejohnKit
+@testable import TablejohnKit
 
 /// Parses the input as the body of `POST /api/runner/status` and passes it to the real
 /// `RunnerAPI` over an imported in-memory store, as the route does. A submission
