@@ -98,11 +98,9 @@ struct BranchComparer: Sendable {
     func noise(along tip: String, machine: Machine, metrics: Set<String>) throws -> [String: Double] {
         let tipID = try store.commitID(of: tip)
         var noise: [String: Double] = [:]
+        let key = machine.key
         for series in try store.detectionSeries(ref: "", tip: tipID, window: Self.noiseWindow) where metrics.contains(series.metric) {
-            let fingerprint = series.fingerprint.isEmpty ? nil : try? JSONValue.parse(series.fingerprint)
-            // Series are keyed by fingerprint alone: one without a fingerprint may hold runs of
-            // several runners, named by its first one's.
-            guard Machine(runner: series.runnerName, fingerprint: fingerprint).isSameMachine(as: machine) else { continue }
+            guard series.machine == key else { continue }
             let values = series.values
             guard values.count >= 3 else { continue }
             noise[series.metric] = RobustStatistics.differenceNoise(values[...])

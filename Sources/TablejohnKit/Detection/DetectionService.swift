@@ -127,7 +127,7 @@ public final class DetectionService: Service, Sendable {
                     let direction = directions[series.metric] ?? .neutral
                     let detector = ChangePointDetector(configuration: configuration, direction: direction)
                     let values = series.values
-                    let cacheKey = DetectedSeries(ref: ref, key: SeriesKey(metric: series.metric, fingerprint: series.fingerprint),
+                    let cacheKey = DetectedSeries(ref: ref, key: SeriesKey(metric: series.metric, machine: series.machine),
                                                   direction: direction)
                     let previous = lastResults.withLock { $0[cacheKey] }
                     let result = if let previous, values.count >= previous.values.count, values.starts(with: previous.values) {
@@ -138,7 +138,7 @@ public final class DetectionService: Service, Sendable {
                     lastResults.withLock { $0[cacheKey] = (values, result) }
                     seenSeries.insert(cacheKey)
                     let found = result.changes
-                    let stored = try store.trackedChanges(ref: ref, metric: series.metric, fingerprint: series.fingerprint)
+                    let stored = try store.trackedChanges(ref: ref, metric: series.metric, machine: series.machine)
                     let actions = tracker.plan(series, detected: found, stored: stored, queued: queued)
                     guard !actions.isEmpty else { continue }
                     report.reported += try store.apply(actions, for: series, priority: settings.priority, hooks: hooks, now: now)

@@ -1,9 +1,8 @@
 // The machine a run's numbers came from: runner name and fingerprint, and the one rule for when two are the same.
 
 /// The machine a run's numbers came from: the runner's name and the fingerprint it
-/// reported. Numbers are compared only between runs on the same machine
-/// (`isSameMachine(as:)`); fingerprints are equal when they hold the same keys and
-/// values, in any order.
+/// reported. Numbers are compared only between runs on the same machine: those with
+/// the same `key`.
 struct Machine: Sendable, Equatable {
     var runner: String?
     var fingerprint: JSONValue?
@@ -13,26 +12,48 @@ struct Machine: Sendable, Equatable {
         self.fingerprint = fingerprint
     }
 
-    /// Whether numbers from `other` come from this machine (SPEC §3: comparisons never
-    /// silently mix fingerprints). Pages, the branch comparer and queue affinity all ask this.
-    func isSameMachine(as other: Machine) -> Bool {
-        Self.isSame(runner: runner, fingerprint: fingerprint, as: other.runner, other.fingerprint)
+    /// The machine as runs store it (the fingerprint's JSON text, as `Store` writes it).
+    var key: MachineKey {
+        MachineKey(runner: runner, fingerprint: fingerprint.flatMap { try? $0.jsonString() })
     }
 
-    /// The rule, for fingerprints as values or as the JSON text runs store:
-    /// - both carry a fingerprint: the same machine when the fingerprints are equal, whatever
-    ///   the runners are called (a renamed runner is the same machine; two runners on one
-    ///   host are told apart by their `[runner] machine` label, part of the fingerprint);
-    /// - neither carries one: the same machine when the runner names are equal;
-    /// - only one carries one: not the same machine. Graph lines and detection series are
-    ///   keyed by the fingerprint text (none: ''), so such runs never share a series either.
-    /// An equivalence: fingerprinted runs group by fingerprint, the others by runner name.
-    static func isSame<Fingerprint: Equatable>(runner: String?, fingerprint: Fingerprint?,
-                                               as otherRunner: String?, _ otherFingerprint: Fingerprint?) -> Bool {
-        switch (fingerprint, otherFingerprint) {
-        case (let mine?, let theirs?): mine == theirs
-        case (nil, nil): runner == otherRunner
-        default: false
+    /// Whether numbers from `other` come from this machine (SPEC §3: comparisons never
+    /// silently mix fingerprints). Pages and the branch comparer ask this; graph lines,
+    /// detection series, stored changes and queue affinity compare `MachineKey`s.
+    func isSameMachine(as other: Machine) -> Bool { key == other.key }
+}
+
+/// A machine as the database tells machines apart: the one "same machine" rule. Graph
+/// lines, detection series and their stored changes, queue affinity, pages and the
+/// branch comparer all compare these.
+/// - A run with a fingerprint is on the machine of that fingerprint, whatever its runner
+///   is called: a renamed runner stays on its machine; two runners on one host are told
+///   apart by their `[runner] machine` label, part of the fingerprint. The fingerprint is
+///   its JSON text as the runner reported it (key order included), as runs store it.
+/// - A run without one is on the machine of its runner's name; imported runs, without
+///   either, share one machine.
+/// - A run with a fingerprint and one without are never on the same machine.
+struct MachineKey: Hashable, Sendable {
+    /// The fingerprint's JSON text; '' for none.
+    let fingerprint: String
+    /// The runner's name for a machine without a fingerprint; nil when it has one.
+    let runner: String?
+
+    /// An empty fingerprint text is no fingerprint.
+    init(runner: String?, fingerprint: String?) {
+        if let fingerprint, !fingerprint.isEmpty {
+            self.fingerprint = fingerprint
+            self.runner = nil
+        } else {
+            self.fingerprint = ""
+            self.runner = runner
         }
+    }
+
+    /// One text per machine, for hashing into a short key: the fingerprint (a JSON object,
+    /// so it starts with `{`), else `runner:` and the name, else ''.
+    var text: String {
+        if !fingerprint.isEmpty { return fingerprint }
+        return runner.map { "runner:" + $0 } ?? ""
     }
 }

@@ -15,12 +15,14 @@ public struct MachineAffinity: Sendable, Hashable {
         self.runner = runner
     }
 
-    /// Whether a runner called `name` reporting `fingerprint` (its JSON text) is this machine,
-    /// by the one rule (`Machine.isSameMachine(as:)`): the same fingerprint when both carry
-    /// one, the same runner name when neither does; an empty text is no fingerprint.
+    /// The machine, by the one rule (`MachineKey`).
+    var machine: MachineKey { MachineKey(runner: runner, fingerprint: fingerprint) }
+
+    /// Whether a runner called `name` reporting `fingerprint` (its JSON text) is this machine
+    /// (`MachineKey`): the same fingerprint when both carry one, the same runner name when
+    /// neither does; an empty text is no fingerprint.
     func admits(name: String, fingerprint reported: String?) -> Bool {
-        Machine.isSame(runner: runner, fingerprint: fingerprint.flatMap { $0.isEmpty ? nil : $0 },
-                       as: name, reported.flatMap { $0.isEmpty ? nil : $0 })
+        machine == MachineKey(runner: name, fingerprint: reported)
     }
 
     /// What pages and tjctl call the machine: the runner name, else the fingerprint.

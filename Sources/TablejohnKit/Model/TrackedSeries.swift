@@ -4,7 +4,10 @@
 struct TrackedSeries: Sendable {
     var ref: String
     var metric: String
+    /// The runs' fingerprint text, '' for none.
     var fingerprint: String
+    /// The runner that measured the series: for a machine without a fingerprint its name,
+    /// for one with a fingerprint the name its first run in the window gave.
     var runnerName: String?
     /// The ref's first-parent history, oldest first (the detection window).
     var chain: [Int64]
@@ -12,6 +15,9 @@ struct TrackedSeries: Sendable {
     var positions: [Int]
     /// Each benchmarked commit's values, oldest run first, parallel to `positions`.
     var runs: [[Double]]
+
+    /// The series' machine (`MachineKey`).
+    var machine: MachineKey { MachineKey(runner: runnerName, fingerprint: fingerprint) }
 
     /// One value per benchmarked commit: the median of its runs.
     var values: [Double] { runs.map { RobustStatistics.median($0) } }

@@ -90,6 +90,15 @@ extension Store {
     /// `line(id, depth)`: the first-parent history from the commit with id `?`, at most `?` commits deep.
     static let firstParentLine = FirstParentLine.sql(count: "?")
 
+    /// The changes of one machine (`MachineKey`), with `changeOnMachineArguments`: a change
+    /// stores its series' fingerprint text ('' for none) and runner name, and the name
+    /// counts only without a fingerprint.
+    static let changeOnMachine = "fingerprint = ? AND (? <> '' OR runner_name IS ?)"
+
+    static func changeOnMachineArguments(_ machine: MachineKey) -> StatementArguments {
+        [machine.fingerprint, machine.fingerprint, machine.runner]
+    }
+
     /// The tracked refs' tips, by name.
     func trackedTips() throws -> [(name: String, commitID: Int64)] {
         try read { db in
@@ -112,7 +121,8 @@ extension Store {
             var metricFilter = ""
             var arguments: StatementArguments = [tip, window]
             if case .touched(let keys) = scope {
-                let fingerprints = Set(keys.map(\.fingerprint))
+                // A superset of the touched machines' runs: `scope.includes` below decides.
+                let fingerprints = Set(keys.map(\.machine.fingerprint))
                 if fingerprints.count <= 50 {
                     metricFilter += " AND coalesce(r.runner_fingerprint, '') IN ("
                         + Array(repeating: "?", count: fingerprints.count).joined(separator: ", ") + ")"
@@ -126,32 +136,33 @@ extension Store {
             }
             // Runs of the window's commits, oldest first, so each commit's list ends with its latest run.
             let rows = try Row.fetchCursor(db, sql: Self.firstParentLine + """
-                SELECT r.commit_id, m.metric, coalesce(r.runner_fingerprint, ''), r.runner_name, m.value
+                SELECT r.commit_id, m.metric, r.runner_fingerprint, r.runner_name, m.value
                 FROM line CROSS JOIN runs r ON r.commit_id = line.id CROSS JOIN measurements m ON m.run_id = r.id
                 WHERE r.exit_code = 0\(metricFilter) ORDER BY r.start_time, r.id
                 """, arguments: arguments)
             while let row = try rows.next() {
                 guard let at = position[row[0]] else { continue }
-                let key = SeriesKey(metric: row[1], fingerprint: row[2])
+                let key = SeriesKey(metric: row[1], fingerprint: row[2], runner: row[3])
                 guard scope.includes(key) else { continue }
                 grouped[key, default: (row[3], [:])].runs[at, default: []].append(row[4])
             }
-            return grouped.sorted { ($0.key.metric, $0.key.fingerprint) < ($1.key.metric, $1.key.fingerprint) }.map { key, entry in
+            let order = { (key: SeriesKey) in (key.metric, key.machine.fingerprint, key.machine.runner ?? "") }
+            return grouped.sorted { order($0.key) < order($1.key) }.map { key, entry in
                 let positions = entry.runs.keys.sorted()
-                return TrackedSeries(ref: ref, metric: key.metric, fingerprint: key.fingerprint, runnerName: entry.runner,
+                return TrackedSeries(ref: ref, metric: key.metric, fingerprint: key.machine.fingerprint, runnerName: entry.runner,
                                      chain: chain, positions: positions, runs: positions.map { entry.runs[$0]! })
             }
         }
     }
 
     /// The stored changes of one series.
-    func trackedChanges(ref: String, metric: String, fingerprint: String) throws -> [TrackedChange] {
+    func trackedChanges(ref: String, metric: String, machine: MachineKey) throws -> [TrackedChange] {
         try read { db in
             try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT id, low_commit, high_commit, before, after, magnitude, direction, confidence, state, requeues,
                        confirm_parent_runs, confirm_commit_runs, confirm_p, confirm_change, unconfirmable
-                FROM changes WHERE ref = ? AND metric = ? AND fingerprint = ?
-                """), arguments: [ref, metric, fingerprint]).map { row in
+                FROM changes WHERE ref = ? AND metric = ? AND \(Self.changeOnMachine)
+                """), arguments: [ref, metric] + Self.changeOnMachineArguments(machine)).map { row in
                 TrackedChange(id: row[0], fields: ChangeFields(
                     lowCommit: row[1], highCommit: row[2], before: row[3], after: row[4], magnitude: row[5],
                     kind: ChangeKind(rawValue: row[6]) ?? .neutral, confidence: row[7],
@@ -303,15 +314,15 @@ extension Store {
         }
     }
 
-    /// The reported changes of one metric, for marks on its graph: (fingerprint, commit time in seconds, change).
-    func reportedChanges(metric: String) throws -> [(fingerprint: String, time: Int64, change: PerformanceChange)] {
+    /// The reported changes of one metric, for marks on its graph: (machine, commit time in seconds, change).
+    func reportedChanges(metric: String) throws -> [(machine: MachineKey, time: Int64, change: PerformanceChange)] {
         let ids = try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT ch.id, ch.fingerprint, c.committer_time FROM changes ch CROSS JOIN commits c ON c.id = ch.high_commit
+                SELECT ch.id, ch.fingerprint, ch.runner_name, c.committer_time FROM changes ch CROSS JOIN commits c ON c.id = ch.high_commit
                 WHERE ch.metric = ? AND ch.state IN ('confirmed', 'detected')
-                """, arguments: [metric]).map { (id: $0[0] as Int64, fingerprint: $0[1] as String, time: $0[2] as Int64) }
+                """, arguments: [metric]).map { (id: $0[0] as Int64, machine: MachineKey(runner: $0[2], fingerprint: $0[1]), time: $0[3] as Int64) }
         }
-        return try ids.compactMap { entry in try change(id: entry.id).map { (entry.fingerprint, entry.time, $0) } }
+        return try ids.compactMap { entry in try change(id: entry.id).map { (entry.machine, entry.time, $0) } }
     }
 
     /// One change by id, in any state.

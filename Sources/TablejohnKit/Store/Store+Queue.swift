@@ -91,12 +91,10 @@ extension Store {
                     UPDATE queue SET affinity_fingerprint = NULL, affinity_runner = NULL, affinity_since = NULL WHERE commit_id = ?
                     """, arguments: [commitID])
                 released += 1
-                // Without a fingerprint the machine is its runner name.
                 try db.execute(sql: """
                     UPDATE changes SET unconfirmable = ?, updated = ?
-                    WHERE unconfirmable IS NULL AND state IN ('bisecting', 'confirming') AND fingerprint = ?
-                      AND (? <> '' OR runner_name IS ?)
-                    """, arguments: [now, now, fingerprint ?? "", fingerprint ?? "", runner])
+                    WHERE unconfirmable IS NULL AND state IN ('bisecting', 'confirming') AND \(Self.changeOnMachine)
+                    """, arguments: [now, now] + Self.changeOnMachineArguments(MachineKey(runner: runner, fingerprint: fingerprint)))
             }
             return released
         }

@@ -13,6 +13,9 @@ struct SeriesPoint: Sendable, Equatable {
     /// The run's runner fingerprint as stored (JSON text), nil for runs without one.
     var fingerprint: String?
     var value: Double
+
+    /// The machine the value came from.
+    var machine: MachineKey { MachineKey(runner: runnerName, fingerprint: fingerprint) }
 }
 
 /// Values of runs inserted since a mark, each with the journal position of its run.
@@ -131,12 +134,12 @@ extension Store {
                 """), arguments: [journal]) ?? false
             guard !failed else { return (mark, nil) }
             let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-                SELECT DISTINCT m.metric, coalesce(r.runner_fingerprint, '')
+                SELECT DISTINCT m.metric, r.runner_fingerprint, r.runner_name
                 FROM series_journal j CROSS JOIN runs r ON r.id = j.run_id CROSS JOIN measurements m ON m.run_id = r.id
                 WHERE j.seq > ?
                 """), arguments: [journal])
             var touched: Set<SeriesKey> = []
-            while let row = try rows.next() { touched.insert(SeriesKey(metric: row[0], fingerprint: row[1])) }
+            while let row = try rows.next() { touched.insert(SeriesKey(metric: row[0], fingerprint: row[1], runner: row[2])) }
             return (mark, touched)
         }
     }

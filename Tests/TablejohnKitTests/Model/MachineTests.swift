@@ -1,7 +1,8 @@
 import Testing
 @testable import TablejohnKit
 
-/// The one "same machine" rule (SPEC §3) that pages, the branch comparer and queue affinity ask.
+/// The one "same machine" rule (SPEC §3) that pages, the branch comparer, queue affinity,
+/// graph lines and detection series ask.
 @Suite("Same machine")
 struct MachineTests {
     let xeon: JSONValue = ["cpu": "Xeon", "cores": 8, "machine": "lab-1"]
@@ -9,8 +10,9 @@ struct MachineTests {
     @Test("with fingerprints on both sides the fingerprint decides, whatever the runners are called")
     func byFingerprint() {
         #expect(Machine(runner: "bench-1", fingerprint: xeon).isSameMachine(as: Machine(runner: "renamed", fingerprint: xeon)))
-        // Keys in another order are the same fingerprint.
-        #expect(Machine(runner: "bench-1", fingerprint: xeon)
+        // The fingerprint is its text as reported and stored: the same keys in another order
+        // are another fingerprint, as graph lines and detection series always keyed them.
+        #expect(!Machine(runner: "bench-1", fingerprint: xeon)
             .isSameMachine(as: Machine(runner: "bench-1", fingerprint: ["machine": "lab-1", "cores": 8, "cpu": "Xeon"])))
         // Two runners on one host, told apart by their [runner] machine label.
         #expect(!Machine(runner: "bench-1", fingerprint: xeon)
@@ -23,6 +25,18 @@ struct MachineTests {
         #expect(!Machine(runner: "ci", fingerprint: nil).isSameMachine(as: Machine(runner: "laptop", fingerprint: nil)))
         #expect(!Machine(runner: "ci", fingerprint: xeon).isSameMachine(as: Machine(runner: "ci", fingerprint: nil)))
         #expect(!Machine(runner: "ci", fingerprint: nil).isSameMachine(as: Machine(runner: "ci", fingerprint: xeon)))
+    }
+
+    @Test("the key a run's stored columns give is the key of the machine pages build from the same run")
+    func keyOfStoredColumns() throws {
+        let text = try xeon.jsonString()
+        #expect(Machine(runner: "bench-1", fingerprint: xeon).key == MachineKey(runner: "renamed", fingerprint: text))
+        #expect(Machine(runner: "ci", fingerprint: nil).key == MachineKey(runner: "ci", fingerprint: ""))
+        #expect(Machine(runner: "ci", fingerprint: nil).key != MachineKey(runner: "laptop", fingerprint: nil))
+        #expect(Machine(runner: nil, fingerprint: nil).key == MachineKey(runner: nil, fingerprint: nil))
+        // One text per machine: a runner named like a fingerprint is still not that fingerprint.
+        #expect(MachineKey(runner: text, fingerprint: nil).text != MachineKey(runner: nil, fingerprint: text).text)
+        #expect(MachineKey(runner: nil, fingerprint: nil).text == "")
     }
 
     @Test("queue affinity follows the same rule on the fingerprint's stored text")

@@ -18,7 +18,7 @@ struct GraphDataTests {
         var points = (0..<10_000).map { point(Int64($0), 100) }
         points[1234].value = 500
         points[8765].value = 1
-        let line = SeriesLine(fingerprint: "a", points: points)
+        let line = SeriesLine(machine: MachineKey(runner: nil, fingerprint: "a"), points: points)
 
         // When asking for 200 points over the whole range
         let (indices, inRange) = line.downsample(from: .min, to: .max, maximum: 200)
@@ -34,7 +34,7 @@ struct GraphDataTests {
 
     @Test("a range that fits is returned whole; bounds are inclusive")
     func rangeSlices() {
-        let line = SeriesLine(fingerprint: "a", points: (0..<100).map { point(Int64($0) * 10, Double($0)) })
+        let line = SeriesLine(machine: MachineKey(runner: nil, fingerprint: "a"), points: (0..<100).map { point(Int64($0) * 10, Double($0)) })
         let (indices, inRange) = line.downsample(from: 200, to: 300, maximum: 2000)
         #expect(inRange == 11)
         #expect(indices == Array(20...30))
@@ -55,6 +55,23 @@ struct GraphDataTests {
         #expect(x.value == [3, 5])
         #expect(x.commitID == [1, 2])
         #expect(series.all.contains { $0.value == [100] })
+    }
+
+    @Test("runs without a fingerprint get a line per runner, read at once or added as they stream in")
+    func linesPerRunnerWithoutFingerprint() {
+        let header = MetricHeader(name: "m", unit: "ns", direction: .lower)
+        let points = [
+            point(10, 1, commit: 1, fingerprint: nil, runner: "ci"), point(20, 2, commit: 2, fingerprint: nil, runner: "ci"),
+            point(10, 100, commit: 1, fingerprint: nil, runner: "laptop"),
+            point(10, 7, commit: 1, fingerprint: "x", runner: "ci"),
+        ]
+        let read = MetricSeries(header: header, points: points)
+        // The fingerprinted machine of a runner also called ci is a machine of its own: numbered.
+        #expect(Set(read.all.map(\.runner)) == ["ci", "ci (2)", "laptop"])
+        #expect(Set(read.all.map(\.value)) == [[1, 2], [7], [100]])
+        var streamed = MetricSeries(header: header, points: [points[0]])
+        streamed.add(Array(points.dropFirst()))
+        #expect(streamed.all == read.all)
     }
 }
 

@@ -51,7 +51,7 @@ enum GraphRoutes {
     /// `{"metric", "unit", "direction", "refs", "points", "lines": [{"runner", "key", "in_range", "x", "y", "commit", "changes"}]}`:
     /// x in Unix milliseconds (commit time), y the value, commit the full hash; `changes` are the line's
     /// reported changes in range. See README's graph section.
-    static func reply(_ series: MetricSeries, _ query: GraphQuery, changes: [(fingerprint: String, time: Int64, change: PerformanceChange)],
+    static func reply(_ series: MetricSeries, _ query: GraphQuery, changes: [(machine: MachineKey, time: Int64, change: PerformanceChange)],
                       hashes: ([Int64]) throws -> [Int64: String]) throws -> [UInt8] {
         let lines = query.trackedOnly ? series.tracked : series.all
         var picked: [(line: SeriesLine, indices: [Int], inRange: Int)] = []
@@ -69,7 +69,7 @@ enum GraphRoutes {
                 "y": .array(entry.indices.map { .real(entry.line.value[$0]) }),
                 "commit": .array(entry.indices.map { .string(names[entry.line.commitID[$0]] ?? "") }),
                 "changes": .array(changes.filter { mark in
-                    SeriesLine.key(fingerprint: mark.fingerprint) == entry.line.key && mark.time >= query.from && mark.time <= query.to
+                    SeriesLine.key(mark.machine) == entry.line.key && mark.time >= query.from && mark.time <= query.to
                 }.map { mark in
                     ["x": .integer(Timestamp.milliseconds(commitSeconds: mark.time)), "commit": .string(mark.change.commit), "kind": .string(mark.change.kind.rawValue),
                      "magnitude": .real(mark.change.magnitude), "state": .string(mark.change.state.rawValue), "id": .integer(mark.change.id)]

@@ -1,8 +1,8 @@
-// One metric's values as columns per runner fingerprint, ordered by commit time, and the downsampling that serves them.
+// One metric's values as columns per machine, ordered by commit time, and the downsampling that serves them.
 import Crypto
 import Foundation
 
-/// A metric's values, one line per runner fingerprint (lines never mix machines).
+/// A metric's values, one line per machine (`MachineKey`: lines never mix machines).
 struct MetricSeries: Sendable {
     var header: MetricHeader
     /// Lines over every commit, and over commits reachable from tracked refs only.
@@ -17,14 +17,14 @@ struct MetricSeries: Sendable {
         (pointCount + tracked.reduce(0) { $0 + $1.time.count }) * 25 + all.reduce(0) { $0 + $1.repeatedValueCount } * 8 + 1024
     }
 
-    /// Groups `points` by fingerprint; a commit measured several times on one machine gets the median.
+    /// Groups `points` by machine (`MachineKey`); a commit measured several times on one machine gets the median.
     init(header: MetricHeader, points: [SeriesPoint]) {
         self.header = header
-        var groups: [String: [SeriesPoint]] = [:]
-        for point in points { groups[point.fingerprint ?? "", default: []].append(point) }
+        var groups: [MachineKey: [SeriesPoint]] = [:]
+        for point in points { groups[point.machine, default: []].append(point) }
         var lines: [SeriesLine] = []
-        for (fingerprint, group) in groups {
-            lines.append(SeriesLine(fingerprint: fingerprint, points: group))
+        for (machine, group) in groups {
+            lines.append(SeriesLine(machine: machine, points: group))
         }
         Self.arrange(&lines)
         all = lines
@@ -38,13 +38,13 @@ struct MetricSeries: Sendable {
         guard !points.isEmpty else { return }
         var lineOfKey = Dictionary(all.indices.map { (all[$0].key, $0) }) { first, _ in first }
         for point in points {
-            let fingerprint = point.fingerprint ?? ""
-            let key = SeriesLine.key(fingerprint: fingerprint)
+            let machine = point.machine
+            let key = SeriesLine.key(machine)
             if let index = lineOfKey[key] {
                 all[index].add(point)
             } else {
                 lineOfKey[key] = all.count
-                all.append(SeriesLine(fingerprint: fingerprint, points: [point]))
+                all.append(SeriesLine(machine: machine, points: [point]))
             }
         }
         Self.arrange(&all)
@@ -81,10 +81,10 @@ struct SeriesLine: Sendable, Equatable {
     /// How many values `repeated` keeps, for the cache's memory budget.
     var repeatedValueCount: Int { repeated.values.reduce(0) { $0 + $1.count } }
 
-    init(fingerprint: String, points: [SeriesPoint]) {
+    init(machine: MachineKey, points: [SeriesPoint]) {
         runner = points.first?.runnerName ?? "submitted"
         baseRunner = runner
-        key = Self.key(fingerprint: fingerprint)
+        key = Self.key(machine)
         let sorted = points.sorted { ($0.time, $0.commitID) < ($1.time, $1.commitID) }
         var start = 0
         while start < sorted.count {
@@ -124,9 +124,10 @@ struct SeriesLine: Sendable, Equatable {
         }
     }
 
-    /// The short key of a fingerprint as stored ('' for runs without one).
-    static func key(fingerprint: String) -> String {
-        SHA256.hash(data: Data(fingerprint.utf8)).prefix(4).map { String(format: "%02x", $0) }.joined()
+    /// The short key of a machine: of its fingerprint text, so a fingerprinted machine's
+    /// key stays what it was before lines of runs without one were told apart by runner.
+    static func key(_ machine: MachineKey) -> String {
+        SHA256.hash(data: Data(machine.text.utf8)).prefix(4).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Lines are equal when they show the same: the values behind a median are not compared.
