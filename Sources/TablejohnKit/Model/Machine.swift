@@ -4,17 +4,16 @@
 /// reported. Numbers are compared only between runs on the same machine: those with
 /// the same `key`.
 struct Machine: Sendable, Equatable {
-    var runner: String?
-    var fingerprint: JSONValue?
+    let runner: String?
+    let fingerprint: JSONValue?
+    /// The machine as runs store it (the fingerprint's JSON text, as `Store` writes it).
+    /// Made once: pages compare each run's machine with many others.
+    let key: MachineKey
 
     init(runner: String?, fingerprint: JSONValue?) {
         self.runner = runner
         self.fingerprint = fingerprint
-    }
-
-    /// The machine as runs store it (the fingerprint's JSON text, as `Store` writes it).
-    var key: MachineKey {
-        MachineKey(runner: runner, fingerprint: fingerprint.flatMap { try? $0.jsonString() })
+        key = MachineKey(runner: runner, fingerprint: fingerprint.flatMap { try? $0.jsonString() })
     }
 
     /// Whether numbers from `other` come from this machine (SPEC §3: comparisons never
